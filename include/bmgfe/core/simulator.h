@@ -1,0 +1,68 @@
+#pragma once
+// Simulator<dim, LA>: owns the mesh, the physics and the time loop; writes output,
+// statistics and the run summary. run_simulation() picks the instantiation at run time.
+#include <bmgfe/core/parameters.h>
+#include <bmgfe/geometry/geometry.h>
+#include <bmgfe/io/run_directory.h>
+#include <bmgfe/io/solution_writer.h>
+#include <bmgfe/physics/heat_problem.h>
+#include <bmgfe/postprocess/point_probes.h>
+
+#include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/table_handler.h>
+#include <deal.II/base/timer.h>
+#include <deal.II/distributed/tria.h>
+#include <deal.II/fe/mapping_q.h>
+
+#include <memory>
+
+namespace bmgfe
+{
+  enum class RunMode
+  {
+    run,      ///< full simulation
+    validate  ///< build everything, check it, write nothing
+  };
+
+  /// Dispatch on dimension and linear-algebra backend. Collective on MPI_COMM_WORLD.
+  void run_simulation(const Parameters &parameters, const dealii::ParameterHandler &prm,
+                      RunMode mode);
+
+  template <int dim, typename LA>
+  class Simulator
+  {
+  public:
+    Simulator(const Parameters &parameters, const dealii::ParameterHandler &prm, MPI_Comm comm);
+    ~Simulator();
+
+    /// Mesh, boundary checks, DoFs and probes; throws InputError for inconsistent input.
+    void setup();
+    /// The time loop. Requires setup().
+    void run();
+
+  private:
+    void check_boundary_conditions() const;
+    void report_setup();
+    void postprocess(unsigned int step, double t, double dt, std::size_t stage,
+                     const HeatStepReport &report, unsigned int rejected, bool write_snapshot);
+    std::string write_snapshot(double t);
+    void        write_statistics(bool force);
+
+    const Parameters               &parameters;
+    const dealii::ParameterHandler &prm;
+    MPI_Comm                        comm;
+    dealii::ConditionalOStream      pcout;
+    dealii::TimerOutput             timer;
+
+    dealii::parallel::distributed::Triangulation<dim> triangulation;
+    std::unique_ptr<dealii::MappingQ<dim>>            mapping;
+    DomainInfo<dim>                                   domain;
+    std::unique_ptr<HeatProblem<dim, LA>>             heat;
+    PointProbes<dim>                                  probes;
+    std::unique_ptr<RunDirectory>                     run_directory;
+    std::unique_ptr<SolutionWriter<dim>>              writer;
+    dealii::TableHandler                              statistics;
+    double                                            last_statistics_write = -1e300;
+    std::string                                       last_snapshot;
+  };
+} // namespace bmgfe

@@ -1,0 +1,68 @@
+#pragma once
+// Run-time choice of the parallel linear algebra (set Linear algebra = Trilinos|PETSc).
+// Everything that owns matrices and vectors is templated on one of the two traits
+// structs below and instantiated for both; main() dispatches once at start-up.
+#include <deal.II/lac/petsc_precondition.h>
+#include <deal.II/lac/petsc_sparse_matrix.h>
+#include <deal.II/lac/petsc_vector.h>
+#include <deal.II/lac/trilinos_precondition.h>
+#include <deal.II/lac/trilinos_sparse_matrix.h>
+#include <deal.II/lac/trilinos_vector.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bmgfe
+{
+  namespace linear_algebra
+  {
+    enum class Backend
+    {
+      trilinos,
+      petsc
+    };
+    Backend parse_backend(const std::string &name);
+
+    /// Settings of the algebraic multigrid preconditioner of a scalar or vector problem.
+    struct AMGSettings
+    {
+      bool         elliptic               = true;
+      bool         higher_order_elements  = false;
+      unsigned int smoother_sweeps        = 2;
+      /// ML (Trilinos) drop tolerance for the aggregation graph.
+      double       aggregation_threshold  = 0.02;
+      /// GAMG (PETSc) drop tolerance on the scaled graph (PETSc's own default is 0).
+      double       gamg_threshold         = 0.0;
+    };
+
+    /// Smoothed-aggregation AMG of PETSc (GAMG), which deal.II 9.4 does not wrap.
+    class PETScGAMG : public dealii::PETScWrappers::PreconditionBase
+    {
+    public:
+      void initialize(const dealii::PETScWrappers::MatrixBase &matrix, const AMGSettings &settings);
+    };
+
+    struct Trilinos
+    {
+      using Vector       = dealii::TrilinosWrappers::MPI::Vector;
+      using SparseMatrix = dealii::TrilinosWrappers::SparseMatrix;
+      using AMG          = dealii::TrilinosWrappers::PreconditionAMG;
+      static constexpr const char *name = "Trilinos";
+    };
+
+    struct PETSc
+    {
+      using Vector       = dealii::PETScWrappers::MPI::Vector;
+      using SparseMatrix = dealii::PETScWrappers::MPI::SparseMatrix;
+      using AMG          = PETScGAMG;
+      static constexpr const char *name = "PETSc";
+    };
+
+    /// Build `amg` for `matrix` with the given settings (ML for Trilinos, GAMG for PETSc).
+    void initialize_amg(Trilinos::AMG &amg, const Trilinos::SparseMatrix &matrix,
+                        const AMGSettings &settings);
+    void initialize_amg(PETSc::AMG &amg, const PETSc::SparseMatrix &matrix,
+                        const AMGSettings &settings);
+  } // namespace linear_algebra
+} // namespace bmgfe

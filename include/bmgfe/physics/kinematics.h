@@ -1,0 +1,25 @@
+#pragma once
+// Kinematic model of the computational domain. Only the integration weight and the
+// geometric meaning of the 2D coordinates depend on it in the heat problem; the
+// mechanics adds hoop strain (axisymmetric) and the out-of-plane strain (planar).
+#include <string>
+
+namespace bmgfe
+{
+  enum class Kinematics
+  {
+    three_dimensional, ///< dim = 3
+    axisymmetric,      ///< dim = 2, coordinates (r, z), r >= 0, integrals weighted by 2 pi r
+    planar             ///< dim = 2, cross-section (x, y) of a long body, per unit length
+  };
+
+  Kinematics  parse_kinematics(int dimension, const std::string &name);
+  std::string to_string(Kinematics k);
+
+  /// Factor that turns dx dy (2D) or dx dy dz (3D) into a volume element: 2 pi r for
+  /// axisymmetric, 1 otherwise. `radius` is the first coordinate.
+  inline double volume_weight(const Kinematics k, const double radius)
+  {
+    return k == Kinematics::axisymmetric ? 2.0 * 3.14159265358979323846 * radius : 1.0;
+  }
+} // namespace bmgfe

@@ -1,0 +1,60 @@
+#pragma once
+// Field values at named points (centre, surface, ...) on a distributed mesh. Each point is
+// located once; the rank that owns its cell evaluates it, the others contribute zero.
+#include <deal.II/base/point.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/fe/mapping.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dealii
+{
+  class ParameterHandler;
+}
+
+namespace bmgfe
+{
+  struct ProbeParameters
+  {
+    /// "auto" (the geometry's centre and surface) or "name: x, y[, z]; name: ...".
+    std::string points = "auto";
+
+    static void declare_parameters(dealii::ParameterHandler &prm);
+    void        parse_parameters(dealii::ParameterHandler &prm);
+
+    /// Parsed list; empty for "auto". Throws InputError for malformed text.
+    template <int dim>
+    std::vector<std::pair<std::string, dealii::Point<dim>>> parse_points() const;
+  };
+
+  template <int dim>
+  class PointProbes
+  {
+  public:
+    /// Locate every point; a point outside the mesh is moved to the nearest vertex
+    /// (reported in `notes`).
+    void initialize(const dealii::DoFHandler<dim> &dofs, const dealii::Mapping<dim> &mapping,
+                    const std::vector<std::pair<std::string, dealii::Point<dim>>> &points,
+                    std::vector<std::string> &notes);
+
+    /// Values of a ghosted scalar field at all points, identical on every rank.
+    template <typename VectorType>
+    std::vector<double> evaluate(const VectorType &field) const;
+
+    const std::vector<std::pair<std::string, dealii::Point<dim>>> &points() const { return probes; }
+
+  private:
+    struct Location
+    {
+      typename dealii::DoFHandler<dim>::active_cell_iterator cell;
+      dealii::Point<dim> reference_point;
+      bool               owned = false;
+    };
+    const dealii::DoFHandler<dim> *dof_handler = nullptr;
+    const dealii::Mapping<dim>    *mapping     = nullptr;
+    std::vector<std::pair<std::string, dealii::Point<dim>>> probes;
+    std::vector<Location> locations;
+  };
+} // namespace bmgfe

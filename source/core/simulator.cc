@@ -1,0 +1,457 @@
+#include <bmgfe/core/expression.h>
+#include <bmgfe/core/input_error.h>
+#include <bmgfe/core/simulator.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/utilities.h>
+#include <deal.II/numerics/data_out.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <iomanip>
+#include <set>
+#include <sstream>
+
+namespace bmgfe
+{
+  using namespace dealii;
+
+  namespace
+  {
+    double wall_seconds()
+    {
+      using clock = std::chrono::steady_clock;
+      static const auto start = clock::now();
+      return std::chrono::duration<double>(clock::now() - start).count();
+    }
+
+    std::string format_duration(double seconds)
+    {
+      if (!std::isfinite(seconds) || seconds < 0)
+        return "--:--:--";
+      const long s = std::lround(seconds);
+      char       buf[32];
+      std::snprintf(buf, sizeof(buf), "%02ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+      return buf;
+    }
+
+    std::string json_number(double v)
+    {
+      std::ostringstream out;
+      out << std::setprecision(12) << v;
+      return std::isfinite(v) ? out.str() : "null";
+    }
+  } // namespace
+
+  template <int dim, typename LA>
+  Simulator<dim, LA>::Simulator(const Parameters &parameters, const ParameterHandler &prm,
+                                const MPI_Comm comm)
+    : parameters(parameters)
+    , prm(prm)
+    , comm(comm)
+    , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
+    , timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
+    , triangulation(comm, typename Triangulation<dim>::MeshSmoothing(
+                            Triangulation<dim>::smoothing_on_refinement |
+                            Triangulation<dim>::smoothing_on_coarsening))
+  {}
+
+  template <int dim, typename LA>
+  Simulator<dim, LA>::~Simulator()
+  {
+    heat.reset();
+  }
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::setup()
+  {
+    {
+      TimerOutput::Scope scope(timer, "setup: mesh");
+      domain = create_domain(parameters.geometry, parameters.kinematics, triangulation);
+    }
+    mapping = std::make_unique<MappingQ<dim>>(parameters.heat.fe_degree);
+    check_boundary_conditions();
+    // Validate expressions early (they are evaluated later).
+    make_expression_function<dim>(parameters.heat.initial_temperature, "Heat/Initial temperature",
+                                  false);
+    heat = std::make_unique<HeatProblem<dim, LA>>(triangulation, *mapping, parameters.heat,
+                                                  parameters.material, parameters.kinematics, timer);
+    heat->setup();
+
+    auto points = parameters.probes.parse_points<dim>();
+    if (points.empty())
+      points = domain.default_probes;
+    std::vector<std::string> notes;
+    probes.initialize(heat->dof_handler(), *mapping, points, notes);
+    for (const auto &n : notes)
+      pcout << "Note: " << n << '\n';
+  }
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::check_boundary_conditions() const
+  {
+    // The coarse mesh is known on every rank, so its boundary ids are the global set.
+    const auto             ids = triangulation.get_boundary_ids();
+    const HeatParameters  &h   = parameters.heat;
+    std::set<unsigned int> with_condition;
+    for (const auto *list : {&h.robin_ids, &h.insulated_ids, &h.prescribed_ids})
+      for (const auto id : *list)
+        {
+          require(std::find(ids.begin(), ids.end(), id) != ids.end(),
+                  "section 'Heat/Boundary conditions'",
+                  "boundary id " + std::to_string(id) + " does not exist in the mesh (" +
+                    domain.description + "; its boundary ids are " +
+                    Utilities::to_string(std::vector<unsigned int>(ids.begin(), ids.end()).size()) +
+                    ": " + [&]() {
+                      std::string s;
+                      for (const auto i : ids)
+                        s += (s.empty() ? "" : ", ") + std::to_string(i);
+                      return s;
+                    }() + ")");
+          with_condition.insert(id);
+        }
+    for (const auto id : ids)
+      require(with_condition.count(id) > 0, "section 'Heat/Boundary conditions'",
+              "boundary id " + std::to_string(id) + " of the mesh (" + domain.description +
+                ") has no condition: list it under Robin, Insulated or Prescribed temperature "
+                "boundary ids");
+  }
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::report_setup()
+  {
+    const unsigned int n_ranks = Utilities::MPI::n_mpi_processes(comm);
+    pcout << "bmgfe: " << parameters.parameter_file << '\n'
+          << "  model        : " << dim << "D " << to_string(parameters.kinematics) << ", "
+          << domain.description << '\n'
+          << "  mesh         : " << triangulation.n_global_active_cells() << " cells, "
+          << heat->dof_handler().n_dofs() << " temperature DoFs (Q" << parameters.heat.fe_degree
+          << "), " << n_ranks << " MPI rank" << (n_ranks > 1 ? "s" : "") << ", "
+          << LA::name << " linear algebra\n"
+          << "  material     : " << parameters.material.name << ", rho = "
+          << parameters.material.density << " kg/m^3, c_p = "
+          << parameters.material.heat_capacity.to_string() << " J/kgK, k = "
+          << parameters.material.thermal_conductivity.to_string() << " W/mK\n";
+
+    // Volume and Robin surface (for the characteristic length V/A of the Biot number).
+    double volume = 0, area = 0;
+    for (const auto &cell : triangulation.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          volume += cell->measure() * volume_weight(parameters.kinematics, cell->center()[0]);
+          for (const auto f : cell->face_indices())
+            if (cell->face(f)->at_boundary() &&
+                std::count(parameters.heat.robin_ids.begin(), parameters.heat.robin_ids.end(),
+                           cell->face(f)->boundary_id()))
+              area += cell->face(f)->measure() *
+                      volume_weight(parameters.kinematics, cell->face(f)->center()[0]);
+          }
+    volume = Utilities::MPI::sum(volume, comm);
+    area   = Utilities::MPI::sum(area, comm);
+    const double L_c = area > 0 ? volume / area : 0;
+    pcout << "  protocol     : " << parameters.protocol.stages().size() << " stages, "
+          << parameters.protocol.end_time() - parameters.protocol.start_time() << " s; Biot numbers "
+          << "Bi = h_eff L/k with h_eff = h + 4 eps sigma T_env^3, L = V/A_Robin = " << L_c << " m"
+          << (domain.radius > 0 ? " and L = R" : "") << ":\n";
+    for (const auto &seg : parameters.protocol.segments())
+      {
+        const double k  = parameters.material.thermal_conductivity.value(seg.environment_start);
+        const double bi = biot_number(seg.heat_transfer_coefficient, seg.emissivity,
+                                      seg.environment_start, L_c, k);
+        pcout << "    " << std::left << std::setw(18) << seg.name << std::right
+              << " duration " << std::setw(10) << seg.duration << " s, T_env "
+              << seg.environment_start;
+        if (seg.environment_rate != 0)
+          pcout << " -> " << seg.environment_end();
+        pcout << " K, h " << seg.heat_transfer_coefficient << " W/m^2K, eps " << seg.emissivity
+              << ": Bi(V/A) = " << std::setprecision(3) << bi;
+        if (domain.radius > 0)
+          pcout << ", Bi(R) = "
+                << biot_number(seg.heat_transfer_coefficient, seg.emissivity,
+                               seg.environment_start, domain.radius, k);
+        pcout << std::setprecision(6) << '\n';
+      }
+    pcout << "  probes       :";
+    for (const auto &p : probes.points())
+      pcout << ' ' << p.first << " (" << p.second << ")";
+    pcout << "\n  output       : " << parameters.output.directory << "\n" << std::flush;
+  }
+
+  template <int dim, typename LA>
+  std::string Simulator<dim, LA>::write_snapshot(const double t)
+  {
+    if (!parameters.output.write_vtu)
+      return "";
+    TimerOutput::Scope scope(timer, "output");
+    DataOut<dim>       data_out;
+    data_out.attach_dof_handler(heat->dof_handler());
+    data_out.add_data_vector(heat->temperature(), "T");
+    Vector<float> subdomain(triangulation.n_active_cells());
+    subdomain = static_cast<float>(triangulation.locally_owned_subdomain());
+    data_out.add_data_vector(subdomain, "subdomain");
+    const unsigned int subdivisions =
+      parameters.output.subdivisions ? parameters.output.subdivisions : parameters.heat.fe_degree;
+    data_out.build_patches(*mapping, subdivisions, DataOut<dim>::curved_inner_cells);
+    DataOutBase::VtkFlags flags;
+    flags.time = t;
+    data_out.set_flags(flags);
+    return writer->write(data_out, t);
+  }
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::write_statistics(const bool force)
+  {
+    const double now = wall_seconds();
+    if (!force && now - last_statistics_write < parameters.output.statistics_flush_seconds)
+      return;
+    last_statistics_write = now;
+    if (Utilities::MPI::this_mpi_process(comm) == 0)
+      {
+        const std::string file = run_directory->file("statistics.txt");
+        {
+          std::ofstream out(file + ".tmp");
+          statistics.write_text(out, TableHandler::table_with_separate_column_description);
+        }
+        std::rename((file + ".tmp").c_str(), file.c_str());
+      }
+  }
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::postprocess(const unsigned int step, const double t, const double dt,
+                                       const std::size_t stage, const HeatStepReport &report,
+                                       const unsigned int rejected, const bool snapshot)
+  {
+    TimerOutput::Scope scope(timer, "postprocess");
+    const auto         values = probes.evaluate(heat->temperature());
+    const auto        &proto  = parameters.protocol;
+    const auto         env    = proto.environment(stage, t);
+    const double       T_min = heat->min_temperature(), T_max = heat->max_temperature();
+
+    statistics.add_value("Time step number", step);
+    statistics.add_value("Time (s)", t);
+    statistics.add_value("Time step size (s)", dt);
+    statistics.add_value("Protocol segment", proto.segment_of_stage(stage).name);
+    statistics.add_value("Environment temperature (K)", env.temperature);
+    for (std::size_t i = 0; i < values.size(); ++i)
+      statistics.add_value("Temperature at " + probes.points()[i].first + " (K)", values[i]);
+    statistics.add_value("Minimal temperature (K)", T_min);
+    statistics.add_value("Maximal temperature (K)", T_max);
+    statistics.add_value("Nonlinear iterations (heat)", report.nonlinear_iterations);
+    statistics.add_value("Linear iterations (heat)", report.linear_iterations);
+    statistics.add_value("Rejected steps", rejected);
+    statistics.add_value("Wall time (s)", wall_seconds());
+    {
+      const std::string file = snapshot ? write_snapshot(t) : std::string();
+      if (!file.empty())
+        last_snapshot = file;
+      statistics.add_value("Visualization file", file.empty() ? std::string("-") : file);
+    }
+    for (const auto &key : {"Time (s)", "Time step size (s)", "Environment temperature (K)",
+                            "Minimal temperature (K)", "Maximal temperature (K)"})
+      {
+        statistics.set_precision(key, 14);
+        statistics.set_scientific(key, true);
+      }
+    for (const auto &p : probes.points())
+      {
+        const std::string key = "Temperature at " + p.first + " (K)";
+        statistics.set_precision(key, 14);
+        statistics.set_scientific(key, true);
+      }
+    statistics.set_precision("Wall time (s)", 3);
+    write_statistics(snapshot);
+
+    if (parameters.verbose && step > 0)
+      {
+        const double elapsed  = wall_seconds();
+        const double fraction = (t - proto.start_time()) / (proto.end_time() - proto.start_time());
+        const double eta      = fraction > 0 ? elapsed * (1 - fraction) / fraction : -1;
+        std::ostringstream line;
+        line << "step " << std::setw(6) << step << "  t = " << std::scientific
+             << std::setprecision(4) << t << " s  [" << proto.stage_label(stage) << "]  dt = "
+             << std::setprecision(2) << dt << " s  its " << report.nonlinear_iterations << '/'
+             << report.linear_iterations << "  T " << std::fixed << std::setprecision(1) << T_min
+             << ".." << T_max << " K  ETA " << format_duration(eta)
+             << (snapshot ? "  -> output" : "") << "\n";
+        pcout << line.str() << std::flush;
+      }
+  }
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::run()
+  {
+    const auto &proto = parameters.protocol;
+    const auto &ts    = parameters.time_stepping;
+    run_directory     = std::make_unique<RunDirectory>(parameters.output.directory, comm);
+    run_directory->write_parameters(prm);
+    writer = std::make_unique<SolutionWriter<dim>>(parameters.output, run_directory->path(), comm);
+    report_setup();
+
+    std::map<std::string, std::string> summary;
+    try
+      {
+        {
+          auto T0 = make_expression_function<dim>(parameters.heat.initial_temperature,
+                                                  "Heat/Initial temperature", false);
+          heat->set_initial_temperature(*T0);
+        }
+        TimeStepController controller(ts);
+        double             t           = proto.start_time();
+        const double       t_end       = proto.end_time();
+        double             dt          = ts.initial_time_step;
+        double             dt_old      = 0;
+        std::size_t        stage       = proto.stage_index(t);
+        std::size_t        last_stage  = stage;
+        bool               first_order = true;
+        unsigned int       step = 0, rejected_total = 0, linear_total = 0;
+        double next_output_time = proto.start_time() + parameters.output.interval_time;
+
+        postprocess(0, t, 0, stage, HeatStepReport(), 0, true);
+        const double time_tolerance = 1e-12 * std::max(1.0, std::abs(t_end));
+        while (t < t_end - time_tolerance)
+          {
+            AssertThrow(step < ts.maximum_steps,
+                        ExcMessage("reached 'Time stepping/Maximum number of steps'"));
+            stage = proto.stage_index(t + time_tolerance);
+            if (stage != last_stage)
+              {
+                // A protocol switch: restart the multistep history and the step size.
+                first_order = true;
+                dt          = std::min(dt, ts.initial_time_step);
+                last_stage  = stage;
+              }
+            const double stage_end = proto.stages()[stage].end;
+            const double remaining = stage_end - t;
+            double       dt_try    = dt;
+            bool         clipped   = false;
+            if (remaining <= 1.1 * dt)
+              dt_try = remaining, clipped = true;
+            else if (remaining < 2 * dt)
+              dt_try = remaining / 2, clipped = true; // avoid a sliver step at the switch
+            const double t_new = (dt_try == remaining) ? stage_end : t + dt_try;
+
+            HeatStepData data;
+            data.time        = t_new;
+            data.dt          = dt_try;
+            data.dt_old      = dt_old;
+            data.first_order = first_order ||
+                               ts.scheme == TimeSteppingParameters::Scheme::implicit_euler;
+            data.environment = proto.environment(stage, t_new);
+
+            HeatStepReport report;
+            unsigned int   rejected = 0;
+            while (true)
+              {
+                report = heat->solve_time_step(data);
+                if (!report.converged)
+                  {
+                    AssertThrow(data.dt > ts.minimum_time_step * (1 + 1e-12),
+                                ExcMessage("the heat solver did not converge at t = " +
+                                           std::to_string(t_new) + " s even at the minimum time step"));
+                    data.dt = std::max(data.dt / 4, ts.minimum_time_step);
+                  }
+                else if (!controller.accept(data.dt, report.max_change))
+                  data.dt = controller.next(data.dt, report.max_change, false);
+                else
+                  break;
+                ++rejected;
+                clipped     = false;
+                data.time   = t + data.dt;
+                data.environment = proto.environment(stage, data.time);
+              }
+            if (ts.adaptive && data.dt <= ts.minimum_time_step * (1 + 1e-12) &&
+                report.max_change > 1.25 * ts.maximum_temperature_change)
+              pcout << "Warning: step at the minimum time step changed T by " << report.max_change
+                    << " K\n";
+            heat->accept_time_step();
+            ++step;
+            rejected_total += rejected;
+            linear_total += report.linear_iterations;
+            t           = data.time;
+            dt_old      = data.dt;
+            first_order = false;
+            // Next step: judge the change as if the planned (unclipped) step had been taken.
+            const double planned = clipped ? dt : data.dt;
+            const double change  = report.max_change * planned / data.dt;
+            dt = std::min(controller.next(planned, change, true), ts.maximum_growth * data.dt);
+            if (!ts.adaptive)
+              dt = ts.initial_time_step;
+
+            bool snapshot = false;
+            if (parameters.output.interval_steps > 0 && step % parameters.output.interval_steps == 0)
+              snapshot = true;
+            if (parameters.output.interval_time > 0 && t >= next_output_time - time_tolerance)
+              {
+                snapshot = true;
+                while (next_output_time <= t + time_tolerance)
+                  next_output_time += parameters.output.interval_time;
+              }
+            if (std::abs(t - stage_end) <= time_tolerance &&
+                proto.segment_of_stage(stage).write_output_at_end)
+              snapshot = true;
+            if (t >= t_end - time_tolerance)
+              snapshot = true;
+            postprocess(step, t, data.dt, stage, report, rejected, snapshot);
+          }
+        write_statistics(true);
+        const auto values = probes.evaluate(heat->temperature());
+        summary["final time (s)"]          = json_number(t);
+        summary["time steps"]              = std::to_string(step);
+        summary["rejected steps"]          = std::to_string(rejected_total);
+        summary["linear iterations"]       = std::to_string(linear_total);
+        summary["snapshots"]               = std::to_string(writer->n_written());
+        summary["temperature DoFs"]        = std::to_string(heat->dof_handler().n_dofs());
+        summary["MPI ranks"]               = std::to_string(Utilities::MPI::n_mpi_processes(comm));
+        summary["wall time (s)"]           = json_number(wall_seconds());
+        summary["minimal temperature (K)"] = json_number(heat->min_temperature());
+        summary["maximal temperature (K)"] = json_number(heat->max_temperature());
+        for (std::size_t i = 0; i < values.size(); ++i)
+          summary["temperature at " + probes.points()[i].first + " (K)"] = json_number(values[i]);
+        run_directory->write_summary("completed", "", summary);
+        pcout << "bmgfe: completed " << step << " steps to t = " << t << " s ("
+              << rejected_total << " rejected) in " << format_duration(wall_seconds())
+              << "; results in " << run_directory->path() << '\n';
+        if (parameters.verbose)
+          timer.print_wall_time_statistics(comm);
+      }
+    catch (const std::exception &e)
+      {
+        // Leave what was computed (statistics, snapshots) but mark the run as failed.
+        write_statistics(true);
+        std::string what = e.what();
+        const auto  pos  = what.find("Additional information:");
+        if (pos != std::string::npos)
+          what = what.substr(pos + 23);
+        run_directory->write_summary("failed", what, summary);
+        throw;
+      }
+  }
+
+  template <int dim, typename LA>
+  void run_dimension(const Parameters &parameters, const ParameterHandler &prm, const RunMode mode)
+  {
+    Simulator<dim, LA> simulator(parameters, prm, MPI_COMM_WORLD);
+    simulator.setup();
+    if (mode == RunMode::run)
+      simulator.run();
+  }
+
+  void run_simulation(const Parameters &parameters, const ParameterHandler &prm, const RunMode mode)
+  {
+    using linear_algebra::Backend;
+    const bool trilinos = parameters.backend == Backend::trilinos;
+    if (parameters.dimension == 2)
+      trilinos ? run_dimension<2, linear_algebra::Trilinos>(parameters, prm, mode)
+               : run_dimension<2, linear_algebra::PETSc>(parameters, prm, mode);
+    else
+      trilinos ? run_dimension<3, linear_algebra::Trilinos>(parameters, prm, mode)
+               : run_dimension<3, linear_algebra::PETSc>(parameters, prm, mode);
+  }
+
+  template class Simulator<2, linear_algebra::Trilinos>;
+  template class Simulator<3, linear_algebra::Trilinos>;
+  template class Simulator<2, linear_algebra::PETSc>;
+  template class Simulator<3, linear_algebra::PETSc>;
+} // namespace bmgfe

@@ -1,0 +1,44 @@
+#include <bmgfe/core/input_error.h>
+#include <bmgfe/io/output_parameters.h>
+
+#include <deal.II/base/parameter_handler.h>
+
+namespace bmgfe
+{
+  void OutputParameters::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using namespace dealii::Patterns;
+    prm.declare_entry("Output directory", "output", Anything(),
+                      "Folder for all results (created if missing): solution.pvd and "
+                      "solution/*.pvtu for ParaView, statistics.txt, parameters.prm/.json, "
+                      "summary.json (its status says whether the run completed).");
+    prm.enter_subsection("Output");
+    prm.declare_entry("Interval in steps", "0", Integer(0),
+                      "Write a snapshot every this many time steps (0: off).");
+    prm.declare_entry("Interval in time", "0", Double(0),
+                      "Write a snapshot at the first step at or after every multiple of this "
+                      "time [s] (0: off). Snapshots are also written at the start, at the end "
+                      "and at the end of every protocol segment that asks for it.");
+    prm.declare_entry("Number of grouped files", "1", Integer(0),
+                      "Number of .vtu pieces per snapshot (ranks are grouped into them); 0 "
+                      "writes one piece per rank.");
+    prm.declare_entry("Subdivisions", "0", Integer(0, 8),
+                      "Subdivisions of each cell in the visualization output (0: the element degree).");
+    prm.declare_entry("Write visualization", "true", Bool(),
+                      "Write .pvtu/.vtu snapshots (statistics are always written).");
+    prm.leave_subsection();
+  }
+
+  void OutputParameters::parse_parameters(dealii::ParameterHandler &prm)
+  {
+    directory = prm.get("Output directory");
+    require(!directory.empty(), "entry 'Output directory'", "must not be empty");
+    prm.enter_subsection("Output");
+    interval_steps = prm.get_integer("Interval in steps");
+    interval_time  = prm.get_double("Interval in time");
+    n_groups       = prm.get_integer("Number of grouped files");
+    subdivisions   = prm.get_integer("Subdivisions");
+    write_vtu      = prm.get_bool("Write visualization");
+    prm.leave_subsection();
+  }
+} // namespace bmgfe

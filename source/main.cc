@@ -1,0 +1,126 @@
+// bmgfe: residual stress and gradient heterogeneity in bulk metallic glasses.
+//   bmgfe FILE.prm [--set Section/Entry=value ...]     run a scenario
+//   bmgfe --validate FILE.prm [--set ...]              check a file (parameters, mesh, boundaries)
+//   bmgfe --print-parameters [prm|json]                every parameter with documentation
+#include <bmgfe/core/input_error.h>
+#include <bmgfe/core/parameters.h>
+#include <bmgfe/core/simulator.h>
+
+#include <deal.II/base/mpi.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace
+{
+  void print_usage(std::ostream &out)
+  {
+    out << "usage: bmgfe FILE.prm [--set Section/Entry=value ...]\n"
+           "       bmgfe --validate FILE.prm [--set Section/Entry=value ...]\n"
+           "       bmgfe --print-parameters [prm|json]\n"
+           "Run in parallel with: mpirun -np N bmgfe FILE.prm\n";
+  }
+
+  std::string single_line(std::string s)
+  {
+    const auto pos = s.find("Additional information:");
+    if (pos != std::string::npos)
+      s = s.substr(pos + 23);
+    const auto stack = s.find("Stacktrace:");
+    if (stack != std::string::npos)
+      s = s.substr(0, stack);
+    std::string out;
+    for (const char c : s)
+      {
+        const char d = (c == '\n') ? ' ' : c;
+        if (d == ' ' && (out.empty() || out.back() == ' '))
+          continue;
+        out += d;
+      }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '-'))
+      out.pop_back();
+    return out;
+  }
+} // namespace
+
+int main(int argc, char *argv[])
+{
+  dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
+  const bool root = dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0;
+
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string              file;
+  std::vector<std::string> overrides;
+  bool                     validate = false;
+  try
+    {
+      for (std::size_t i = 0; i < args.size(); ++i)
+        {
+          const std::string &a = args[i];
+          if (a == "-h" || a == "--help")
+            {
+              if (root)
+                print_usage(std::cout);
+              return 0;
+            }
+          if (a == "--print-parameters")
+            {
+              const std::string style = (i + 1 < args.size()) ? args[i + 1] : "prm";
+              if (style != "prm" && style != "json")
+                throw bmgfe::InputError("--print-parameters takes 'prm' or 'json', not '" + style + "'");
+              if (root)
+                bmgfe::print_default_parameters(std::cout, style);
+              return 0;
+            }
+          if (a == "--validate")
+            validate = true;
+          else if (a == "--set" || a == "-s")
+            {
+              if (i + 1 >= args.size())
+                throw bmgfe::InputError("--set needs 'Section/Entry=value'");
+              overrides.push_back(args[++i]);
+            }
+          else if (a.rfind("--set=", 0) == 0)
+            overrides.push_back(a.substr(6));
+          else if (!a.empty() && a[0] == '-')
+            throw bmgfe::InputError("unknown option '" + a + "' (see bmgfe --help)");
+          else if (file.empty())
+            file = a;
+          else
+            throw bmgfe::InputError("more than one parameter file given ('" + file + "', '" + a + "')");
+        }
+      if (file.empty())
+        {
+          if (root)
+            print_usage(std::cerr);
+          return 2;
+        }
+
+      bmgfe::Parameters parameters;
+      const auto        prm = bmgfe::read_parameters(file, overrides, parameters);
+      bmgfe::run_simulation(parameters, *prm,
+                            validate ? bmgfe::RunMode::validate : bmgfe::RunMode::run);
+      if (validate && root)
+        std::cout << "bmgfe: " << file << " is valid\n";
+    }
+  catch (const bmgfe::InputError &e)
+    {
+      // Input errors are detected identically on every rank: report once, exit cleanly.
+      if (root)
+        std::cerr << "bmgfe: error: " << e.what() << std::endl;
+      return 1;
+    }
+  catch (const std::exception &e)
+    {
+      std::cerr << "bmgfe: error"
+                << (dealii::Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD) > 1
+                      ? " (rank " + std::to_string(dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD)) + ")"
+                      : std::string())
+                << ": " << single_line(e.what()) << std::endl;
+      if (dealii::Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD) > 1)
+        MPI_Abort(MPI_COMM_WORLD, 1);
+      return 1;
+    }
+  return 0;
+}

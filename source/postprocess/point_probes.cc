@@ -1,0 +1,170 @@
+#include <bmgfe/core/input_error.h>
+#include <bmgfe/linear_algebra/backend.h>
+#include <bmgfe/postprocess/point_probes.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/quadrature.h>
+#include <deal.II/base/utilities.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/grid/grid_tools.h>
+
+#include <limits>
+#include <sstream>
+
+namespace bmgfe
+{
+  using namespace dealii;
+
+  void ProbeParameters::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Statistics");
+    prm.declare_entry("Probe points", "auto", Patterns::Anything(),
+                      "Points whose temperature (and later stresses) go into the statistics "
+                      "file: 'auto' (the geometry's centre and surface points) or "
+                      "'name: x, y[, z]; name: x, y[, z]' in m (r, z for axisymmetric).");
+    prm.leave_subsection();
+  }
+
+  void ProbeParameters::parse_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Statistics");
+    points = prm.get("Probe points");
+    prm.leave_subsection();
+  }
+
+  template <int dim>
+  std::vector<std::pair<std::string, Point<dim>>> ProbeParameters::parse_points() const
+  {
+    std::vector<std::pair<std::string, Point<dim>>> result;
+    if (Utilities::trim(points) == "auto")
+      return result;
+    for (const auto &item : Utilities::split_string_list(points, ';'))
+      {
+        const auto colon = item.find(':');
+        require(colon != std::string::npos, "entry 'Statistics/Probe points'",
+                "'" + item + "' must be 'name: x, y" + (dim == 3 ? ", z'" : "'"));
+        const std::string name   = Utilities::trim(item.substr(0, colon));
+        const auto        coords = Utilities::split_string_list(item.substr(colon + 1), ',');
+        require(coords.size() == dim && !name.empty(), "entry 'Statistics/Probe points'",
+                "'" + item + "' needs a name and " + std::to_string(dim) + " coordinates");
+        Point<dim> p;
+        for (unsigned int d = 0; d < dim; ++d)
+          {
+            try
+              {
+                p[d] = std::stod(coords[d]);
+              }
+            catch (...)
+              {
+                throw InputError("entry 'Statistics/Probe points': '" + coords[d] +
+                                 "' is not a number");
+              }
+          }
+        result.emplace_back(name, p);
+      }
+    return result;
+  }
+
+  template <int dim>
+  void PointProbes<dim>::initialize(const DoFHandler<dim> &dofs, const Mapping<dim> &map,
+                                    const std::vector<std::pair<std::string, Point<dim>>> &points,
+                                    std::vector<std::string> &notes)
+  {
+    dof_handler = &dofs;
+    mapping     = &map;
+    probes      = points;
+    locations.assign(points.size(), Location());
+    const MPI_Comm     comm = dofs.get_triangulation().get_communicator();
+    const unsigned int rank = Utilities::MPI::this_mpi_process(comm);
+    for (std::size_t i = 0; i < points.size(); ++i)
+      {
+        Point<dim> p     = points[i].second;
+        bool       found = false;
+        typename DoFHandler<dim>::active_cell_iterator cell;
+        Point<dim>                                      ref;
+        try
+          {
+            const auto r = GridTools::find_active_cell_around_point(map, dofs, p);
+            if (r.first.state() == IteratorState::valid && r.first->is_locally_owned())
+              {
+                cell  = r.first;
+                ref   = r.second;
+                found = true;
+              }
+          }
+        catch (...)
+          {
+          }
+        // The lowest rank that owns a cell containing the point evaluates it.
+        const unsigned int owner =
+          Utilities::MPI::min(found ? rank : std::numeric_limits<unsigned int>::max(), comm);
+        if (owner == std::numeric_limits<unsigned int>::max())
+          {
+            // Outside the (discretised) domain, e.g. on a curved surface: use the nearest vertex.
+            double     best = std::numeric_limits<double>::max();
+            Point<dim> nearest;
+            for (const auto &c : dofs.active_cell_iterators())
+              if (c->is_locally_owned())
+                for (const auto v : c->vertex_indices())
+                  if (c->vertex(v).distance(p) < best)
+                    {
+                      best    = c->vertex(v).distance(p);
+                      nearest = c->vertex(v);
+                    }
+            const auto all = Utilities::MPI::all_gather(comm, std::make_pair(best, nearest));
+            for (const auto &candidate : all)
+              if (candidate.first < best || (candidate.first == best))
+                {
+                  best    = candidate.first;
+                  nearest = candidate.second;
+                }
+            std::ostringstream note;
+            note << "probe '" << points[i].first << "' at (" << p << ") is outside the mesh; "
+                 << "using the nearest vertex (" << nearest << ")";
+            notes.push_back(note.str());
+            probes[i].second = nearest;
+            --i; // locate the moved point
+            continue;
+          }
+        if (found && owner == rank)
+          {
+            locations[i].cell            = cell;
+            locations[i].reference_point = ref;
+            locations[i].owned           = true;
+          }
+      }
+  }
+
+  template <int dim>
+  template <typename VectorType>
+  std::vector<double> PointProbes<dim>::evaluate(const VectorType &field) const
+  {
+    std::vector<double> values(probes.size(), 0.0);
+    const auto         &fe = dof_handler->get_fe();
+    for (std::size_t i = 0; i < probes.size(); ++i)
+      if (locations[i].owned)
+        {
+          const Quadrature<dim> q(locations[i].reference_point);
+          FEValues<dim>         fv(*mapping, fe, q, update_values);
+          fv.reinit(locations[i].cell);
+          std::vector<double> v(1);
+          fv.get_function_values(field, v);
+          values[i] = v[0];
+        }
+    MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE,
+                  MPI_SUM, dof_handler->get_triangulation().get_communicator());
+    return values;
+  }
+
+  template std::vector<std::pair<std::string, Point<2>>> ProbeParameters::parse_points<2>() const;
+  template std::vector<std::pair<std::string, Point<3>>> ProbeParameters::parse_points<3>() const;
+  template class PointProbes<2>;
+  template class PointProbes<3>;
+  template std::vector<double>
+  PointProbes<2>::evaluate(const linear_algebra::Trilinos::Vector &) const;
+  template std::vector<double>
+  PointProbes<3>::evaluate(const linear_algebra::Trilinos::Vector &) const;
+  template std::vector<double> PointProbes<2>::evaluate(const linear_algebra::PETSc::Vector &) const;
+  template std::vector<double> PointProbes<3>::evaluate(const linear_algebra::PETSc::Vector &) const;
+} // namespace bmgfe
