@@ -30,7 +30,7 @@ namespace bmgfe
     ThermalProtocol::declare_parameters(prm, segments);
     HeatParameters::declare_parameters(prm);
     TimeSteppingParameters::declare_parameters(prm);
-    ProbeParameters::declare_parameters(prm);
+    StatisticsParameters::declare_parameters(prm);
   }
 
   void Parameters::parse_parameters(ParameterHandler &prm, const std::string &base_directory)
@@ -45,7 +45,7 @@ namespace bmgfe
     protocol.parse_parameters(prm);
     heat.parse_parameters(prm);
     time_stepping.parse_parameters(prm);
-    probes.parse_parameters(prm);
+    statistics.parse_parameters(prm);
   }
 
   namespace

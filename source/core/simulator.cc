@@ -4,13 +4,18 @@
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/utilities.h>
+#include <bmgfe/postprocess/reference_solutions.h>
+
+#include <deal.II/base/quadrature_lib.h>
 #include <deal.II/numerics/data_out.h>
+#include <deal.II/numerics/vector_tools.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -43,6 +48,35 @@ namespace bmgfe
       out << std::setprecision(12) << v;
       return std::isfinite(v) ? out.str() : "null";
     }
+    /// T(x, t) of a long rod cooled through a Robin boundary (CylinderRobinCooling).
+    template <int dim>
+    class CylinderCoolingTemperature : public Function<dim>
+    {
+    public:
+      CylinderCoolingTemperature(const double radius, const double biot, const double diffusivity,
+                                 const double T0, const double T_env, const double t0,
+                                 const Kinematics kinematics)
+        : series(biot)
+        , R(radius)
+        , a(diffusivity)
+        , T0(T0)
+        , T_env(T_env)
+        , t0(t0)
+        , kinematics(kinematics)
+      {}
+
+      double value(const Point<dim> &p, const unsigned int = 0) const override
+      {
+        const double r = kinematics == Kinematics::axisymmetric ? p[0] : std::hypot(p[0], p[1]);
+        const double Fo = a * (this->get_time() - t0) / (R * R);
+        return T_env + (T0 - T_env) * series.theta(std::min(r / R, 1.0), Fo);
+      }
+
+    private:
+      CylinderRobinCooling series;
+      double               R, a, T0, T_env, t0;
+      Kinematics           kinematics;
+    };
   } // namespace
 
   template <int dim, typename LA>
@@ -80,9 +114,38 @@ namespace bmgfe
                                                   parameters.material, parameters.kinematics, timer);
     heat->setup();
 
-    auto points = parameters.probes.parse_points<dim>();
+    auto points = parameters.statistics.parse_points<dim>();
     if (points.empty())
       points = domain.default_probes;
+    if (parameters.statistics.reference_solution == "cylinder cooling")
+      {
+        const std::string ctx = "entry 'Statistics/Reference solution'";
+        const auto       &pr  = parameters.protocol;
+        require(domain.radius > 0, ctx, "'cylinder cooling' needs 'Geometry/Type = rod'");
+        require(parameters.material.is_temperature_independent(), ctx,
+                "'cylinder cooling' needs constant heat capacity and conductivity");
+        require(pr.segments().size() == 1 && pr.segments()[0].environment_rate == 0 &&
+                  pr.segments()[0].emissivity == 0,
+                ctx, "'cylinder cooling' needs one protocol segment with constant T_env, no radiation");
+        double T0 = 0;
+        try
+          {
+            std::size_t used = 0;
+            T0 = std::stod(parameters.heat.initial_temperature, &used);
+            require(used == Utilities::trim(parameters.heat.initial_temperature).size(), "", "");
+          }
+        catch (...)
+          {
+            throw InputError(ctx + ": 'cylinder cooling' needs a numeric 'Heat/Initial temperature'");
+          }
+        const auto  &seg = pr.segments()[0];
+        const double k   = parameters.material.thermal_conductivity.value(T0);
+        reference_temperature = std::make_unique<CylinderCoolingTemperature<dim>>(
+          domain.radius, seg.heat_transfer_coefficient * domain.radius / k,
+          parameters.material.diffusivity(T0), T0, seg.environment_start, pr.start_time(),
+          parameters.kinematics);
+      }
+
     std::vector<std::string> notes;
     probes.initialize(heat->dof_handler(), *mapping, points, notes);
     for (const auto &n : notes)
@@ -236,6 +299,35 @@ namespace bmgfe
     statistics.add_value("Environment temperature (K)", env.temperature);
     for (std::size_t i = 0; i < values.size(); ++i)
       statistics.add_value("Temperature at " + probes.points()[i].first + " (K)", values[i]);
+    if (reference_temperature)
+      {
+        reference_temperature->set_time(t);
+        for (const auto &p : probes.points())
+          {
+            const std::string key = "Reference temperature at " + p.first + " (K)";
+            statistics.add_value(key, reference_temperature->value(p.second));
+            statistics.set_precision(key, 14);
+            statistics.set_scientific(key, true);
+          }
+        // L2 error (volume weight 2 pi r in axisymmetric models). The series is costly at
+        // early times, so it is evaluated at snapshot steps only (nan elsewhere).
+        double error = std::numeric_limits<double>::quiet_NaN();
+        if (snapshot)
+          {
+            Vector<double>   cell_errors(triangulation.n_active_cells());
+            const Kinematics kin = parameters.kinematics;
+            const ScalarFunctionFromFunctionObject<dim> weight(
+              [kin](const Point<dim> &p) { return volume_weight(kin, p[0]); });
+            VectorTools::integrate_difference(*mapping, heat->dof_handler(), heat->temperature(),
+                                              *reference_temperature, cell_errors,
+                                              QGauss<dim>(parameters.heat.fe_degree + 2),
+                                              VectorTools::L2_norm, &weight);
+            error = VectorTools::compute_global_error(triangulation, cell_errors, VectorTools::L2_norm);
+          }
+        statistics.add_value("L2 error of temperature", error);
+        statistics.set_precision("L2 error of temperature", 14);
+        statistics.set_scientific("L2 error of temperature", true);
+      }
     statistics.add_value("Minimal temperature (K)", T_min);
     statistics.add_value("Maximal temperature (K)", T_max);
     statistics.add_value("Nonlinear iterations (heat)", report.nonlinear_iterations);

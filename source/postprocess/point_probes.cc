@@ -16,25 +16,33 @@ namespace bmgfe
 {
   using namespace dealii;
 
-  void ProbeParameters::declare_parameters(ParameterHandler &prm)
+  void StatisticsParameters::declare_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Statistics");
     prm.declare_entry("Probe points", "auto", Patterns::Anything(),
                       "Points whose temperature (and later stresses) go into the statistics "
                       "file: 'auto' (the geometry's centre and surface points) or "
                       "'name: x, y[, z]; name: x, y[, z]' in m (r, z for axisymmetric).");
+    prm.declare_entry("Reference solution", "none", Patterns::Selection("none|cylinder cooling"),
+                      "Closed-form solution to compare with (verification runs). 'cylinder "
+                      "cooling': a long rod of 'Geometry/Rod radius' at a uniform numeric "
+                      "'Initial temperature', cooled by one protocol segment with constant T_env "
+                      "and h (Bessel series, MODEL.md section 8); the rod ends must be insulated. "
+                      "Adds the reference temperature at every probe and the L2 error to the "
+                      "statistics.");
     prm.leave_subsection();
   }
 
-  void ProbeParameters::parse_parameters(ParameterHandler &prm)
+  void StatisticsParameters::parse_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Statistics");
-    points = prm.get("Probe points");
+    points             = prm.get("Probe points");
+    reference_solution = prm.get("Reference solution");
     prm.leave_subsection();
   }
 
   template <int dim>
-  std::vector<std::pair<std::string, Point<dim>>> ProbeParameters::parse_points() const
+  std::vector<std::pair<std::string, Point<dim>>> StatisticsParameters::parse_points() const
   {
     std::vector<std::pair<std::string, Point<dim>>> result;
     if (Utilities::trim(points) == "auto")
@@ -157,8 +165,8 @@ namespace bmgfe
     return values;
   }
 
-  template std::vector<std::pair<std::string, Point<2>>> ProbeParameters::parse_points<2>() const;
-  template std::vector<std::pair<std::string, Point<3>>> ProbeParameters::parse_points<3>() const;
+  template std::vector<std::pair<std::string, Point<2>>> StatisticsParameters::parse_points<2>() const;
+  template std::vector<std::pair<std::string, Point<3>>> StatisticsParameters::parse_points<3>() const;
   template class PointProbes<2>;
   template class PointProbes<3>;
   template std::vector<double>

@@ -34,7 +34,7 @@ namespace bmgfe
     HeatParameters         heat;
     TimeSteppingParameters time_stepping;
     OutputParameters       output;
-    ProbeParameters        probes;
+    StatisticsParameters   statistics;
 
     static void declare_parameters(dealii::ParameterHandler &prm,
                                    const std::vector<std::string> &segment_names);

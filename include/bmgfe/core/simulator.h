@@ -64,5 +64,7 @@ namespace bmgfe
     dealii::TableHandler                              statistics;
     double                                            last_statistics_write = -1e300;
     std::string                                       last_snapshot;
+    /// Closed-form temperature for verification runs (Statistics/Reference solution).
+    std::unique_ptr<dealii::Function<dim>>            reference_temperature;
   };
 } // namespace bmgfe

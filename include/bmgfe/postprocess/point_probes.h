@@ -16,10 +16,13 @@ namespace dealii
 
 namespace bmgfe
 {
-  struct ProbeParameters
+  /// Section "Statistics": probe points and an optional closed-form reference solution.
+  struct StatisticsParameters
   {
     /// "auto" (the geometry's centre and surface) or "name: x, y[, z]; name: ...".
     std::string points = "auto";
+    /// "none" or "cylinder cooling" (CylinderRobinCooling, MODEL.md section 8).
+    std::string reference_solution = "none";
 
     static void declare_parameters(dealii::ParameterHandler &prm);
     void        parse_parameters(dealii::ParameterHandler &prm);
