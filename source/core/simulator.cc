@@ -148,6 +148,7 @@ namespace bmgfe
 
     std::vector<std::string> notes;
     probes.initialize(heat->dof_handler(), *mapping, points, notes);
+    report_setup();
     for (const auto &n : notes)
       pcout << "Note: " << n << '\n';
   }
@@ -187,7 +188,8 @@ namespace bmgfe
   {
     const unsigned int n_ranks = Utilities::MPI::n_mpi_processes(comm);
     pcout << "bmgfe: " << parameters.parameter_file << '\n'
-          << "  model        : " << dim << "D " << to_string(parameters.kinematics) << ", "
+          << "  model        : "
+          << (dim == 3 ? std::string("3D") : "2D " + to_string(parameters.kinematics)) << ", "
           << domain.description << '\n'
           << "  mesh         : " << triangulation.n_global_active_cells() << " cells, "
           << heat->dof_handler().n_dofs() << " temperature DoFs (Q" << parameters.heat.fe_degree
@@ -379,7 +381,6 @@ namespace bmgfe
     run_directory     = std::make_unique<RunDirectory>(parameters.output.directory, comm);
     run_directory->write_parameters(prm);
     writer = std::make_unique<SolutionWriter<dim>>(parameters.output, run_directory->path(), comm);
-    report_setup();
 
     std::map<std::string, std::string> summary;
     try

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set everything up and run the default scenario (HTC of a Vit1 rod) on all cores.
+#   scripts/quickstart.sh [FILE.prm]     (default: parameters/htc_vit1.prm)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BMGFE_CMAKE_ARGS="-DBMGFE_BUILD_TESTS=OFF" scripts/setup.sh
+PRM="${1:-parameters/htc_vit1.prm}"
+if [ "$(id -u)" -eq 0 ]; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+mpirun --oversubscribe -np "$(nproc)" "${BMGFE_BUILD_DIR:-build}/bmgfe" "$PRM"
+echo "Open the results in ParaView: output/<scenario>/solution.pvd"

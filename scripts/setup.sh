@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install what bmgfe needs from Debian 12 packages (only if missing) and build it in
+# Release into ./build. Used by quickstart.sh, test.sh and .ci/run.
+#   BMGFE_BUILD_DIR   build folder (default: build)
+#   BMGFE_JOBS        parallel compile jobs (default: number of cores)
+#   DEAL_II_DIR       use a deal.II installation of your own instead of Debian's
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(build-essential cmake ccache libdeal.ii-dev libvtk9-dev googletest libgtest-dev
+          gmsh openmpi-bin libopenmpi-dev)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ -n "${DEAL_II_DIR:-}" ]; then
+  echo "bmgfe setup: using deal.II from DEAL_II_DIR=$DEAL_II_DIR; not installing Debian's"
+elif [ ${#missing[@]} -gt 0 ]; then
+  echo "bmgfe setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+BUILD_DIR="${BMGFE_BUILD_DIR:-build}"
+JOBS="${BMGFE_JOBS:-$(nproc)}"
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release ${DEAL_II_DIR:+-DDEAL_II_DIR="$DEAL_II_DIR"} \
+  ${BMGFE_CMAKE_ARGS:-}
+cmake --build "$BUILD_DIR" -j "$JOBS"
+echo "bmgfe setup: built $BUILD_DIR/bmgfe"

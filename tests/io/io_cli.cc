@@ -1,0 +1,71 @@
+// Command-line modes that write nothing: --print-parameters and --validate.
+#include <bmgfe_test_support.h>
+#include <boost/property_tree/json_parser.hpp>
+#include <boost/property_tree/ptree.hpp>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+using namespace bmgfe_test;
+namespace fs = std::filesystem;
+
+TEST(PrintParameters, PrmStyleIsDocumented)
+{
+  for (const std::vector<std::string> args :
+       {std::vector<std::string>{"--print-parameters"},
+        std::vector<std::string>{"--print-parameters", "prm"}})
+    {
+      const auto r = run_bmgfe(args);
+      EXPECT_EQ(r.exit_code, 0) << r.output;
+      EXPECT_NE(r.output.find("set Heat transfer coefficient"), std::string::npos);
+      EXPECT_NE(r.output.find("set Linear algebra"), std::string::npos);
+      EXPECT_NE(r.output.find("subsection Thermal protocol"), std::string::npos);
+      // Documentation is printed as comments above the entries.
+      EXPECT_NE(r.output.find("# Convective heat transfer coefficient h"), std::string::npos);
+      EXPECT_EQ(r.output.find("error"), std::string::npos) << r.output;
+    }
+}
+
+TEST(PrintParameters, JsonStyleIsValidJson)
+{
+  const auto r = run_bmgfe({"--print-parameters", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::istringstream           in(r.output);
+  boost::property_tree::ptree tree;
+  ASSERT_NO_THROW(boost::property_tree::read_json(in, tree)) << r.output.substr(0, 2000);
+  using path = boost::property_tree::ptree::path_type;
+  EXPECT_EQ(tree.get<std::string>(path("Linear algebra/value", '/')), "Trilinos");
+  EXPECT_FALSE(tree.get<std::string>(path("Linear algebra/documentation", '/')).empty());
+  EXPECT_EQ(tree.get<std::string>(path("Thermal protocol/hold/Heat transfer coefficient/value", '/')),
+            "0");
+  EXPECT_FALSE(
+    tree.get<std::string>(path("Thermal protocol/hold/Heat transfer coefficient/documentation", '/'))
+      .empty());
+}
+
+TEST(PrintParameters, UnknownStyleIsAnError)
+{
+  const auto r = run_bmgfe({"--print-parameters", "xml"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.output.rfind("bmgfe: error:", 0), 0u) << r.output;
+}
+
+TEST(Validate, AcceptsTheExampleAndWritesNothing)
+{
+  // htc_vit1.prm writes to the relative folder output/htc_vit1: run in a fresh folder.
+  const fs::path here = fs::current_path();
+  const fs::path work = fs::absolute("io_validate");
+  fs::remove_all(work);
+  fs::create_directories(work);
+  fs::current_path(work);
+  const auto r = run_bmgfe({"--validate", std::string(BMGFE_SOURCE_DIR) + "/parameters/htc_vit1.prm"});
+  std::vector<std::string> left;
+  for (const auto &e : fs::directory_iterator(work))
+    if (e.path().filename().string().rfind("bmgfe_test_run_", 0) != 0)
+      left.push_back(e.path().filename().string());
+  fs::current_path(here);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("is valid"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(work / "output")) << "--validate created an output directory";
+  EXPECT_TRUE(left.empty()) << "--validate wrote " << left.front();
+}

@@ -1,0 +1,65 @@
+// Parallel output on 2 MPI ranks, one .vtu piece per rank (Number of grouped files = 0).
+#include "io_test_helpers.h"
+
+#include <bmgfe_test_support.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace bmgfe_test;
+using namespace io_test;
+
+TEST(ParallelOutput, OnePiecePerRankAndPvdMatchesStatistics)
+{
+  const std::string out = fresh_directory("io_mpi");
+  const auto        r   = run_bmgfe({std::string(BMGFE_TEST_SOURCE_DIR) + "/io/small_rod.prm",
+                                     "--set", "Output directory=" + out, "--set",
+                                     "Output/Number of grouped files=0"},
+                                    2);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+
+  const Statistics stats(out + "/statistics.txt");
+  std::vector<std::pair<double, std::string>> expected;
+  for (std::size_t row = 0; row < stats.n_rows(); ++row)
+    if (stats.text("Visualization file", row) != "-")
+      expected.emplace_back(stats.value("Time (s)", row), stats.text("Visualization file", row));
+  const auto pvd = read_pvd(out + "/solution.pvd");
+  ASSERT_EQ(pvd.size(), expected.size());
+  ASSERT_GE(pvd.size(), 3u);
+  for (std::size_t i = 0; i < pvd.size(); ++i)
+    {
+      EXPECT_NEAR(pvd[i].first, expected[i].first, 1e-5 * std::abs(expected[i].first) + 1e-12);
+      EXPECT_EQ(pvd[i].second, expected[i].second);
+      const std::string pvtu = out + "/" + pvd[i].second;
+      ASSERT_TRUE(fs::exists(pvtu)) << pvtu;
+      const auto pieces = pvtu_pieces(pvtu);
+      ASSERT_EQ(pieces.size(), 2u) << pvtu;
+      EXPECT_NE(pieces[0], pieces[1]);
+      for (const auto &piece : pieces)
+        EXPECT_TRUE(fs::is_regular_file(fs::path(pvtu).parent_path() / piece)) << piece;
+    }
+
+  // The whole mesh, assembled by VTK from both pieces.
+  const Grid first = read_pvtu(out + "/" + pvd.front().second);
+  EXPECT_EQ(first.n_pieces, 2);
+  EXPECT_GT(first.n_cells, 0);
+  ASSERT_EQ(first.point_data.count("T"), 1u);
+  ASSERT_EQ(first.point_data.count("subdomain"), 1u);
+  for (const double v : first.point_data.at("T").values)
+    ASSERT_EQ(v, 350.0);
+  EXPECT_EQ(first.point_data.at("subdomain").min(), 0.0);
+  EXPECT_EQ(first.point_data.at("subdomain").max(), 1.0);
+
+  const Grid        last = read_pvtu(out + "/" + pvd.back().second);
+  const std::size_t row  = stats.n_rows() - 1;
+  ASSERT_EQ(last.point_data.count("T"), 1u);
+  const double T_min = stats.value("Minimal temperature (K)", row);
+  const double T_max = stats.value("Maximal temperature (K)", row);
+  EXPECT_NEAR(last.point_data.at("T").min(), T_min, 1e-6 * T_min);
+  EXPECT_NEAR(last.point_data.at("T").max(), T_max, 1e-6 * T_max);
+
+  boost::property_tree::ptree summary;
+  ASSERT_NO_THROW(summary = read_json(out + "/summary.json"));
+  EXPECT_EQ(summary.get<std::string>("status"), "completed");
+  EXPECT_EQ(summary.get<unsigned int>("MPI ranks"), 2u);
+}
