@@ -1,6 +1,7 @@
 #include <bmgfe/core/input_error.h>
 #include <bmgfe/core/parameters.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -165,41 +166,71 @@ namespace bmgfe
     parameters.parameter_file = file;
     const std::string base = std::filesystem::path(file).parent_path().string();
 
-    // Pass 1: tolerant, only to learn the protocol's segment names.
-    std::vector<std::string> segments;
-    try
-      {
-        ParameterHandler first;
-        Parameters::declare_parameters(first, {});
-        first.parse_input(file, "", true);
-        for (const auto &o : overrides)
-          if (o.rfind("Thermal protocol/Sequence", 0) == 0)
+    // Pass 1: tolerant, only to learn the protocol's segment names: those of the file's own
+    // Sequence (their subsections must be declared even if an override drops them) and those
+    // of the Sequence actually used.
+    std::vector<std::string> segments, declared;
+    {
+      ParameterHandler first;
+      Parameters::declare_parameters(first, {});
+      try
+        {
+          first.parse_input(file, "", true);
+        }
+      catch (const std::exception &e)
+        {
+          throw InputError(file + ": " + one_line(e.what()));
+        }
+      const auto sequence_of = [&](ParameterHandler &p) {
+        p.enter_subsection("Thermal protocol");
+        const std::string seq = p.get("Sequence");
+        p.leave_subsection();
+        return seq;
+      };
+      const std::string file_sequence = sequence_of(first);
+      try
+        {
+          declared = ThermalProtocol::segment_names(file_sequence);
+        }
+      catch (const InputError &e)
+        {
+          const unsigned int line = find_entry_line(file, "Thermal protocol/Sequence");
+          throw InputError(file + ":" + std::to_string(line) +
+                           ": entry 'Thermal protocol/Sequence': " + e.what());
+        }
+      segments = declared;
+      for (const auto &o : overrides)
+        if (o.rfind("Thermal protocol/Sequence=", 0) == 0)
+          {
             apply_override(first, o);
-        first.enter_subsection("Thermal protocol");
-        segments = ThermalProtocol::segment_names(first.get("Sequence"));
-        first.leave_subsection();
-      }
-    catch (const InputError &e)
-      {
-        const unsigned int line = find_entry_line(file, "Thermal protocol/Sequence");
-        throw InputError(file + ":" + std::to_string(line) + ": entry 'Thermal protocol/Sequence': " +
-                         e.what());
-      }
-    catch (const std::exception &e)
-      {
-        throw InputError(file + ": " + one_line(e.what()));
-      }
+            try
+              {
+                segments = ThermalProtocol::segment_names(sequence_of(first));
+              }
+            catch (const InputError &e)
+              {
+                throw InputError("command-line override '" + o + "': " + e.what());
+              }
+          }
+      for (const auto &name : segments)
+        if (std::find(declared.begin(), declared.end(), name) == declared.end())
+          declared.push_back(name);
+    }
 
     // Pass 2: strict.
     auto prm = std::make_unique<ParameterHandler>();
-    Parameters::declare_parameters(*prm, segments);
+    Parameters::declare_parameters(*prm, declared);
     try
       {
         prm->parse_input(file, "", false, true);
       }
     catch (const std::exception &e)
       {
-        throw InputError(one_line(e.what()));
+        std::string what = one_line(e.what());
+        if (what.find("no such subsection") != std::string::npos &&
+            what.find("Thermal protocol.") != std::string::npos)
+          what += " (every segment subsection must be used in 'Thermal protocol/Sequence')";
+        throw InputError(what);
       }
     for (const auto &name : segments)
       require(file_has_subsection(file, {"Thermal protocol", name}) ||

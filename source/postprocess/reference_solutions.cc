@@ -20,9 +20,13 @@ namespace bmgfe
         if (fa == 0 || fa * fb < 0)
           {
             double lo = a, hi = b, flo = fa;
-            for (int it = 0; it < 200 && hi - lo > 1e-15 * hi; ++it)
+            // Bisect to the last representable bit.
+            for (int it = 0; it < 200; ++it)
               {
-                const double mid = 0.5 * (lo + hi), fm = f(mid);
+                const double mid = 0.5 * (lo + hi);
+                if (mid <= lo || mid >= hi)
+                  break;
+                const double fm = f(mid);
                 if ((fm < 0) == (flo < 0))
                   lo = mid, flo = fm;
                 else

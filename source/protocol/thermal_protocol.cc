@@ -35,6 +35,7 @@ namespace bmgfe
     private:
       const std::string &s;
       std::size_t        pos = 0;
+      static constexpr std::size_t max_stages = 1000000;
 
       [[noreturn]] void fail(const std::string &what) const
       {
@@ -99,9 +100,12 @@ namespace bmgfe
               ++pos;
             if (pos == start)
               fail("expected a repeat count after '*'");
-            const long count = std::stol(s.substr(start, pos - start));
+            const long count = (pos - start > 6) ? 0 : std::stol(s.substr(start, pos - start));
             if (count < 1 || count > 100000)
               fail("repeat count must be between 1 and 100000");
+            if (body.size() * static_cast<std::size_t>(count) > max_stages)
+              fail("the expanded sequence would have more than " + std::to_string(max_stages) +
+                   " stages");
             std::vector<std::string> repeated;
             for (long i = 0; i < count; ++i)
               repeated.insert(repeated.end(), body.begin(), body.end());

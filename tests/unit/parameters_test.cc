@@ -406,6 +406,30 @@ TEST(ReadParameters, SequenceOverrideDeclaresNewSegments)
   EXPECT_DOUBLE_EQ(p.protocol.end_time(), 10 + 2 * (3 + 30));
 
   // A new segment needs a definition, in the file or by an override.
-  const std::string what = read_error(file, {"Thermal protocol/Sequence=hold, anneal"});
+  const std::string what = read_error(file, {"Thermal protocol/Sequence=hold, quench, anneal"});
   EXPECT_TRUE(contains(what, "'anneal'")) << what;
+  EXPECT_TRUE(contains(what, file)) << what;
+}
+
+TEST(ReadParameters, SequenceOverrideMayDropSegmentsOfTheFile)
+{
+  // Running only part of a protocol from the command line: the file still defines 'quench'
+  // (subsection at line 14), which the overridden sequence no longer uses. The file must
+  // stay readable; the unused segment is simply not part of the protocol.
+  const std::string file = write_prm("unit_sequence_drop.prm", valid_text());
+  bmgfe::Parameters p;
+  EXPECT_NO_THROW(bmgfe::read_parameters(file, {"Thermal protocol/Sequence=hold"}, p));
+  ASSERT_EQ(p.protocol.segments().size(), 1u);
+  EXPECT_EQ(p.protocol.segments()[0].name, "hold");
+  EXPECT_DOUBLE_EQ(p.protocol.end_time(), 10);
+}
+
+TEST(ReadParameters, BadSequenceOverrideBlamesTheOverride)
+{
+  // The faulty sequence comes from the command line, not from line 9 of the file.
+  const std::string file = write_prm("unit_bad_sequence_override.prm", valid_text());
+  const std::string what = read_error(file, {"Thermal protocol/Sequence=hold,,quench"});
+  EXPECT_TRUE(contains(what, "command-line override 'Thermal protocol/Sequence=hold,,quench'"))
+    << what;
+  EXPECT_FALSE(names_line(what, file, 9)) << what;
 }
