@@ -22,26 +22,6 @@ namespace
            "Run in parallel with: mpirun -np N bmgfe FILE.prm\n";
   }
 
-  std::string single_line(std::string s)
-  {
-    const auto pos = s.find("Additional information:");
-    if (pos != std::string::npos)
-      s = s.substr(pos + 23);
-    const auto stack = s.find("Stacktrace:");
-    if (stack != std::string::npos)
-      s = s.substr(0, stack);
-    std::string out;
-    for (const char c : s)
-      {
-        const char d = (c == '\n') ? ' ' : c;
-        if (d == ' ' && (out.empty() || out.back() == ' '))
-          continue;
-        out += d;
-      }
-    while (!out.empty() && (out.back() == ' ' || out.back() == '-'))
-      out.pop_back();
-    return out;
-  }
 } // namespace
 
 int main(int argc, char *argv[])
@@ -99,8 +79,17 @@ int main(int argc, char *argv[])
 
       bmgfe::Parameters parameters;
       const auto        prm = bmgfe::read_parameters(file, overrides, parameters);
-      bmgfe::run_simulation(parameters, *prm,
-                            validate ? bmgfe::RunMode::validate : bmgfe::RunMode::run);
+      try
+        {
+          bmgfe::run_simulation(parameters, *prm,
+                                validate ? bmgfe::RunMode::validate : bmgfe::RunMode::run);
+        }
+      catch (const bmgfe::InputError &e)
+        {
+          // Found while building the mesh, checking boundaries or creating the output
+          // folder: say in which file (and line) the offending entry is.
+          throw bmgfe::InputError(bmgfe::locate_in_parameter_file(file, overrides, e.what()));
+        }
       if (validate && root)
         std::cout << "bmgfe: " << file << " is valid\n";
     }
@@ -111,13 +100,19 @@ int main(int argc, char *argv[])
         std::cerr << "bmgfe: error: " << e.what() << std::endl;
       return 1;
     }
+  catch (const bmgfe::RunError &e)
+    {
+      if (root)
+        std::cerr << "bmgfe: error: " << e.what() << std::endl;
+      return 1;
+    }
   catch (const std::exception &e)
     {
       std::cerr << "bmgfe: error"
                 << (dealii::Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD) > 1
                       ? " (rank " + std::to_string(dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD)) + ")"
                       : std::string())
-                << ": " << single_line(e.what()) << std::endl;
+                << ": " << bmgfe::single_line(e.what()) << std::endl;
       if (dealii::Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD) > 1)
         MPI_Abort(MPI_COMM_WORLD, 1);
       return 1;

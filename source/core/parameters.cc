@@ -16,10 +16,16 @@ namespace bmgfe
     prm.declare_entry("Dimension", "2", Patterns::Integer(2, 3),
                       "Spatial dimension of the model: 2 (axisymmetric r-z section or planar "
                       "cross-section) or 3.");
-    prm.declare_entry("Kinematics", "axisymmetric", Patterns::Selection("axisymmetric|planar"),
+    prm.declare_entry("Kinematics", "axisymmetric",
+                      Patterns::Selection(
+                        "axisymmetric|planar|plane strain|generalized plane strain"),
                       "2D only. axisymmetric: (r, z) coordinates with r = x >= 0, all integrals "
-                      "weighted by 2 pi r. planar: the cross-section (x, y) of a long body, "
-                      "per unit length.");
+                      "weighted by 2 pi r, hoop strain u_r/r. plane strain: the cross-section "
+                      "(x, y) of a long body with eps_zz = 0. generalized plane strain: the "
+                      "cross-section of a long rod whose axial strain is one uniform unknown "
+                      "(zero net axial force unless prescribed). planar: same as generalized "
+                      "plane strain. All 2D planar models are per unit length; their heat problem "
+                      "is the same.");
     prm.declare_entry("Linear algebra", "Trilinos", Patterns::Selection("Trilinos|PETSc"),
                       "Parallel linear algebra: Trilinos (CG + ML AMG) or PETSc (CG + GAMG).");
     prm.declare_entry("Verbosity", "normal", Patterns::Selection("quiet|normal"),
@@ -30,6 +36,8 @@ namespace bmgfe
     ThermalMaterial::declare_parameters(prm);
     ThermalProtocol::declare_parameters(prm, segments);
     HeatParameters::declare_parameters(prm);
+    ThermoElasticMaterial::declare_parameters(prm);
+    MechanicsParameters::declare_parameters(prm);
     TimeSteppingParameters::declare_parameters(prm);
     StatisticsParameters::declare_parameters(prm);
   }
@@ -45,32 +53,19 @@ namespace bmgfe
     material.parse_parameters(prm);
     protocol.parse_parameters(prm);
     heat.parse_parameters(prm);
+    elastic.parse_parameters(prm);
+    mechanics.parse_parameters(prm, dimension, kinematics == Kinematics::axisymmetric);
     time_stepping.parse_parameters(prm);
     statistics.parse_parameters(prm);
   }
 
   namespace
   {
+    /// One line; deal.II's "Line <N> of file <F>: ..." becomes "F:N: ...".
     std::string one_line(const std::string &text)
     {
-      std::string s   = text;
-      const auto  pos = s.find("Additional information:");
-      if (pos != std::string::npos)
-        s = s.substr(pos + 23);
-      const auto stack = s.find("Stacktrace:");
-      if (stack != std::string::npos)
-        s = s.substr(0, stack);
-      std::string out;
-      for (const char c : s)
-        {
-          const char d = (c == '\n' || c == '\t') ? ' ' : c;
-          if (d == ' ' && (out.empty() || out.back() == ' '))
-            continue;
-          out += d;
-        }
-      while (!out.empty() && (out.back() == ' ' || out.back() == '-'))
-        out.pop_back();
-      return out;
+      return std::regex_replace(single_line(text), std::regex("^Line <([0-9]+)> of file <([^>]+)>: "),
+                                "$2:$1: ");
     }
 
     /// Line of "set <entry>" for a path "A/B/entry" in a parameter file (0 if not found).
@@ -179,7 +174,8 @@ namespace bmgfe
         }
       catch (const std::exception &e)
         {
-          throw InputError(file + ": " + one_line(e.what()));
+          const std::string what = one_line(e.what());
+          throw InputError(what.rfind(file, 0) == 0 ? what : file + ": " + what);
         }
       const auto sequence_of = [&](ParameterHandler &p) {
         p.enter_subsection("Thermal protocol");
@@ -249,18 +245,32 @@ namespace bmgfe
       }
     catch (const InputError &e)
       {
-        const std::string what = e.what();
-        std::smatch       m;
-        unsigned int      line = 0;
-        if (std::regex_search(what, m, std::regex("entry '([^']+)'")))
-          line = find_entry_line(file, m[1].str());
-        throw InputError(file + (line ? ":" + std::to_string(line) : std::string()) + ": " + what);
+        throw InputError(locate_in_parameter_file(file, overrides, e.what()));
       }
     catch (const std::exception &e)
       {
-        throw InputError(file + ": " + one_line(e.what()));
+        const std::string what = one_line(e.what());
+        throw InputError(what.rfind(file, 0) == 0 ? what : file + ": " + what);
       }
     return prm;
+  }
+
+  std::string locate_in_parameter_file(const std::string &file,
+                                       const std::vector<std::string> &overrides,
+                                       const std::string &message)
+  {
+    std::smatch m;
+    if (std::regex_search(message, m, std::regex("entry '([^']+)'")))
+      {
+        const std::string path = m[1].str();
+        for (const auto &o : overrides)
+          if (o.rfind(path + "=", 0) == 0)
+            return "command-line override '" + o + "': " + message;
+        const unsigned int line = find_entry_line(file, path);
+        if (line > 0)
+          return file + ":" + std::to_string(line) + ": " + message;
+      }
+    return file + ": " + message;
   }
 
   void print_default_parameters(std::ostream &out, const std::string &style)

@@ -5,6 +5,7 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/utilities.h>
 #include <bmgfe/postprocess/reference_solutions.h>
+#include <bmgfe/postprocess/stress_measures.h>
 
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/numerics/data_out.h>
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <fstream>
 #include <iomanip>
 #include <limits>
@@ -69,6 +71,8 @@ namespace bmgfe
       {
         const double r = kinematics == Kinematics::axisymmetric ? p[0] : std::hypot(p[0], p[1]);
         const double Fo = a * (this->get_time() - t0) / (R * R);
+        if (Fo <= 0)
+          return T0; // the initial condition (the series converges slowly there)
         return T_env + (T0 - T_env) * series.theta(std::min(r / R, 1.0), Fo);
       }
 
@@ -113,6 +117,14 @@ namespace bmgfe
     heat = std::make_unique<HeatProblem<dim, LA>>(triangulation, *mapping, parameters.heat,
                                                   parameters.material, parameters.kinematics, timer);
     heat->setup();
+    if (parameters.mechanics.enabled)
+      {
+        mechanics = std::make_unique<MechanicsProblem<dim, LA>>(triangulation, *mapping,
+                                                                parameters.mechanics,
+                                                                parameters.elastic,
+                                                                parameters.kinematics, timer);
+        mechanics->setup();
+      }
 
     auto points = parameters.statistics.parse_points<dim>();
     if (points.empty())
@@ -149,6 +161,7 @@ namespace bmgfe
     std::vector<std::string> notes;
     probes.initialize(heat->dof_handler(), *mapping, points, notes);
     report_setup();
+    report_heterogeneity();
     for (const auto &n : notes)
       pcout << "Note: " << n << '\n';
   }
@@ -160,27 +173,106 @@ namespace bmgfe
     const auto             ids = triangulation.get_boundary_ids();
     const HeatParameters  &h   = parameters.heat;
     std::set<unsigned int> with_condition;
-    for (const auto *list : {&h.robin_ids, &h.insulated_ids, &h.prescribed_ids})
+    std::string            existing;
+    for (const auto i : ids)
+      existing += (existing.empty() ? "" : ", ") + std::to_string(i);
+    const std::pair<const char *, const std::vector<unsigned int> *> lists[] = {
+      {"Robin boundary ids", &h.robin_ids},
+      {"Insulated boundary ids", &h.insulated_ids},
+      {"Prescribed temperature boundary ids", &h.prescribed_ids}};
+    for (const auto &[entry, list] : lists)
       for (const auto id : *list)
         {
           require(std::find(ids.begin(), ids.end(), id) != ids.end(),
-                  "section 'Heat/Boundary conditions'",
+                  "entry 'Heat/Boundary conditions/" + std::string(entry) + "'",
                   "boundary id " + std::to_string(id) + " does not exist in the mesh (" +
-                    domain.description + "; its boundary ids are " +
-                    Utilities::to_string(std::vector<unsigned int>(ids.begin(), ids.end()).size()) +
-                    ": " + [&]() {
-                      std::string s;
-                      for (const auto i : ids)
-                        s += (s.empty() ? "" : ", ") + std::to_string(i);
-                      return s;
-                    }() + ")");
+                    domain.description + "; its boundary ids are " + existing + ")");
           with_condition.insert(id);
         }
+    if (parameters.mechanics.enabled)
+      {
+        const MechanicsParameters &m = parameters.mechanics;
+        std::vector<unsigned int>  used(m.symmetry_ids);
+        for (const auto &f : m.fixed_components)
+          used.push_back(f.first);
+        for (const auto &p : m.prescribed)
+          used.push_back(p.id);
+        for (const auto &p : m.pressure)
+          used.push_back(p.first);
+        for (const auto id : used)
+          require(std::find(ids.begin(), ids.end(), id) != ids.end(),
+                  "section 'Mechanics/Boundary conditions'",
+                  "boundary id " + std::to_string(id) + " does not exist in the mesh (" +
+                    domain.description + "; its boundary ids are " + existing + ")");
+        require(!m.fixed_components.empty() || !m.symmetry_ids.empty() || !m.prescribed.empty() ||
+                  !m.point_constraints.empty(),
+                "section 'Mechanics/Boundary conditions'",
+                "the body has no supports: fix components, symmetry planes, prescribed "
+                "displacements or point constraints must remove its rigid-body motions");
+      }
     for (const auto id : ids)
       require(with_condition.count(id) > 0, "section 'Heat/Boundary conditions'",
               "boundary id " + std::to_string(id) + " of the mesh (" + domain.description +
                 ") has no condition: list it under Robin, Insulated or Prescribed temperature "
                 "boundary ids");
+  }
+
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::report_heterogeneity() const
+  {
+    if (!mechanics || !parameters.elastic.heterogeneous)
+      return;
+    // Statistics of the realisation at the quadrature points: mean and standard deviation,
+    // and the correlation length from the mean squared gradient, which for the model's
+    // covariance is -C''(0) = 1/l^2 (squared exponential) or 3/l^2 (Matern 3/2).
+    const RandomField &field = parameters.elastic.field;
+    const double       h     = 1e-4 * field.correlation_length();
+    double             sum = 0, sum2 = 0, grad2 = 0, weight = 0;
+    FEValues<dim> fv(*mapping, heat->dof_handler().get_fe(), QGauss<dim>(2),
+                     update_quadrature_points | update_JxW_values);
+    for (const auto &cell : heat->dof_handler().active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fv.reinit(cell);
+          for (const unsigned int q : fv.quadrature_point_indices())
+            {
+              const Point<dim> &x = fv.quadrature_point(q);
+              const double      w = fv.JxW(q) * volume_weight(parameters.kinematics, x[0]);
+              std::array<double, 3> p{{x[0], x[1], dim == 3 ? x[dim - 1] : 0.0}}, p2 = p;
+              p2[0] += h;
+              const double g  = parameters.elastic.g(p, parameters.kinematics);
+              const double dg = (parameters.elastic.g(p2, parameters.kinematics) - g) / h;
+              sum += w * g;
+              sum2 += w * g * g;
+              grad2 += w * dg * dg;
+              weight += w;
+            }
+        }
+    sum    = Utilities::MPI::sum(sum, comm);
+    sum2   = Utilities::MPI::sum(sum2, comm);
+    grad2  = Utilities::MPI::sum(grad2, comm);
+    weight = Utilities::MPI::sum(weight, comm);
+    const double mean = sum / weight, var = std::max(sum2 / weight - mean * mean, 0.0);
+    const double factor =
+      field.covariance_type() == RandomField::Covariance::squared_exponential ? 1.0 : 3.0;
+    const double length = grad2 > 0 ? std::sqrt(factor * var / (grad2 / weight)) : 0.0;
+    pcout << "  heterogeneity: g(X) " << RandomField::to_string(field.covariance_type())
+          << ", l_c = " << field.correlation_length() << " m, seed " << parameters.elastic.seed
+          << ", " << field.n_modes() << " modes; realisation: mean " << mean << ", std "
+          << std::sqrt(var) << ", correlation length " << length << " m (from the mean squared "
+          << "x-gradient; compare with the domain size)\n"
+          << "                 delta_alpha = " << parameters.elastic.cte_amplitude
+          << ", delta_E = " << parameters.elastic.modulus_amplitude << '\n';
+  }
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::solve_mechanics(const double t)
+  {
+    if (!mechanics)
+      return;
+    mechanics_report = mechanics->solve(t, heat->dof_handler(), heat->temperature());
+    mechanics->cell_averages(heat->dof_handler(), heat->temperature(), cell_stress);
   }
 
   template <int dim, typename LA>
@@ -256,6 +348,51 @@ namespace bmgfe
     Vector<float> subdomain(triangulation.n_active_cells());
     subdomain = static_cast<float>(triangulation.locally_owned_subdomain());
     data_out.add_data_vector(subdomain, "subdomain");
+    // Mechanics: nodal displacement; stresses and derived fields as cell averages over the
+    // quadrature points (they are discontinuous between cells).
+    std::vector<Vector<float>> cell_fields;
+    if (mechanics)
+      {
+        const std::vector<std::string> u_names(dim, "displacement");
+        data_out.add_data_vector(
+          mechanics->dof_handler(), mechanics->displacement(), u_names,
+          std::vector<DataComponentInterpretation::DataComponentInterpretation>(
+            dim, DataComponentInterpretation::component_is_part_of_vector));
+        const bool axi = parameters.kinematics == Kinematics::axisymmetric;
+        // Names of the 3x3 tensor entries in this model's component order.
+        const std::vector<std::pair<std::string, std::pair<unsigned int, unsigned int>>> components =
+          axi ? std::vector<std::pair<std::string, std::pair<unsigned int, unsigned int>>>{
+                  {"stress_rr", {0, 0}}, {"stress_zz", {1, 1}}, {"stress_tt", {2, 2}}, {"stress_rz", {0, 1}}}
+          : dim == 3 ? std::vector<std::pair<std::string, std::pair<unsigned int, unsigned int>>>{
+                  {"stress_xx", {0, 0}}, {"stress_yy", {1, 1}}, {"stress_zz", {2, 2}},
+                  {"stress_xy", {0, 1}}, {"stress_yz", {1, 2}}, {"stress_xz", {0, 2}}}
+          : std::vector<std::pair<std::string, std::pair<unsigned int, unsigned int>>>{
+                  {"stress_xx", {0, 0}}, {"stress_yy", {1, 1}}, {"stress_zz", {2, 2}}, {"stress_xy", {0, 1}}};
+        std::vector<std::string> names;
+        for (const auto &c : components)
+          names.push_back(c.first);
+        for (const auto *n : {"von_mises", "mean_stress", "triaxiality", "principal_stress_1",
+                              "principal_stress_2", "principal_stress_3", "thermal_strain",
+                              "expansion_coefficient", "g"})
+          names.push_back(n);
+        cell_fields.assign(names.size(), Vector<float>(triangulation.n_active_cells()));
+        for (const auto &cell : triangulation.active_cell_iterators())
+          if (cell->is_locally_owned())
+            {
+              const unsigned int  c  = cell->active_cell_index();
+              const StressState  &st = cell_stress[c];
+              unsigned int        k  = 0;
+              for (const auto &comp : components)
+                cell_fields[k++][c] = st.stress[comp.second.first][comp.second.second];
+              const auto principal = principal_stresses(st.stress);
+              for (const double v : {von_mises(st.stress), mean_stress(st.stress),
+                                     triaxiality(st.stress), principal[0], principal[1],
+                                     principal[2], st.thermal_strain, st.expansion, st.g})
+                cell_fields[k++][c] = v;
+            }
+        for (unsigned int k = 0; k < names.size(); ++k)
+          data_out.add_data_vector(cell_fields[k], names[k], DataOut<dim>::type_cell_data);
+      }
     const unsigned int subdivisions =
       parameters.output.subdivisions ? parameters.output.subdivisions : parameters.heat.fe_degree;
     data_out.build_patches(*mapping, subdivisions, DataOut<dim>::curved_inner_cells);
@@ -332,6 +469,79 @@ namespace bmgfe
       }
     statistics.add_value("Minimal temperature (K)", T_min);
     statistics.add_value("Maximal temperature (K)", T_max);
+    if (mechanics)
+      {
+        // Stresses at the probes in cylindrical components (rod axis = z).
+        const auto &mech = *mechanics;
+        const auto  values_at = probes.evaluate_with(
+          [&](const typename DoFHandler<dim>::active_cell_iterator &heat_cell,
+              const Point<dim> &reference) {
+            const typename DoFHandler<dim>::active_cell_iterator cell(
+              &triangulation, heat_cell->level(), heat_cell->index(), &mech.dof_handler());
+            const StressState s = mech.stress_at(cell, reference, heat->dof_handler(),
+                                                 heat->temperature());
+            return std::vector<double>{s.stress[0][0], s.stress[1][1], s.stress[2][2],
+                                       s.stress[0][1], dim == 3 ? s.stress[0][2] : 0.0,
+                                       dim == 3 ? s.stress[1][2] : 0.0};
+          },
+          6);
+        for (std::size_t i = 0; i < values_at.size(); ++i)
+          {
+            SymmetricTensor<2, 3> s;
+            s[0][0] = values_at[i][0];
+            s[1][1] = values_at[i][1];
+            s[2][2] = values_at[i][2];
+            s[0][1] = values_at[i][3];
+            s[0][2] = values_at[i][4];
+            s[1][2] = values_at[i][5];
+            const auto &p   = probes.points()[i].second;
+            const auto  cyl = cylindrical_components(s, p[0], dim > 1 ? p[1] : 0.0,
+                                                    parameters.kinematics);
+            const std::string at = " at " + probes.points()[i].first + " (Pa)";
+            statistics.add_value("Stress rr" + at, cyl[0]);
+            statistics.add_value("Stress tt" + at, cyl[1]);
+            statistics.add_value("Stress zz" + at, cyl[2]);
+            statistics.add_value("Von Mises stress" + at, von_mises(s));
+            for (const auto *key : {"Stress rr", "Stress tt", "Stress zz", "Von Mises stress"})
+              {
+                statistics.set_precision(std::string(key) + at, 12);
+                statistics.set_scientific(std::string(key) + at, true);
+              }
+          }
+        // Largest cell-averaged von Mises stress; net axial force int sigma_zz dA (planar) or
+        // the volume average of sigma_zz (3D, axisymmetric: zero for a free body).
+        double             max_vm = 0, axial = 0, volume = 0;
+        const unsigned int a      = axial_index(parameters.kinematics);
+        for (const auto &cell : triangulation.active_cell_iterators())
+          if (cell->is_locally_owned())
+            {
+              const StressState &st = cell_stress[cell->active_cell_index()];
+              max_vm = std::max(max_vm, von_mises(st.stress));
+              axial += st.stress[a][a] * st.volume;
+              volume += st.volume;
+            }
+        max_vm = Utilities::MPI::max(max_vm, comm);
+        axial  = Utilities::MPI::sum(axial, comm);
+        volume = Utilities::MPI::sum(volume, comm);
+        const double resultant = is_planar(parameters.kinematics) ? axial : axial / volume;
+        statistics.add_value("Maximal von Mises stress (Pa)", max_vm);
+        const std::string axial_key = is_planar(parameters.kinematics) ?
+                                        "Net axial force (N)" :
+                                        "Volume-averaged axial stress (Pa)";
+        statistics.add_value(axial_key, resultant);
+        for (const auto &key : {std::string("Maximal von Mises stress (Pa)"), axial_key})
+          {
+            statistics.set_precision(key, 12);
+            statistics.set_scientific(key, true);
+          }
+        if (parameters.kinematics == Kinematics::generalized_plane_strain)
+          {
+            statistics.add_value("Axial strain", mechanics_report.axial_strain);
+            statistics.set_precision("Axial strain", 12);
+            statistics.set_scientific("Axial strain", true);
+          }
+        statistics.add_value("Linear iterations (mechanics)", mechanics_report.linear_iterations);
+      }
     statistics.add_value("Nonlinear iterations (heat)", report.nonlinear_iterations);
     statistics.add_value("Linear iterations (heat)", report.linear_iterations);
     statistics.add_value("Rejected steps", rejected);
@@ -401,12 +611,14 @@ namespace bmgfe
         unsigned int       step = 0, rejected_total = 0, linear_total = 0;
         double next_output_time = proto.start_time() + parameters.output.interval_time;
 
+        solve_mechanics(t);
         postprocess(0, t, 0, stage, HeatStepReport(), 0, true);
         const double time_tolerance = 1e-12 * std::max(1.0, std::abs(t_end));
         while (t < t_end - time_tolerance)
           {
-            AssertThrow(step < ts.maximum_steps,
-                        ExcMessage("reached 'Time stepping/Maximum number of steps'"));
+            if (step >= ts.maximum_steps)
+              throw RunError("reached 'Time stepping/Maximum number of steps' (" +
+                             std::to_string(ts.maximum_steps) + ") at t = " + std::to_string(t) + " s");
             stage = proto.stage_index(t + time_tolerance);
             if (stage != last_stage)
               {
@@ -440,9 +652,9 @@ namespace bmgfe
                 report = heat->solve_time_step(data);
                 if (!report.converged)
                   {
-                    AssertThrow(data.dt > ts.minimum_time_step * (1 + 1e-12),
-                                ExcMessage("the heat solver did not converge at t = " +
-                                           std::to_string(t_new) + " s even at the minimum time step"));
+                    if (data.dt <= ts.minimum_time_step * (1 + 1e-12))
+                      throw RunError("the heat solver did not converge at t = " +
+                                     std::to_string(t_new) + " s even at the minimum time step");
                     data.dt = std::max(data.dt / 4, ts.minimum_time_step);
                   }
                 else if (!controller.accept(data.dt, report.max_change))
@@ -459,6 +671,7 @@ namespace bmgfe
               pcout << "Warning: step at the minimum time step changed T by " << report.max_change
                     << " K\n";
             heat->accept_time_step();
+            solve_mechanics(data.time);
             ++step;
             rejected_total += rejected;
             linear_total += report.linear_iterations;
@@ -513,11 +726,7 @@ namespace bmgfe
       {
         // Leave what was computed (statistics, snapshots) but mark the run as failed.
         write_statistics(true);
-        std::string what = e.what();
-        const auto  pos  = what.find("Additional information:");
-        if (pos != std::string::npos)
-          what = what.substr(pos + 23);
-        run_directory->write_summary("failed", what, summary);
+        run_directory->write_summary("failed", single_line(e.what()), summary);
         throw;
       }
   }
@@ -525,10 +734,26 @@ namespace bmgfe
   template <int dim, typename LA>
   void run_dimension(const Parameters &parameters, const ParameterHandler &prm, const RunMode mode)
   {
-    Simulator<dim, LA> simulator(parameters, prm, MPI_COMM_WORLD);
-    simulator.setup();
-    if (mode == RunMode::run)
-      simulator.run();
+    // The simulator is destroyed before an exception leaves this function: deal.II's
+    // TimerOutput prints a multi-line warning when it is destroyed during stack unwinding.
+    std::exception_ptr error;
+    {
+      Simulator<dim, LA> simulator(parameters, prm, MPI_COMM_WORLD);
+      try
+        {
+          simulator.setup();
+          if (mode == RunMode::run)
+            simulator.run();
+          else
+            RunDirectory::check_creatable(parameters.output.directory, MPI_COMM_WORLD);
+        }
+      catch (...)
+        {
+          error = std::current_exception();
+        }
+    }
+    if (error)
+      std::rethrow_exception(error);
   }
 
   void run_simulation(const Parameters &parameters, const ParameterHandler &prm, const RunMode mode)

@@ -218,16 +218,8 @@ namespace bmgfe
         }
       catch (const std::exception &e)
         {
-          std::string what = e.what();
-          const auto  pos  = what.find("Additional information:");
-          if (pos != std::string::npos)
-            what = what.substr(pos + 23);
-          std::string one_line;
-          for (const char c : what)
-            if (c != '\n' || (!one_line.empty() && one_line.back() != ' '))
-              one_line += (c == '\n' ? ' ' : c);
           throw InputError("mesh file '" + file + "': cannot read it as a gmsh mesh of dimension " +
-                           std::to_string(dim) + ": " + one_line.substr(0, 400));
+                           std::to_string(dim) + ": " + single_line(e.what()).substr(0, 400));
         }
       if (is_geo)
         {

@@ -4,6 +4,8 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -38,6 +40,25 @@ namespace bmgfe
     error = dealii::Utilities::MPI::broadcast(comm, error, 0);
     require(error.empty(), "entry 'Output directory'",
             "cannot use '" + path + "' for output: " + error);
+  }
+
+  void RunDirectory::check_creatable(const std::string &path, const MPI_Comm comm)
+  {
+    namespace fs = std::filesystem;
+    std::string error;
+    if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+      {
+        fs::path        p = fs::absolute(path);
+        std::error_code ec;
+        while (!p.empty() && !fs::exists(p, ec) && p != p.parent_path())
+          p = p.parent_path();
+        if (!fs::is_directory(p, ec))
+          error = "'" + p.string() + "' is not a directory";
+        else if (access(p.c_str(), W_OK) != 0)
+          error = "'" + p.string() + "' is not writable";
+      }
+    error = dealii::Utilities::MPI::broadcast(comm, error, 0);
+    require(error.empty(), "entry 'Output directory'", "cannot use '" + path + "' for output: " + error);
   }
 
   void RunDirectory::write_parameters(const dealii::ParameterHandler &prm) const

@@ -101,6 +101,24 @@ namespace bmgfe
     return (values_[i] - values_[i - 1]) / (temperatures_[i] - temperatures_[i - 1]);
   }
 
+  double PropertyTable::integral(const double Ta, const double Tb) const
+  {
+    if (Tb < Ta)
+      return -integral(Tb, Ta);
+    if (values_.size() == 1)
+      return values_.front() * (Tb - Ta);
+    // Breakpoints inside (Ta, Tb); between them the table is linear, so the trapezoidal
+    // rule is exact.
+    double result = 0, a = Ta;
+    for (const double t : temperatures_)
+      if (t > Ta && t < Tb)
+        {
+          result += 0.5 * (value(a) + value(t)) * (t - a);
+          a = t;
+        }
+    return result + 0.5 * (value(a) + value(Tb)) * (Tb - a);
+  }
+
   bool PropertyTable::is_constant() const
   {
     return std::all_of(values_.begin(), values_.end(), [&](double v) { return v == values_.front(); });

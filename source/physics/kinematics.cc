@@ -9,9 +9,12 @@ namespace bmgfe
       return Kinematics::three_dimensional;
     if (name == "axisymmetric")
       return Kinematics::axisymmetric;
-    if (name == "planar")
-      return Kinematics::planar;
-    throw InputError("entry 'Kinematics': '" + name + "' is not valid in 2D (axisymmetric|planar)");
+    if (name == "planar" || name == "generalized plane strain")
+      return Kinematics::generalized_plane_strain;
+    if (name == "plane strain")
+      return Kinematics::plane_strain;
+    throw InputError("entry 'Kinematics': '" + name +
+                     "' is not valid in 2D (axisymmetric|plane strain|generalized plane strain|planar)");
   }
 
   std::string to_string(const Kinematics k)
@@ -22,8 +25,10 @@ namespace bmgfe
           return "3D";
         case Kinematics::axisymmetric:
           return "axisymmetric";
-        case Kinematics::planar:
-          return "planar";
+        case Kinematics::plane_strain:
+          return "plane strain";
+        case Kinematics::generalized_plane_strain:
+          return "generalized plane strain";
       }
     return "unknown";
   }

@@ -165,6 +165,28 @@ namespace bmgfe
     return values;
   }
 
+  template <int dim>
+  std::vector<std::vector<double>> PointProbes<dim>::evaluate_with(
+    const std::function<std::vector<double>(const typename DoFHandler<dim>::active_cell_iterator &,
+                                            const Point<dim> &)> &f,
+    const unsigned int n_values) const
+  {
+    std::vector<double> flat(probes.size() * n_values, 0.0);
+    for (std::size_t i = 0; i < probes.size(); ++i)
+      if (locations[i].owned)
+        {
+          const auto v = f(locations[i].cell, locations[i].reference_point);
+          for (unsigned int k = 0; k < n_values; ++k)
+            flat[i * n_values + k] = v[k];
+        }
+    MPI_Allreduce(MPI_IN_PLACE, flat.data(), static_cast<int>(flat.size()), MPI_DOUBLE, MPI_SUM,
+                  dof_handler->get_triangulation().get_communicator());
+    std::vector<std::vector<double>> out(probes.size());
+    for (std::size_t i = 0; i < probes.size(); ++i)
+      out[i].assign(flat.begin() + i * n_values, flat.begin() + (i + 1) * n_values);
+    return out;
+  }
+
   template std::vector<std::pair<std::string, Point<2>>> StatisticsParameters::parse_points<2>() const;
   template std::vector<std::pair<std::string, Point<3>>> StatisticsParameters::parse_points<3>() const;
   template class PointProbes<2>;

@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 
 TEST(PrintParameters, PrmStyleIsDocumented)
 {
-  for (const std::vector<std::string> args :
+  for (const std::vector<std::string> &args :
        {std::vector<std::string>{"--print-parameters"},
         std::vector<std::string>{"--print-parameters", "prm"}})
     {
@@ -22,7 +22,7 @@ TEST(PrintParameters, PrmStyleIsDocumented)
       EXPECT_NE(r.output.find("subsection Thermal protocol"), std::string::npos);
       // Documentation is printed as comments above the entries.
       EXPECT_NE(r.output.find("# Convective heat transfer coefficient h"), std::string::npos);
-      EXPECT_EQ(r.output.find("error"), std::string::npos) << r.output;
+      EXPECT_EQ(r.output.find("bmgfe: error"), std::string::npos) << r.output.substr(0, 500);
     }
 }
 

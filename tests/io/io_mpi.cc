@@ -28,7 +28,7 @@ TEST(ParallelOutput, OnePiecePerRankAndPvdMatchesStatistics)
   ASSERT_GE(pvd.size(), 3u);
   for (std::size_t i = 0; i < pvd.size(); ++i)
     {
-      EXPECT_NEAR(pvd[i].first, expected[i].first, 1e-5 * std::abs(expected[i].first) + 1e-12);
+      EXPECT_NEAR(pvd[i].first, expected[i].first, 1e-10 * std::abs(expected[i].first) + 1e-14);
       EXPECT_EQ(pvd[i].second, expected[i].second);
       const std::string pvtu = out + "/" + pvd[i].second;
       ASSERT_TRUE(fs::exists(pvtu)) << pvtu;

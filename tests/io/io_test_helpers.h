@@ -6,6 +6,7 @@
 
 #include <vtkCellData.h>
 #include <vtkDataArray.h>
+#include <vtkFieldData.h>
 #include <vtkNew.h>
 #include <vtkPointData.h>
 #include <vtkUnstructuredGrid.h>
@@ -50,6 +51,7 @@ namespace io_test
     int                          n_pieces = 0;
     std::map<std::string, Field> point_data;
     std::map<std::string, Field> cell_data;
+    std::map<std::string, Field> field_data; ///< deal.II writes the snapshot time as "TIME"
   };
 
   template <typename Data>
@@ -85,6 +87,7 @@ namespace io_test
     g.n_cells    = ug->GetNumberOfCells();
     g.point_data = fields_of(ug->GetPointData());
     g.cell_data  = fields_of(ug->GetCellData());
+    g.field_data = fields_of(ug->GetFieldData());
     return g;
   }
 

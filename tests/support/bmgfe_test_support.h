@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -35,7 +36,10 @@ namespace bmgfe_test
     cmd += BMGFE_EXECUTABLE;
     for (const auto &a : args)
       cmd += " " + quote(a);
-    const std::string log = "bmgfe_test_run_" + std::to_string(std::rand()) + ".log";
+    // Unique per process and call: tests of one folder may run concurrently (ctest -j).
+    static unsigned int counter = 0;
+    const std::string   log     = "bmgfe_test_run_" + std::to_string(getpid()) + "_" +
+                            std::to_string(counter++) + ".log";
     cmd += " > " + log + " 2>&1";
     RunResult r;
     const int status = std::system(cmd.c_str());

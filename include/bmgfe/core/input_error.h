@@ -12,6 +12,18 @@ namespace bmgfe
     using std::runtime_error::runtime_error;
   };
 
+  /// A failure found at run time identically on every MPI rank (e.g. the step limit, a
+  /// solver that does not converge at the smallest step): reported once, no MPI_Abort.
+  class RunError : public std::runtime_error
+  {
+  public:
+    using std::runtime_error::runtime_error;
+  };
+
+  /// The message of an exception as one line: deal.II's frame ("An error occurred in line
+  /// ...", "Additional information:", the stack trace) removed and white space collapsed.
+  std::string single_line(const std::string &what);
+
   /// Throw an InputError whose text is `context: message` when `condition` is false.
   inline void
   require(const bool condition, const std::string &context, const std::string &message)

@@ -6,8 +6,10 @@
 #include <bmgfe/io/output_parameters.h>
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/materials/thermal_material.h>
+#include <bmgfe/materials/thermoelastic_material.h>
 #include <bmgfe/physics/heat_parameters.h>
 #include <bmgfe/physics/kinematics.h>
+#include <bmgfe/physics/mechanics_parameters.h>
 #include <bmgfe/physics/time_stepping.h>
 #include <bmgfe/postprocess/point_probes.h>
 #include <bmgfe/protocol/thermal_protocol.h>
@@ -32,6 +34,8 @@ namespace bmgfe
     ThermalMaterial        material;
     ThermalProtocol        protocol;
     HeatParameters         heat;
+    ThermoElasticMaterial  elastic;
+    MechanicsParameters    mechanics;
     TimeSteppingParameters time_stepping;
     OutputParameters       output;
     StatisticsParameters   statistics;
@@ -47,6 +51,13 @@ namespace bmgfe
   std::unique_ptr<dealii::ParameterHandler>
   read_parameters(const std::string &file, const std::vector<std::string> &overrides,
                   Parameters &parameters);
+
+  /// An error found after read_parameters() (mesh, boundaries, output folder) prefixed with
+  /// "file:line: " for the first "entry 'A/B/C'" the message names (if the file sets it),
+  /// "command-line override '...': " if that entry came from an override, else "file: ".
+  std::string locate_in_parameter_file(const std::string &file,
+                                       const std::vector<std::string> &overrides,
+                                       const std::string &message);
 
   /// Every parameter with documentation and default; style "prm" or "json".
   void print_default_parameters(std::ostream &out, const std::string &style);

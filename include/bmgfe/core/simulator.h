@@ -6,6 +6,7 @@
 #include <bmgfe/io/run_directory.h>
 #include <bmgfe/io/solution_writer.h>
 #include <bmgfe/physics/heat_problem.h>
+#include <bmgfe/physics/mechanics_problem.h>
 #include <bmgfe/postprocess/point_probes.h>
 
 #include <deal.II/base/conditional_ostream.h>
@@ -42,6 +43,8 @@ namespace bmgfe
 
   private:
     void check_boundary_conditions() const;
+    void solve_mechanics(double t);
+    void report_heterogeneity() const;
     void report_setup();
     void postprocess(unsigned int step, double t, double dt, std::size_t stage,
                      const HeatStepReport &report, unsigned int rejected, bool write_snapshot);
@@ -58,6 +61,9 @@ namespace bmgfe
     std::unique_ptr<dealii::MappingQ<dim>>            mapping;
     DomainInfo<dim>                                   domain;
     std::unique_ptr<HeatProblem<dim, LA>>             heat;
+    std::unique_ptr<MechanicsProblem<dim, LA>>        mechanics;
+    std::vector<StressState>                          cell_stress; ///< per active cell
+    MechanicsStepReport                               mechanics_report;
     PointProbes<dim>                                  probes;
     std::unique_ptr<RunDirectory>                     run_directory;
     std::unique_ptr<SolutionWriter<dim>>              writer;

@@ -21,6 +21,10 @@ namespace bmgfe
     /// a summary.json left by an earlier run. Collective; throws InputError on failure.
     RunDirectory(const std::string &path, MPI_Comm comm);
 
+    /// Check, without creating anything, that `path` could be created and written (for
+    /// --validate): its nearest existing ancestor must be a writable directory.
+    static void check_creatable(const std::string &path, MPI_Comm comm);
+
     const std::string &path() const { return directory; }
     std::string        file(const std::string &name) const { return directory + "/" + name; }
 

@@ -23,6 +23,9 @@ namespace bmgfe
     /// Slope d(value)/dT; zero outside the table and for constants.
     double derivative(double temperature) const;
     bool   is_constant() const;
+    /// Exact integral of the table from Ta to Tb (constant extrapolation included), e.g.
+    /// the thermal strain int_{T_ref}^{T} alpha(T') dT'.
+    double integral(double Ta, double Tb) const;
     double min_value() const;
     double max_value() const;
 

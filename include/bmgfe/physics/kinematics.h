@@ -8,10 +8,17 @@ namespace bmgfe
 {
   enum class Kinematics
   {
-    three_dimensional, ///< dim = 3
-    axisymmetric,      ///< dim = 2, coordinates (r, z), r >= 0, integrals weighted by 2 pi r
-    planar             ///< dim = 2, cross-section (x, y) of a long body, per unit length
+    three_dimensional,       ///< dim = 3
+    axisymmetric,            ///< dim = 2, coordinates (r, z), r >= 0, integrals weighted by 2 pi r
+    plane_strain,            ///< dim = 2, cross-section (x, y), eps_zz = 0, per unit length
+    generalized_plane_strain ///< dim = 2, cross-section of a long rod, eps_zz uniform (one
+                             ///< global unknown) with a prescribed net axial force or strain
   };
+
+  inline bool is_planar(const Kinematics k)
+  {
+    return k == Kinematics::plane_strain || k == Kinematics::generalized_plane_strain;
+  }
 
   Kinematics  parse_kinematics(int dimension, const std::string &name);
   std::string to_string(Kinematics k);

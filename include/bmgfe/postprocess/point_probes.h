@@ -5,6 +5,7 @@
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/fe/mapping.h>
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +46,13 @@ namespace bmgfe
     /// Values of a ghosted scalar field at all points, identical on every rank.
     template <typename VectorType>
     std::vector<double> evaluate(const VectorType &field) const;
+
+    /// Values computed by f(cell, reference point) on the rank that owns each probe (cell of
+    /// the DoF handler given to initialize()), `n_values` per probe, identical on all ranks.
+    std::vector<std::vector<double>> evaluate_with(
+      const std::function<std::vector<double>(
+        const typename dealii::DoFHandler<dim>::active_cell_iterator &, const dealii::Point<dim> &)> &f,
+      unsigned int n_values) const;
 
     const std::vector<std::pair<std::string, dealii::Point<dim>>> &points() const { return probes; }
 

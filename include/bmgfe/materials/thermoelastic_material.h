@@ -1,0 +1,60 @@
+#pragma once
+// Isotropic thermo-elastic properties (MODEL.md sections 3 and 6): E(T), nu(T) and the
+// glass expansion coefficient alpha_g0(T) from tables, the stress-free temperature, and the
+// heterogeneity g(X) that scales them:
+//   alpha(X, T) = alpha_g0(T) (1 + delta_alpha g(X)),  E(X, T) = E(T) (1 - delta_E g(X)).
+// Loosely packed regions (g > 0) expand more and are softer.
+#include <bmgfe/materials/property_table.h>
+#include <bmgfe/materials/random_field.h>
+#include <bmgfe/physics/kinematics.h>
+
+#include <array>
+#include <string>
+
+namespace dealii
+{
+  class ParameterHandler;
+}
+
+namespace bmgfe
+{
+  struct ThermoElasticMaterial
+  {
+    PropertyTable youngs_modulus{96e9};      ///< Pa
+    PropertyTable poisson_ratio{0.36};
+    PropertyTable thermal_expansion{9.5e-6}; ///< alpha_g0(T), 1/K
+    double        stress_free_temperature = 293.15; ///< K
+
+    // Heterogeneity (section "Heterogeneity")
+    bool        heterogeneous   = false;
+    RandomField field;
+    double      cte_amplitude     = 0; ///< delta_alpha
+    double      modulus_amplitude = 0; ///< delta_E
+    unsigned int seed = 1;
+
+    /// True when E, nu and alpha do not depend on temperature.
+    bool is_temperature_independent() const
+    {
+      return youngs_modulus.is_constant() && poisson_ratio.is_constant() &&
+             thermal_expansion.is_constant();
+    }
+
+    /// g at a model point, mapped into 3D (planar (x, y) -> (x, y, 0); axisymmetric
+    /// (r, z) -> (r, 0, z)); 0 when the material is homogeneous.
+    double g(const std::array<double, 3> &model_point, Kinematics kinematics) const;
+
+    /// Isotropic thermal strain int_{T_ref}^{T} alpha(X, T') dT' for a given g.
+    double thermal_strain(double T, double g_value) const
+    {
+      return (1 + cte_amplitude * g_value) *
+             thermal_expansion.integral(stress_free_temperature, T);
+    }
+    double youngs(double T, double g_value) const
+    {
+      return youngs_modulus.value(T) * (1 - modulus_amplitude * g_value);
+    }
+
+    static void declare_parameters(dealii::ParameterHandler &prm);
+    void        parse_parameters(dealii::ParameterHandler &prm);
+  };
+} // namespace bmgfe

@@ -1,0 +1,60 @@
+#pragma once
+// Parameters of the quasi-static mechanics (MODEL.md sections 0 and 3): element, boundary
+// conditions, the axial condition of generalized plane strain, solver.
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dealii
+{
+  class ParameterHandler;
+}
+
+namespace bmgfe
+{
+  struct MechanicsParameters
+  {
+    bool         enabled   = false;
+    unsigned int fe_degree = 1;
+
+    /// Boundary id -> displacement components held at zero (component indices 0..2).
+    std::map<unsigned int, std::vector<unsigned int>> fixed_components;
+    /// Boundaries that are symmetry planes (zero normal displacement; the plane must be
+    /// normal to a coordinate axis).
+    std::vector<unsigned int> symmetry_ids;
+    /// Prescribed displacement: boundary id, component, expression of x, y, (z), t.
+    struct PrescribedDisplacement
+    {
+      unsigned int id = 0, component = 0;
+      std::string  expression;
+    };
+    std::vector<PrescribedDisplacement> prescribed;
+    /// Boundary id -> pressure expression [Pa] (positive pushes into the body).
+    std::map<unsigned int, std::string> pressure;
+    /// Points (nearest vertex) with displacement components held at zero, e.g. to remove
+    /// rigid-body motions.
+    struct PointConstraint
+    {
+      std::array<double, 3>     point{{0, 0, 0}};
+      std::vector<unsigned int> components;
+    };
+    std::vector<PointConstraint> point_constraints;
+
+    /// Generalized plane strain: prescribe the net axial force [N] or the axial strain.
+    bool   prescribe_axial_strain = false;
+    double axial_value            = 0;
+
+    double       linear_tolerance      = 1e-8;
+    unsigned int max_linear_iterations = 1000;
+    bool         rigid_body_modes      = true;
+    double       amg_aggregation_threshold = 1e-3;
+    unsigned int amg_smoother_sweeps       = 2;
+    double       gamg_threshold            = 0.01;
+
+    static void declare_parameters(dealii::ParameterHandler &prm);
+    /// `dim` and `axisymmetric` define the component letters: x, y, z (3D and planar);
+    /// r, z (axisymmetric; x, y are accepted as r, z).
+    void parse_parameters(dealii::ParameterHandler &prm, int dim, bool axisymmetric);
+  };
+} // namespace bmgfe

@@ -1,0 +1,138 @@
+#pragma once
+// Quasi-static small-strain mechanics div(sigma) = 0 with
+//   sigma = C(T, X) : (eps - eps_th(T, X) I - eps_inelastic)          (MODEL.md section 3)
+// in 3D, axisymmetric (hoop strain u_r/r, weights 2 pi r), plane strain and generalized
+// plane strain (uniform axial strain as one global unknown, eliminated by a Schur
+// complement: K u = f - eps0 b, b.u + c eps0 = N + g).
+//
+// All kinematic modes share one code path: strains are 3x3 tensors at quadrature points;
+// the out-of-plane entry is the hoop strain u_r/r (axisymmetric), eps0 (generalized plane
+// strain) or 0 (plane strain).
+#include <bmgfe/linear_algebra/backend.h>
+#include <bmgfe/materials/thermoelastic_material.h>
+#include <bmgfe/physics/kinematics.h>
+#include <bmgfe/physics/mechanics_parameters.h>
+
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/base/quadrature_point_data.h>
+#include <deal.II/base/symmetric_tensor.h>
+#include <deal.II/base/timer.h>
+#include <deal.II/distributed/tria.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/fe/fe_system.h>
+#include <deal.II/fe/mapping.h>
+#include <deal.II/lac/affine_constraints.h>
+
+#include <memory>
+#include <vector>
+
+namespace bmgfe
+{
+  /// State of one quadrature point. It is everything the mechanics remembers between steps;
+  /// later laws (free volume, viscous and plastic strain) add their fields here, and
+  /// pack()/unpack() carry it through checkpoints and mesh transfer.
+  struct MaterialPointState
+  {
+    double                        g = 0;            ///< heterogeneity field at this point
+    dealii::SymmetricTensor<2, 3> inelastic_strain; ///< viscous + plastic strain
+
+    static constexpr unsigned int n_packed = 1 + 6;
+    void pack(double *out) const;
+    void unpack(const double *in);
+  };
+
+  struct MechanicsStepReport
+  {
+    unsigned int linear_iterations = 0;
+    double       axial_strain      = 0; ///< eps_zz of (generalized) plane strain
+  };
+
+  /// Stress and derived scalars at a point.
+  struct StressState
+  {
+    dealii::SymmetricTensor<2, 3> stress;
+    double                        thermal_strain = 0;
+    double                        expansion      = 0; ///< alpha(X, T)
+    double                        g              = 0;
+    double                        volume         = 0; ///< cell averages: the cell's weight
+  };
+
+  template <int dim, typename LA>
+  class MechanicsProblem
+  {
+  public:
+    using Vector = typename LA::Vector;
+    using Matrix = typename LA::SparseMatrix;
+
+    MechanicsProblem(const dealii::parallel::distributed::Triangulation<dim> &tria,
+                     const dealii::Mapping<dim> &mapping, const MechanicsParameters &parameters,
+                     const ThermoElasticMaterial &material, Kinematics kinematics,
+                     dealii::TimerOutput &timer);
+    ~MechanicsProblem();
+
+    /// DoFs, constraints, matrix structure, quadrature-point state (g evaluated once).
+    void setup();
+
+    /// Solve for the displacement at time t with the temperature field T (ghosted, on
+    /// `heat_dofs`, same triangulation).
+    MechanicsStepReport solve(double t, const dealii::DoFHandler<dim> &heat_dofs,
+                              const typename LA::Vector &temperature);
+
+    const Vector                  &displacement() const { return displacement_ghosted; }
+    const dealii::DoFHandler<dim> &dof_handler() const { return dofs; }
+    double                         axial_strain() const { return eps0; }
+
+    /// Stress etc. at a reference point of a locally owned cell.
+    StressState stress_at(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
+                          const dealii::Point<dim> &reference_point,
+                          const dealii::DoFHandler<dim> &heat_dofs,
+                          const typename LA::Vector &temperature) const;
+
+    /// Cell averages (over quadrature points) of the stress etc., for output and statistics.
+    void cell_averages(const dealii::DoFHandler<dim> &heat_dofs,
+                       const typename LA::Vector &temperature,
+                       std::vector<StressState> &per_cell) const;
+
+    /// Quadrature-point state (checkpoints, transfer, later constitutive laws).
+    dealii::CellDataStorage<typename dealii::Triangulation<dim>::cell_iterator, MaterialPointState> &
+    quadrature_point_state() { return state; }
+
+  private:
+    /// Strain of shape function i at quadrature point q as a 3x3 tensor (without eps0).
+    void make_constraints(double t);
+    void assemble(double t, const dealii::DoFHandler<dim> &heat_dofs,
+                  const typename LA::Vector &temperature, bool with_matrix);
+    unsigned int solve_linear(Vector &x, const Vector &b);
+    dealii::SymmetricTensor<2, 3> total_strain(const std::vector<dealii::Tensor<1, dim>> &grads,
+                                               const std::vector<double> &values,
+                                               double radius) const;
+
+    const dealii::parallel::distributed::Triangulation<dim> &tria;
+    const dealii::Mapping<dim>                              &mapping;
+    const MechanicsParameters                               &prm;
+    const ThermoElasticMaterial                             &material;
+    const Kinematics                                         kinematics;
+    dealii::TimerOutput                                     &timer;
+    MPI_Comm                                                 comm;
+
+    dealii::FESystem<dim>             fe;
+    dealii::DoFHandler<dim>           dofs;
+    dealii::QGauss<dim>               quadrature;
+    dealii::IndexSet                  owned, relevant;
+    dealii::AffineConstraints<double> constraints;
+    bool                              has_inhomogeneous_constraints = false;
+
+    Matrix matrix;
+    Vector rhs, solution, displacement_ghosted;
+    bool   matrix_assembled = false;
+    typename LA::AMG preconditioner;
+    std::vector<std::vector<double>> near_null_space;
+
+    // Generalized plane strain: coupling vector b, stiffness c, load g, response u2 = K^-1 b.
+    Vector gps_b, gps_u2;
+    double gps_c = 0, gps_g = 0, eps0 = 0;
+
+    dealii::CellDataStorage<typename dealii::Triangulation<dim>::cell_iterator, MaterialPointState>
+      state;
+  };
+} // namespace bmgfe

@@ -1,0 +1,26 @@
+#include <bmgfe/core/input_error.h>
+
+namespace bmgfe
+{
+  std::string single_line(const std::string &what)
+  {
+    std::string s   = what;
+    const auto  pos = s.find("Additional information:");
+    if (pos != std::string::npos)
+      s = s.substr(pos + 23);
+    const auto stack = s.find("Stacktrace:");
+    if (stack != std::string::npos)
+      s = s.substr(0, stack);
+    std::string out;
+    for (const char c : s)
+      {
+        const char d = (c == '\n' || c == '\t' || c == '\r') ? ' ' : c;
+        if (d == ' ' && (out.empty() || out.back() == ' '))
+          continue;
+        out += d;
+      }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '-'))
+      out.pop_back();
+    return out;
+  }
+} // namespace bmgfe

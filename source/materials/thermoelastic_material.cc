@@ -1,0 +1,92 @@
+#include <bmgfe/core/input_error.h>
+#include <bmgfe/materials/thermoelastic_material.h>
+
+#include <deal.II/base/parameter_handler.h>
+
+namespace bmgfe
+{
+  double ThermoElasticMaterial::g(const std::array<double, 3> &p, const Kinematics k) const
+  {
+    if (!heterogeneous)
+      return 0;
+    if (k == Kinematics::axisymmetric)
+      return field.value({{p[0], 0.0, p[1]}});
+    if (is_planar(k))
+      return field.value({{p[0], p[1], 0.0}});
+    return field.value(p);
+  }
+
+  void ThermoElasticMaterial::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using namespace dealii::Patterns;
+    prm.enter_subsection("Material");
+    prm.declare_entry("Young's modulus", "96e9", Anything(),
+                      "Young's modulus E [Pa]: a number or a table 'T1:E1, T2:E2, ...' in K. "
+                      "Vit1: 96 GPa.");
+    prm.declare_entry("Poisson's ratio", "0.36", Anything(),
+                      "Poisson's ratio nu: a number or a table. Vit1: 0.36.");
+    prm.declare_entry("Thermal expansion coefficient", "9.5e-6", Anything(),
+                      "Linear expansion coefficient of the glass alpha_g0 [1/K]: a number or a "
+                      "table; the thermal strain is its integral from the stress-free "
+                      "temperature. Vit1: 9.5e-6.");
+    prm.declare_entry("Stress-free temperature", "293.15", Double(0),
+                      "Temperature at which the thermal strain is zero [K].");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Heterogeneity");
+    prm.declare_entry("Enabled", "false", Bool(),
+                      "Use the random field g(X) (zero mean, unit variance, stationary Gaussian) "
+                      "to modulate the expansion coefficient and the modulus.");
+    prm.declare_entry("Covariance", "squared exponential",
+                      Selection("squared exponential|Matern 3/2"),
+                      "Covariance of g: exp(-r^2/(2 l^2)) or (1 + sqrt(3) r/l) exp(-sqrt(3) r/l).");
+    prm.declare_entry("Correlation length", "50e-6", Double(0),
+                      "Correlation length l_c of g [m].");
+    prm.declare_entry("Seed", "1", Integer(0),
+                      "Seed of the realisation; g is a function of the coordinates and the seed "
+                      "only (the same on every mesh and number of MPI ranks).");
+    prm.declare_entry("Number of modes", "1000", Integer(1, 100000),
+                      "Random Fourier features in the sum that represents g.");
+    prm.declare_entry("CTE amplitude", "0", Double(-1, 1),
+                      "delta_alpha: alpha(X, T) = alpha_g0(T) (1 + delta_alpha g(X)).");
+    prm.declare_entry("Modulus amplitude", "0", Double(-1, 1),
+                      "delta_E: E(X, T) = E(T) (1 - delta_E g(X)).");
+    prm.leave_subsection();
+  }
+
+  void ThermoElasticMaterial::parse_parameters(dealii::ParameterHandler &prm)
+  {
+    const auto read_table = [&](const std::string &entry, const double min_value,
+                                const double max_value) {
+      try
+        {
+          PropertyTable t = PropertyTable::parse(prm.get(entry));
+          require(t.min_value() >= min_value && t.max_value() <= max_value, "",
+                  "values must lie in [" + std::to_string(min_value) + ", " +
+                    std::to_string(max_value) + "]");
+          return t;
+        }
+      catch (const InputError &e)
+        {
+          throw InputError("entry 'Material/" + entry + "': " + e.what());
+        }
+    };
+    prm.enter_subsection("Material");
+    youngs_modulus          = read_table("Young's modulus", 1e-300, 1e300);
+    poisson_ratio           = read_table("Poisson's ratio", -0.999, 0.4999);
+    thermal_expansion       = read_table("Thermal expansion coefficient", -1e-3, 1e-3);
+    stress_free_temperature = prm.get_double("Stress-free temperature");
+    prm.leave_subsection();
+
+    prm.enter_subsection("Heterogeneity");
+    heterogeneous     = prm.get_bool("Enabled");
+    cte_amplitude     = prm.get_double("CTE amplitude");
+    modulus_amplitude = prm.get_double("Modulus amplitude");
+    seed              = prm.get_integer("Seed");
+    if (heterogeneous)
+      field = RandomField(RandomField::parse_covariance(prm.get("Covariance")),
+                          prm.get_double("Correlation length"), prm.get_integer("Number of modes"),
+                          seed);
+    prm.leave_subsection();
+  }
+} // namespace bmgfe

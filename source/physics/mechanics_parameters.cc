@@ -1,0 +1,191 @@
+#include <bmgfe/core/input_error.h>
+#include <bmgfe/physics/mechanics_parameters.h>
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/utilities.h>
+
+#include <algorithm>
+
+namespace bmgfe
+{
+  using dealii::Utilities::split_string_list;
+  using dealii::Utilities::trim;
+
+  namespace
+  {
+    unsigned int component_index(const std::string &letter, const int dim, const bool axi,
+                                 const std::string &entry)
+    {
+      const std::string l = trim(letter);
+      int               c = -1;
+      if (axi)
+        c = (l == "r" || l == "x") ? 0 : ((l == "z" || l == "y") ? 1 : -1);
+      else
+        c = (l == "x") ? 0 : (l == "y" ? 1 : (l == "z" && dim == 3 ? 2 : -1));
+      require(c >= 0, "entry 'Mechanics/Boundary conditions/" + entry + "'",
+              "'" + l + "' is not a displacement component here (" +
+                (axi ? std::string("r, z") : (dim == 3 ? "x, y, z" : "x, y")) + ")");
+      return static_cast<unsigned int>(c);
+    }
+
+    unsigned int boundary_id(const std::string &text, const std::string &entry)
+    {
+      try
+        {
+          std::size_t used = 0;
+          const int   id   = std::stoi(trim(text), &used);
+          require(used == trim(text).size() && id >= 0 && id < 256, "", "");
+          return static_cast<unsigned int>(id);
+        }
+      catch (...)
+        {
+          throw InputError("entry 'Mechanics/Boundary conditions/" + entry + "': '" + trim(text) +
+                           "' is not a boundary id");
+        }
+    }
+
+    std::vector<std::string> items(const std::string &text)
+    {
+      std::vector<std::string> out;
+      for (const auto &s : split_string_list(text, ';'))
+        if (!trim(s).empty())
+          out.push_back(trim(s));
+      return out;
+    }
+  } // namespace
+
+  void MechanicsParameters::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using namespace dealii::Patterns;
+    prm.enter_subsection("Mechanics");
+    prm.declare_entry("Enabled", "false", Bool(),
+                      "Solve the quasi-static small-strain mechanics div(sigma) = 0 after the heat "
+                      "equation in every time step (staggered).");
+    prm.declare_entry("Finite element degree", "1", Integer(1, 2),
+                      "Polynomial degree of the displacement element.");
+    prm.enter_subsection("Boundary conditions");
+    prm.declare_entry("Fixed components", "", Anything(),
+                      "Boundaries with displacement components held at zero: 'id: components; "
+                      "...', e.g. '2: z; 0: r'. Components x, y, z (3D, planar) or r, z "
+                      "(axisymmetric). Boundaries not listed anywhere are traction free. The "
+                      "axis of an axisymmetric model needs u_r = 0: list it here ('0: r') or "
+                      "as a symmetry boundary.");
+    prm.declare_entry("Symmetry boundary ids", "", List(Integer(0, 255)),
+                      "Symmetry planes: zero normal displacement (the plane must be normal to a "
+                      "coordinate axis).");
+    prm.declare_entry("Prescribed displacement", "", Anything(),
+                      "'id: component = expression; ...' with an expression of x, y, (z) and t "
+                      "[m], e.g. '3: z = -1e-6*t'.");
+    prm.declare_entry("Pressure", "", Anything(),
+                      "'id: expression; ...' normal pressure [Pa] on a boundary (positive "
+                      "compresses), an expression of x, y, (z), t.");
+    prm.declare_entry("Point constraints", "", Anything(),
+                      "Displacement components held at zero at the mesh vertex nearest to each "
+                      "point: '(x, y[, z]): components; ...', e.g. '(0, 0, 0): x, y; "
+                      "(1.5e-3, 0, 0): y' to remove rigid-body motions.");
+    prm.declare_entry("Axial condition", "force", Selection("force|strain"),
+                      "Generalized plane strain: prescribe the net axial force (default, zero: "
+                      "free ends of a long rod) or the uniform axial strain.");
+    prm.declare_entry("Axial value", "0", Double(),
+                      "Net axial force [N] or axial strain, see 'Axial condition'.");
+    prm.leave_subsection();
+    prm.enter_subsection("Solver");
+    prm.declare_entry("Linear solver tolerance", "1e-8", Double(0, 1),
+                      "CG stops when the residual is below this times the norm of the right-hand side.");
+    prm.declare_entry("Maximum linear iterations", "1000", Integer(1), "CG iteration limit.");
+    prm.declare_entry("Rigid body modes", "true", Bool(),
+                      "Give the AMG the full rigid-body near-null space (3 modes in 2D planar, "
+                      "6 in 3D, the 2 translations in axisymmetric models) instead of the "
+                      "translations only.");
+    prm.declare_entry("AMG aggregation threshold", "1e-3", Double(0, 1),
+                      "Trilinos ML aggregation threshold.");
+    prm.declare_entry("AMG smoother sweeps", "2", Integer(1, 10),
+                      "Chebyshev smoother sweeps per level (Trilinos ML).");
+    prm.declare_entry("GAMG threshold", "0.01", Double(-1, 1),
+                      "PETSc GAMG drop tolerance of the aggregation graph.");
+    prm.leave_subsection();
+    prm.leave_subsection();
+  }
+
+  void MechanicsParameters::parse_parameters(dealii::ParameterHandler &prm, const int dim,
+                                             const bool axi)
+  {
+    prm.enter_subsection("Mechanics");
+    enabled   = prm.get_bool("Enabled");
+    fe_degree = prm.get_integer("Finite element degree");
+    prm.enter_subsection("Boundary conditions");
+    fixed_components.clear();
+    for (const auto &item : items(prm.get("Fixed components")))
+      {
+        const auto colon = item.find(':');
+        require(colon != std::string::npos, "entry 'Mechanics/Boundary conditions/Fixed components'",
+                "'" + item + "' must be 'id: components'");
+        const unsigned int id = boundary_id(item.substr(0, colon), "Fixed components");
+        for (const auto &c : split_string_list(item.substr(colon + 1), ','))
+          fixed_components[id].push_back(component_index(c, dim, axi, "Fixed components"));
+      }
+    symmetry_ids.clear();
+    for (const auto &s : split_string_list(prm.get("Symmetry boundary ids")))
+      symmetry_ids.push_back(static_cast<unsigned int>(std::stoul(s)));
+    prescribed.clear();
+    for (const auto &item : items(prm.get("Prescribed displacement")))
+      {
+        const auto colon = item.find(':'), eq = item.find('=');
+        require(colon != std::string::npos && eq != std::string::npos && eq > colon,
+                "entry 'Mechanics/Boundary conditions/Prescribed displacement'",
+                "'" + item + "' must be 'id: component = expression'");
+        PrescribedDisplacement p;
+        p.id         = boundary_id(item.substr(0, colon), "Prescribed displacement");
+        p.component  = component_index(item.substr(colon + 1, eq - colon - 1), dim, axi,
+                                      "Prescribed displacement");
+        p.expression = trim(item.substr(eq + 1));
+        prescribed.push_back(p);
+      }
+    pressure.clear();
+    for (const auto &item : items(prm.get("Pressure")))
+      {
+        const auto colon = item.find(':');
+        require(colon != std::string::npos, "entry 'Mechanics/Boundary conditions/Pressure'",
+                "'" + item + "' must be 'id: expression'");
+        pressure[boundary_id(item.substr(0, colon), "Pressure")] = trim(item.substr(colon + 1));
+      }
+    point_constraints.clear();
+    for (const auto &item : items(prm.get("Point constraints")))
+      {
+        const auto open = item.find('('), close = item.find(')'), colon = item.find(':', close);
+        const std::string ctx = "entry 'Mechanics/Boundary conditions/Point constraints'";
+        require(open != std::string::npos && close != std::string::npos && colon != std::string::npos,
+                ctx, "'" + item + "' must be '(x, y[, z]): components'");
+        const auto coords = split_string_list(item.substr(open + 1, close - open - 1), ',');
+        require(static_cast<int>(coords.size()) == dim, ctx,
+                "'" + item + "' needs " + std::to_string(dim) + " coordinates");
+        PointConstraint pc;
+        for (int d = 0; d < dim; ++d)
+          {
+            try
+              {
+                pc.point[d] = std::stod(coords[d]);
+              }
+            catch (...)
+              {
+                throw InputError(ctx + ": '" + coords[d] + "' is not a number");
+              }
+          }
+        for (const auto &c : split_string_list(item.substr(colon + 1), ','))
+          pc.components.push_back(component_index(c, dim, axi, "Point constraints"));
+        point_constraints.push_back(pc);
+      }
+    prescribe_axial_strain = prm.get("Axial condition") == "strain";
+    axial_value            = prm.get_double("Axial value");
+    prm.leave_subsection();
+    prm.enter_subsection("Solver");
+    linear_tolerance          = prm.get_double("Linear solver tolerance");
+    max_linear_iterations     = prm.get_integer("Maximum linear iterations");
+    rigid_body_modes          = prm.get_bool("Rigid body modes");
+    amg_aggregation_threshold = prm.get_double("AMG aggregation threshold");
+    amg_smoother_sweeps       = prm.get_integer("AMG smoother sweeps");
+    gamg_threshold            = prm.get_double("GAMG threshold");
+    prm.leave_subsection();
+    prm.leave_subsection();
+  }
+} // namespace bmgfe

@@ -1,0 +1,533 @@
+#include <bmgfe/core/expression.h>
+#include <bmgfe/core/input_error.h>
+#include <bmgfe/linear_algebra/elasticity_amg.h>
+#include <bmgfe/physics/mechanics_problem.h>
+
+#include <deal.II/base/function_parser.h>
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
+#include <deal.II/lac/full_matrix.h>
+#include <deal.II/lac/solver_cg.h>
+#include <deal.II/lac/solver_control.h>
+#include <deal.II/lac/sparsity_tools.h>
+#include <deal.II/lac/vector.h>
+#include <deal.II/numerics/vector_tools.h>
+
+#include <cmath>
+#include <limits>
+
+namespace bmgfe
+{
+  using namespace dealii;
+
+  void MaterialPointState::pack(double *out) const
+  {
+    out[0] = g;
+    for (unsigned int k = 0; k < 6; ++k)
+      out[1 + k] = inelastic_strain.access_raw_entry(k);
+  }
+
+  void MaterialPointState::unpack(const double *in)
+  {
+    g = in[0];
+    for (unsigned int k = 0; k < 6; ++k)
+      inelastic_strain.access_raw_entry(k) = in[1 + k];
+  }
+
+  namespace
+  {
+    SymmetricTensor<2, 3> isotropic_stress(const SymmetricTensor<2, 3> &strain, const double E,
+                                           const double nu)
+    {
+      const double lambda = E * nu / ((1 + nu) * (1 - 2 * nu));
+      const double mu     = E / (2 * (1 + nu));
+      return lambda * trace(strain) * unit_symmetric_tensor<3>() + 2 * mu * strain;
+    }
+  } // namespace
+
+  template <int dim, typename LA>
+  MechanicsProblem<dim, LA>::MechanicsProblem(const parallel::distributed::Triangulation<dim> &tria,
+                                              const Mapping<dim> &mapping,
+                                              const MechanicsParameters &parameters,
+                                              const ThermoElasticMaterial &material,
+                                              const Kinematics kinematics, TimerOutput &timer)
+    : tria(tria)
+    , mapping(mapping)
+    , prm(parameters)
+    , material(material)
+    , kinematics(kinematics)
+    , timer(timer)
+    , comm(tria.get_communicator())
+    , fe(FE_Q<dim>(parameters.fe_degree), dim)
+    , dofs(tria)
+    , quadrature(parameters.fe_degree + 1)
+  {
+    // Parse the expressions now, so that errors surface at start-up.
+    for (const auto &p : prm.prescribed)
+      make_expression_function<dim>(p.expression,
+                                    "Mechanics/Boundary conditions/Prescribed displacement", true);
+    for (const auto &[id, expr] : prm.pressure)
+      make_expression_function<dim>(expr, "Mechanics/Boundary conditions/Pressure", true);
+  }
+
+  template <int dim, typename LA>
+  MechanicsProblem<dim, LA>::~MechanicsProblem()
+  {
+    state.clear();
+    dofs.clear();
+  }
+
+  template <int dim, typename LA>
+  SymmetricTensor<2, 3>
+  MechanicsProblem<dim, LA>::total_strain(const std::vector<Tensor<1, dim>> &grads,
+                                          const std::vector<double> &values, const double r) const
+  {
+    SymmetricTensor<2, 3> e;
+    for (unsigned int a = 0; a < dim; ++a)
+      for (unsigned int b = a; b < dim; ++b)
+        e[a][b] = 0.5 * (grads[a][b] + grads[b][a]);
+    if (kinematics == Kinematics::axisymmetric)
+      e[2][2] = r > 0 ? values[0] / r : grads[0][0]; // on the axis: lim u_r/r = du_r/dr
+    else if (kinematics == Kinematics::generalized_plane_strain)
+      e[2][2] = eps0;
+    return e;
+  }
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::make_constraints(const double t)
+  {
+    constraints.clear();
+    constraints.reinit(relevant);
+    DoFTools::make_hanging_node_constraints(dofs, constraints);
+    const FEValuesExtractors::Vector displacement(0);
+    const auto                       mask_of = [&](const std::vector<unsigned int> &components) {
+      std::vector<bool> m(dim, false);
+      for (const auto c : components)
+        m[c] = true;
+      return ComponentMask(m);
+    };
+    const Functions::ZeroFunction<dim> zero(dim);
+    for (const auto &[id, components] : prm.fixed_components)
+      VectorTools::interpolate_boundary_values(mapping, dofs, static_cast<types::boundary_id>(id),
+                                               zero, constraints, mask_of(components));
+    // Symmetry planes: the coordinate that is constant over the faces is the normal.
+    for (const auto id : prm.symmetry_ids)
+      {
+        int normal = -1;
+        for (const auto &cell : dofs.active_cell_iterators())
+          if (cell->is_locally_owned() && cell->at_boundary())
+            for (const auto f : cell->face_indices())
+              if (cell->face(f)->at_boundary() && cell->face(f)->boundary_id() == id)
+                {
+                  const auto face = cell->face(f);
+                  for (unsigned int d = 0; d < dim; ++d)
+                    {
+                      bool constant = true;
+                      for (const auto v : face->vertex_indices())
+                        constant = constant && std::abs(face->vertex(v)[d] - face->vertex(0)[d]) <=
+                                                 1e-10 * face->diameter();
+                      if (constant)
+                        {
+                          require(normal < 0 || normal == static_cast<int>(d),
+                                  "entry 'Mechanics/Boundary conditions/Symmetry boundary ids'",
+                                  "boundary " + std::to_string(id) +
+                                    " is not a plane normal to a coordinate axis");
+                          normal = static_cast<int>(d);
+                        }
+                    }
+                  require(normal >= 0, "entry 'Mechanics/Boundary conditions/Symmetry boundary ids'",
+                          "boundary " + std::to_string(id) +
+                            " is not a plane normal to a coordinate axis");
+                }
+        normal = Utilities::MPI::max(normal, comm);
+        if (normal >= 0)
+          VectorTools::interpolate_boundary_values(mapping, dofs, static_cast<types::boundary_id>(id),
+                                                   zero, constraints,
+                                                   mask_of({static_cast<unsigned int>(normal)}));
+      }
+    // Prescribed displacement components (time dependent).
+    for (const auto &p : prm.prescribed)
+      {
+        std::vector<std::string> expressions(dim, "0");
+        expressions[p.component] = p.expression;
+        FunctionParser<dim> g(dim);
+        g.initialize(dim == 2 ? "x,y,t" : "x,y,z,t", expressions, {{"pi", M_PI}}, true);
+        g.set_time(t);
+        AffineConstraints<double> boundary(relevant);
+        VectorTools::interpolate_boundary_values(mapping, dofs, static_cast<types::boundary_id>(p.id),
+                                                 g, boundary, mask_of({p.component}));
+        boundary.close();
+        constraints.merge(boundary, AffineConstraints<double>::right_object_wins);
+      }
+    // Point constraints at the nearest vertex.
+    for (const auto &pc : prm.point_constraints)
+      {
+        Point<dim> p;
+        for (unsigned int d = 0; d < dim; ++d)
+          p[d] = pc.point[d];
+        double best = std::numeric_limits<double>::max();
+        for (const auto &cell : dofs.active_cell_iterators())
+          if (!cell->is_artificial())
+            for (const auto v : cell->vertex_indices())
+              best = std::min(best, cell->vertex(v).distance(p));
+        const double global_best = Utilities::MPI::min(best, comm);
+        for (const auto &cell : dofs.active_cell_iterators())
+          if (!cell->is_artificial())
+            for (const auto v : cell->vertex_indices())
+              if (cell->vertex(v).distance(p) == global_best)
+                for (const auto c : pc.components)
+                  {
+                    const auto dof = cell->vertex_dof_index(v, c);
+                    if (relevant.is_element(dof) && !constraints.is_constrained(dof))
+                      constraints.add_line(dof);
+                  }
+      }
+    constraints.close();
+    has_inhomogeneous_constraints = !prm.prescribed.empty();
+  }
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::setup()
+  {
+    TimerOutput::Scope scope(timer, "mechanics: setup");
+    dofs.distribute_dofs(fe);
+    owned = dofs.locally_owned_dofs();
+    DoFTools::extract_locally_relevant_dofs(dofs, relevant);
+    make_constraints(0);
+
+    DynamicSparsityPattern dsp(relevant);
+    DoFTools::make_sparsity_pattern(dofs, dsp, constraints, false);
+    SparsityTools::distribute_sparsity_pattern(dsp, owned, comm, relevant);
+    matrix.reinit(owned, owned, dsp, comm);
+    for (Vector *v : {&rhs, &solution})
+      v->reinit(owned, comm);
+    displacement_ghosted.reinit(owned, relevant, comm);
+    if (kinematics == Kinematics::generalized_plane_strain)
+      {
+        gps_b.reinit(owned, comm);
+        gps_u2.reinit(owned, comm);
+      }
+    matrix_assembled = false;
+    eps0             = 0;
+
+    // Quadrature-point state with the heterogeneity field evaluated once.
+    FEValues<dim> fv(mapping, fe, quadrature, update_quadrature_points);
+    state.clear();
+    for (const auto &cell : tria.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          state.initialize(cell, quadrature.size());
+          fv.reinit(cell);
+          const auto data = state.get_data(cell);
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+            {
+              const Point<dim>     &x = fv.quadrature_point(q);
+              std::array<double, 3> p{{x[0], x[1], dim == 3 ? x[dim - 1] : 0.0}};
+              data[q]->g = material.g(p, kinematics);
+            }
+        }
+    near_null_space = linear_algebra::rigid_body_modes(dofs, mapping, kinematics, prm.rigid_body_modes);
+  }
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::assemble(const double t, const DoFHandler<dim> &heat_dofs,
+                                           const typename LA::Vector &temperature,
+                                           const bool with_matrix)
+  {
+    TimerOutput::Scope scope(timer, with_matrix ? "mechanics: assemble matrix" :
+                                                  "mechanics: assemble rhs");
+    const bool    gps = kinematics == Kinematics::generalized_plane_strain;
+    FEValues<dim> fv(mapping, fe, quadrature,
+                     update_values | update_gradients | update_quadrature_points | update_JxW_values);
+    FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
+    const QGauss<dim - 1> face_quadrature(fe.degree + 1);
+    FEFaceValues<dim>     ffv(mapping, fe, face_quadrature,
+                          update_values | update_normal_vectors | update_quadrature_points |
+                            update_JxW_values);
+    std::map<unsigned int, std::unique_ptr<Function<dim>>> pressures;
+    for (const auto &[id, expr] : prm.pressure)
+      {
+        pressures[id] = make_expression_function<dim>(expr, "Mechanics/Boundary conditions/Pressure", true);
+        pressures[id]->set_time(t);
+      }
+
+    const unsigned int n = fe.n_dofs_per_cell(), nq = quadrature.size();
+    FullMatrix<double> local_matrix(n, n);
+    dealii::Vector<double> local_rhs(n), local_b(n);
+    std::vector<types::global_dof_index> indices(n);
+    std::vector<double>                  T_q(nq);
+    std::vector<unsigned int>            component(n);
+    for (unsigned int i = 0; i < n; ++i)
+      component[i] = fe.system_to_component_index(i).first;
+    std::vector<SymmetricTensor<2, 3>> eps(n);
+    std::vector<double>                tr(n);
+
+    if (with_matrix)
+      {
+        matrix = 0;
+        if (gps)
+          gps_b = 0;
+        gps_c = 0;
+      }
+    rhs       = 0;
+    gps_g     = 0;
+    double gc = 0, gg = 0;
+    for (const auto &cell : dofs.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fv.reinit(cell);
+          const typename DoFHandler<dim>::active_cell_iterator heat_cell(&tria, cell->level(),
+                                                                         cell->index(), &heat_dofs);
+          hv.reinit(heat_cell);
+          hv.get_function_values(temperature, T_q);
+          const auto data = state.get_data(cell);
+          local_matrix    = 0;
+          local_rhs       = 0;
+          local_b         = 0;
+          for (unsigned int q = 0; q < nq; ++q)
+            {
+              const double r = fv.quadrature_point(q)[0];
+              const double w = fv.JxW(q) * volume_weight(kinematics, r);
+              const double g = data[q]->g;
+              const double E = material.youngs(T_q[q], g), nu = material.poisson_ratio.value(T_q[q]);
+              const double lambda = E * nu / ((1 + nu) * (1 - 2 * nu)), mu = E / (2 * (1 + nu));
+              const SymmetricTensor<2, 3> eigen =
+                material.thermal_strain(T_q[q], g) * unit_symmetric_tensor<3>() +
+                data[q]->inelastic_strain;
+              const SymmetricTensor<2, 3> eigen_stress = isotropic_stress(eigen, E, nu);
+              for (unsigned int i = 0; i < n; ++i)
+                {
+                  const unsigned int     c    = component[i];
+                  const Tensor<1, dim>   grad = fv.shape_grad(i, q);
+                  SymmetricTensor<2, 3> &e    = eps[i];
+                  e                           = SymmetricTensor<2, 3>();
+                  for (unsigned int d = 0; d < dim; ++d)
+                    e[c][d] = (d == c) ? grad[d] : 0.5 * grad[d];
+                  if (kinematics == Kinematics::axisymmetric && c == 0)
+                    e[2][2] = fv.shape_value(i, q) / r;
+                  tr[i] = trace(e);
+                  local_rhs(i) += (e * eigen_stress) * w;
+                }
+              if (gps)
+                {
+                  gg += eigen_stress[2][2] * w;
+                  if (with_matrix)
+                    {
+                      gc += (lambda + 2 * mu) * w;
+                      for (unsigned int i = 0; i < n; ++i)
+                        local_b(i) += lambda * tr[i] * w;
+                    }
+                }
+              if (with_matrix)
+                for (unsigned int i = 0; i < n; ++i)
+                  for (unsigned int j = 0; j <= i; ++j)
+                    local_matrix(i, j) += (lambda * tr[i] * tr[j] + 2 * mu * (eps[i] * eps[j])) * w;
+            }
+          if (with_matrix)
+            for (unsigned int i = 0; i < n; ++i)
+              for (unsigned int j = i + 1; j < n; ++j)
+                local_matrix(i, j) = local_matrix(j, i);
+
+          if (!pressures.empty() && cell->at_boundary())
+            for (const auto f : cell->face_indices())
+              if (cell->face(f)->at_boundary() && pressures.count(cell->face(f)->boundary_id()))
+                {
+                  ffv.reinit(cell, f);
+                  const auto &p = *pressures.at(cell->face(f)->boundary_id());
+                  for (unsigned int q = 0; q < ffv.n_quadrature_points; ++q)
+                    {
+                      const double w = ffv.JxW(q) * volume_weight(kinematics, ffv.quadrature_point(q)[0]);
+                      const double pressure = p.value(ffv.quadrature_point(q));
+                      for (unsigned int i = 0; i < n; ++i)
+                        local_rhs(i) -= pressure * ffv.normal_vector(q)[component[i]] *
+                                        ffv.shape_value(i, q) * w;
+                    }
+                }
+
+          cell->get_dof_indices(indices);
+          if (with_matrix)
+            {
+              constraints.distribute_local_to_global(local_matrix, local_rhs, indices, matrix, rhs);
+              if (gps)
+                constraints.distribute_local_to_global(local_b, indices, gps_b);
+            }
+          else
+            constraints.distribute_local_to_global(local_rhs, indices, rhs);
+        }
+    rhs.compress(VectorOperation::add);
+    gps_g = Utilities::MPI::sum(gg, comm);
+    if (with_matrix)
+      {
+        matrix.compress(VectorOperation::add);
+        if (gps)
+          gps_b.compress(VectorOperation::add);
+        gps_c = Utilities::MPI::sum(gc, comm);
+      }
+  }
+
+  template <int dim, typename LA>
+  unsigned int MechanicsProblem<dim, LA>::solve_linear(Vector &x, const Vector &b)
+  {
+    TimerOutput::Scope scope(timer, "mechanics: solve");
+    SolverControl      control(prm.max_linear_iterations, prm.linear_tolerance * b.l2_norm());
+    SolverCG<Vector>   cg(control);
+    cg.solve(matrix, x, b, preconditioner);
+    return control.last_step();
+  }
+
+  template <int dim, typename LA>
+  MechanicsStepReport MechanicsProblem<dim, LA>::solve(const double t,
+                                                       const DoFHandler<dim> &heat_dofs,
+                                                       const typename LA::Vector &temperature)
+  {
+    MechanicsStepReport report;
+    if (has_inhomogeneous_constraints)
+      make_constraints(t);
+    const bool with_matrix = !matrix_assembled || !material.is_temperature_independent() ||
+                             has_inhomogeneous_constraints;
+    assemble(t, heat_dofs, temperature, with_matrix);
+    const bool gps = kinematics == Kinematics::generalized_plane_strain;
+    if (with_matrix)
+      {
+        {
+          TimerOutput::Scope          scope(timer, "mechanics: AMG setup");
+          linear_algebra::AMGSettings s;
+          s.elliptic              = true;
+          s.higher_order_elements = fe.degree > 1;
+          s.smoother_sweeps       = prm.amg_smoother_sweeps;
+          s.aggregation_threshold = prm.amg_aggregation_threshold;
+          s.gamg_threshold        = prm.gamg_threshold;
+          linear_algebra::initialize_elasticity_amg(preconditioner, matrix, s, near_null_space);
+        }
+        matrix_assembled = true;
+        if (gps)
+          {
+            // Response to a unit axial strain, u2 = K^-1 b (homogeneous constraints).
+            report.linear_iterations += solve_linear(gps_u2, gps_b);
+            AffineConstraints<double> homogeneous;
+            homogeneous.copy_from(constraints);
+            for (const auto &line : homogeneous.get_lines())
+              if (homogeneous.is_inhomogeneously_constrained(line.index))
+                homogeneous.set_inhomogeneity(line.index, 0);
+            homogeneous.distribute(gps_u2);
+          }
+      }
+    // Solve K u1 = f from the last u1 (= u + eps0 u2), then eliminate eps0.
+    if (gps)
+      solution.add(eps0, gps_u2);
+    report.linear_iterations += solve_linear(solution, rhs);
+    constraints.distribute(solution);
+    if (gps)
+      {
+        if (prm.prescribe_axial_strain)
+          eps0 = prm.axial_value;
+        else
+          eps0 = (prm.axial_value + gps_g - (gps_b * solution)) / (gps_c - (gps_b * gps_u2));
+        solution.add(-eps0, gps_u2);
+      }
+    report.axial_strain  = eps0;
+    displacement_ghosted = solution;
+    return report;
+  }
+
+  template <int dim, typename LA>
+  StressState MechanicsProblem<dim, LA>::stress_at(
+    const typename DoFHandler<dim>::active_cell_iterator &cell, const Point<dim> &reference_point,
+    const DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature) const
+  {
+    const Quadrature<dim> q(reference_point);
+    FEValues<dim>         fv(mapping, fe, q, update_values | update_gradients | update_quadrature_points);
+    FEValues<dim>         hv(mapping, heat_dofs.get_fe(), q, update_values);
+    fv.reinit(cell);
+    const typename DoFHandler<dim>::active_cell_iterator heat_cell(&tria, cell->level(),
+                                                                   cell->index(), &heat_dofs);
+    hv.reinit(heat_cell);
+    std::vector<double> T(1);
+    hv.get_function_values(temperature, T);
+    std::vector<std::vector<Tensor<1, dim>>> grads(1, std::vector<Tensor<1, dim>>(dim));
+    std::vector<dealii::Vector<double>>      values(1, dealii::Vector<double>(dim));
+    fv.get_function_gradients(displacement_ghosted, grads);
+    fv.get_function_values(displacement_ghosted, values);
+    std::vector<double> u(dim);
+    for (unsigned int d = 0; d < dim; ++d)
+      u[d] = values[0][d];
+    const Point<dim>     &x = fv.quadrature_point(0);
+    StressState           s;
+    std::array<double, 3> p{{x[0], x[1], dim == 3 ? x[dim - 1] : 0.0}};
+    s.g = material.g(p, kinematics);
+    // Inelastic strain at an arbitrary point: the average of the cell's quadrature points.
+    SymmetricTensor<2, 3> inelastic;
+    const auto data = state.get_data(cell);
+    for (const auto &d : data)
+      inelastic += d->inelastic_strain / static_cast<double>(data.size());
+    const double r      = x[0];
+    s.thermal_strain    = material.thermal_strain(T[0], s.g);
+    s.expansion         = material.thermal_expansion.value(T[0]) * (1 + material.cte_amplitude * s.g);
+    const auto strain   = total_strain(grads[0], u, r);
+    s.stress            = isotropic_stress(strain - s.thermal_strain * unit_symmetric_tensor<3>() - inelastic,
+                                           material.youngs(T[0], s.g), material.poisson_ratio.value(T[0]));
+    return s;
+  }
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::cell_averages(const DoFHandler<dim> &heat_dofs,
+                                                const typename LA::Vector &temperature,
+                                                std::vector<StressState> &per_cell) const
+  {
+    TimerOutput::Scope scope(timer, "mechanics: stresses");
+    per_cell.assign(tria.n_active_cells(), StressState());
+    FEValues<dim> fv(mapping, fe, quadrature,
+                     update_values | update_gradients | update_quadrature_points | update_JxW_values);
+    FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
+    const unsigned int nq = quadrature.size();
+    std::vector<double>                      T(nq);
+    std::vector<std::vector<Tensor<1, dim>>> grads(nq, std::vector<Tensor<1, dim>>(dim));
+    std::vector<dealii::Vector<double>>      values(nq, dealii::Vector<double>(dim));
+    std::vector<double>                      u(dim);
+    for (const auto &cell : dofs.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fv.reinit(cell);
+          const typename DoFHandler<dim>::active_cell_iterator heat_cell(&tria, cell->level(),
+                                                                         cell->index(), &heat_dofs);
+          hv.reinit(heat_cell);
+          hv.get_function_values(temperature, T);
+          fv.get_function_gradients(displacement_ghosted, grads);
+          fv.get_function_values(displacement_ghosted, values);
+          const auto data   = state.get_data(cell);
+          StressState &avg  = per_cell[cell->active_cell_index()];
+          double       wsum = 0;
+          for (unsigned int q = 0; q < nq; ++q)
+            {
+              for (unsigned int d = 0; d < dim; ++d)
+                u[d] = values[q][d];
+              const double r  = fv.quadrature_point(q)[0];
+              const double w  = fv.JxW(q) * volume_weight(kinematics, r);
+              const double g  = data[q]->g;
+              const double th = material.thermal_strain(T[q], g);
+              const auto strain = total_strain(grads[q], u, r);
+              avg.stress += w * isotropic_stress(strain - th * unit_symmetric_tensor<3>() -
+                                                   data[q]->inelastic_strain,
+                                                 material.youngs(T[q], g),
+                                                 material.poisson_ratio.value(T[q]));
+              avg.thermal_strain += w * th;
+              avg.expansion += w * material.thermal_expansion.value(T[q]) *
+                               (1 + material.cte_amplitude * g);
+              avg.g += w * g;
+              wsum += w;
+            }
+          avg.volume = wsum;
+          avg.stress /= wsum;
+          avg.thermal_strain /= wsum;
+          avg.expansion /= wsum;
+          avg.g /= wsum;
+        }
+  }
+
+  template class MechanicsProblem<2, linear_algebra::Trilinos>;
+  template class MechanicsProblem<3, linear_algebra::Trilinos>;
+  template class MechanicsProblem<2, linear_algebra::PETSc>;
+  template class MechanicsProblem<3, linear_algebra::PETSc>;
+} // namespace bmgfe

@@ -1,0 +1,160 @@
+// Bad input must be refused with one line "bmgfe: error: ..." that says where the problem
+// is, a non-zero exit code, and no (completed) output directory.
+#include "input_error_checks.h"
+
+#include <boost/property_tree/json_parser.hpp>
+#include <boost/property_tree/ptree.hpp>
+
+using namespace bmgfe_test;
+using namespace input_errors;
+
+namespace
+{
+  /// Run `args` plus an output directory of its own; the output directory must not appear.
+  std::string refused(const std::string &name, std::vector<std::string> args)
+  {
+    const std::string out = absent_directory("out_" + name);
+    args.push_back("--set");
+    args.push_back("Output directory=" + out);
+    const RunResult   r    = run_bmgfe(args);
+    const std::string line = single_error_line(r, true);
+    expect_no_completed_run(out);
+    return line;
+  }
+} // namespace
+
+TEST(InputErrors, MissingParameterFile)
+{
+  const std::string file = input("no_such_file.prm");
+  const auto        line = refused("missing_file", {file});
+  EXPECT_TRUE(contains(line, "no_such_file.prm")) << line;
+}
+
+TEST(InputErrors, UnknownEntry)
+{
+  const std::string file = input("unknown_entry.prm");
+  const auto        line = refused("unknown_entry", {file});
+  EXPECT_TRUE(names_file_and_line(line, file, 19));
+  EXPECT_TRUE(contains(line, "Heat transfer coeficient")) << line;
+}
+
+TEST(InputErrors, MalformedDimension)
+{
+  const std::string file = input("bad_dimension.prm");
+  const auto        line = refused("bad_dimension", {file});
+  EXPECT_TRUE(names_file_and_line(line, file, 3));
+  EXPECT_TRUE(contains(line, "Dimension")) << line;
+  EXPECT_TRUE(contains(line, "5")) << line;
+}
+
+TEST(InputErrors, NegativeDensity)
+{
+  const std::string file = input("negative_density.prm");
+  const auto        line = refused("negative_density", {file});
+  EXPECT_TRUE(names_file_and_line(line, file, 15));
+  EXPECT_TRUE(contains(line, "Density")) << line;
+}
+
+TEST(InputErrors, EmissivityAboveOne)
+{
+  const std::string file = input("emissivity_too_large.prm");
+  const auto        line = refused("emissivity", {file});
+  EXPECT_TRUE(names_file_and_line(line, file, 20));
+  EXPECT_TRUE(contains(line, "Emissivity")) << line;
+}
+
+TEST(InputErrors, UnknownBoundaryId)
+{
+  const std::string file = input("unknown_boundary_id.prm");
+  const auto        line = refused("unknown_boundary_id", {file});
+  EXPECT_TRUE(names_file_and_line(line, file, 26));
+  EXPECT_TRUE(contains(line, "Robin boundary ids")) << line;
+  EXPECT_TRUE(contains(line, "boundary id 7")) << line;
+}
+
+TEST(InputErrors, BoundaryWithoutCondition)
+{
+  const std::string file = input("missing_boundary_condition.prm");
+  const auto        line = refused("missing_condition", {file});
+  EXPECT_TRUE(contains(line, "missing_boundary_condition.prm")) << line;
+  EXPECT_TRUE(contains(line, "Heat/Boundary conditions")) << line;
+  EXPECT_TRUE(contains(line, "boundary id 3")) << line;
+}
+
+TEST(InputErrors, SimplexMeshIsRefused)
+{
+  const std::string file = input("simplex_mesh.prm");
+  const auto        line = refused("simplex_mesh", {file});
+  EXPECT_TRUE(contains(line, "simplex_mesh.geo")) << line;
+  EXPECT_TRUE(contains(line, "simplex")) << line;
+  EXPECT_TRUE(contains(line, "recombine")) << line;
+}
+
+TEST(InputErrors, MissingMeshFile)
+{
+  const std::string file = input("missing_mesh.prm");
+  const auto        line = refused("missing_mesh", {file});
+  EXPECT_TRUE(names_file_and_line(line, file, 10));
+  EXPECT_TRUE(contains(line, "Mesh file")) << line;
+  EXPECT_TRUE(contains(line, "no_such_mesh.msh")) << line;
+}
+
+TEST(InputErrors, UnwritableOutputDirectory)
+{
+  // As root permissions do not stop writing: use a path below a regular file.
+  const std::string blocker = fs::absolute("not_a_directory").string();
+  fs::remove_all(blocker);
+  std::ofstream(blocker) << "a regular file\n";
+  const std::string out = blocker + "/out";
+  const RunResult   r   = run_bmgfe({input("valid.prm"), "--set", "Output directory=" + out});
+  // Found when the run starts, after the set-up report: that report may precede the line.
+  const std::string line = single_error_line(r, false);
+  EXPECT_TRUE(contains(line, "Output directory")) << line;
+  EXPECT_TRUE(contains(line, out)) << line;
+  EXPECT_TRUE(fs::is_regular_file(blocker));
+}
+
+TEST(InputErrors, UnknownCommandLineOption)
+{
+  const auto line = refused("unknown_option", {input("valid.prm"), "--frobnicate"});
+  EXPECT_TRUE(contains(line, "--frobnicate")) << line;
+}
+
+TEST(InputErrors, OverrideOfUnknownEntry)
+{
+  const auto line = refused("unknown_override", {input("valid.prm"), "--set", "Material/Densty=6000"});
+  EXPECT_TRUE(contains(line, "Material/Densty")) << line;
+}
+
+TEST(InputErrors, OverrideWithMalformedValue)
+{
+  const auto line = refused("bad_override", {input("valid.prm"), "--set", "Dimension=5"});
+  EXPECT_TRUE(contains(line, "Dimension=5")) << line;
+}
+
+// A run that fails while running: non-zero exit, one error line, summary "failed".
+TEST(RuntimeFailure, StepLimitMarksTheRunFailed)
+{
+  const std::string out = absent_directory("out_step_limit");
+  const RunResult   r   = run_bmgfe({input("valid.prm"), "--set", "Output directory=" + out,
+                                     "--set", "Time stepping/Maximum number of steps=3"});
+  const std::string line = single_error_line(r, false);
+  EXPECT_TRUE(contains(line, "Maximum number of steps")) << line;
+  ASSERT_TRUE(fs::is_regular_file(out + "/summary.json")) << r.output;
+  const std::string summary = read_file(out + "/summary.json");
+  boost::property_tree::ptree tree;
+  ASSERT_NO_THROW(boost::property_tree::read_json(out + "/summary.json", tree)) << summary;
+  EXPECT_EQ(tree.get<std::string>("status", ""), "failed") << summary;
+  // The message is the one-line reason, as printed on the error line (no deal.II
+  // exception frame or stack trace).
+  const std::string message = tree.get<std::string>("message", "");
+  EXPECT_TRUE(contains(message, "Maximum number of steps")) << summary;
+  EXPECT_TRUE(contains(line, message)) << "summary message '" << message
+                                       << "' differs from the error line " << line;
+  EXPECT_EQ(message.find('\n'), std::string::npos) << summary;
+  EXPECT_FALSE(contains(message, "Stacktrace")) << summary;
+  // What was computed before the failure is kept.
+  const Statistics stats(out + "/statistics.txt");
+  ASSERT_EQ(stats.n_rows(), 4u);
+  EXPECT_EQ(stats.value("Time step number", 3), 3);
+}
