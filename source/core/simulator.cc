@@ -5,6 +5,7 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/utilities.h>
 #include <bmgfe/postprocess/reference_solutions.h>
+#include <bmgfe/postprocess/ring_statistics.h>
 #include <bmgfe/postprocess/stress_measures.h>
 
 #include <deal.II/base/quadrature_lib.h>
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <limits>
@@ -160,6 +162,21 @@ namespace bmgfe
 
     std::vector<std::string> notes;
     probes.initialize(heat->dof_handler(), *mapping, points, notes);
+    if (domain.radius > 0)
+      {
+        // Profile line: from the centre probe outwards along +x to the surface.
+        const Point<dim> centre = points.front().second;
+        const unsigned int n    = 4 * parameters.statistics.n_rings;
+        std::vector<std::pair<std::string, Point<dim>>> line;
+        for (unsigned int i = 0; i <= n; ++i)
+          {
+            Point<dim> p = centre;
+            p[0]         = domain.radius * i / n;
+            line.emplace_back("r" + std::to_string(i), p);
+          }
+        std::vector<std::string> line_notes;
+        profile_points.initialize(heat->dof_handler(), *mapping, line, line_notes);
+      }
     report_setup();
     report_heterogeneity();
     for (const auto &n : notes)
@@ -273,6 +290,111 @@ namespace bmgfe
       return;
     mechanics_report = mechanics->solve(t, heat->dof_handler(), heat->temperature());
     mechanics->cell_averages(heat->dof_handler(), heat->temperature(), cell_stress);
+  }
+
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::write_profiles(const double t)
+  {
+    if (domain.radius <= 0)
+      return;
+    TimerOutput::Scope scope(timer, "postprocess");
+    const Kinematics   kin  = parameters.kinematics;
+    const auto        &stat = parameters.statistics;
+    std::vector<std::string> fields = {"T"};
+    if (mechanics)
+      for (const auto *f : {"stress_rr", "stress_tt", "stress_zz", "von_mises", "mean_stress", "g",
+                            "expansion_coefficient"})
+        fields.push_back(f);
+    RingStatistics rings(stat.n_rings, domain.radius, fields);
+    const auto     radius_of = [&](const Point<dim> &x) {
+      return kin == Kinematics::axisymmetric ? x[0] : std::hypot(x[0], x[1]);
+    };
+    const auto in_slab = [&](const Point<dim> &x) {
+      if (stat.ring_axial_range.empty() || is_planar(kin))
+        return true;
+      const double z = x[dim - 1];
+      return z >= stat.ring_axial_range[0] && z <= stat.ring_axial_range[1];
+    };
+    std::vector<double> v(fields.size());
+    if (mechanics)
+      mechanics->for_each_quadrature_point(
+        heat->dof_handler(), heat->temperature(),
+        [&](const Point<dim> &x, const double w, const double T, const StressState &s) {
+          if (!in_slab(x))
+            return;
+          const auto cyl = cylindrical_components(s.stress, x[0], x[1], kin);
+          v              = {T, cyl[0], cyl[1], cyl[2], von_mises(s.stress), mean_stress(s.stress),
+                            s.g, s.expansion};
+          rings.add(radius_of(x), w, v);
+        });
+    else
+      {
+        const QGauss<dim>   quadrature(parameters.heat.fe_degree + 1);
+        FEValues<dim>       fv(*mapping, heat->dof_handler().get_fe(), quadrature,
+                         update_values | update_quadrature_points | update_JxW_values);
+        std::vector<double> T(quadrature.size());
+        for (const auto &cell : heat->dof_handler().active_cell_iterators())
+          if (cell->is_locally_owned())
+            {
+              fv.reinit(cell);
+              fv.get_function_values(heat->temperature(), T);
+              for (const unsigned int q : fv.quadrature_point_indices())
+                {
+                  const Point<dim> &x = fv.quadrature_point(q);
+                  if (in_slab(x))
+                    rings.add(radius_of(x), fv.JxW(q) * volume_weight(kin, x[0]), {T[q]});
+                }
+            }
+      }
+    rings.reduce(comm);
+
+    // Point values along the radius (stresses in cylindrical components).
+    const auto T_line = profile_points.evaluate(heat->temperature());
+    std::vector<std::vector<double>> stress_line;
+    if (mechanics)
+      stress_line = profile_points.evaluate_with(
+        [&](const typename DoFHandler<dim>::active_cell_iterator &heat_cell, const Point<dim> &ref) {
+          const typename DoFHandler<dim>::active_cell_iterator cell(
+            &triangulation, heat_cell->level(), heat_cell->index(), &mechanics->dof_handler());
+          const StressState s = mechanics->stress_at(cell, ref, heat->dof_handler(), heat->temperature());
+          const Point<dim>  x = mapping->transform_unit_to_real_cell(heat_cell, ref);
+          const auto      cyl = cylindrical_components(s.stress, x[0], x[1], kin);
+          return std::vector<double>{cyl[0], cyl[1], cyl[2], von_mises(s.stress), mean_stress(s.stress)};
+        },
+        5);
+
+    if (Utilities::MPI::this_mpi_process(comm) == 0)
+      {
+        const std::string dir = run_directory->file("profiles");
+        std::filesystem::create_directories(dir);
+        char index[16];
+        std::snprintf(index, sizeof(index), "%05u", n_profiles_written);
+        {
+          std::ofstream out(dir + "/rings_" + index + ".csv");
+          out << "# time = " << std::setprecision(12) << t << " s; " << stat.n_rings
+              << " rings of equal width, weighted by volume (2 pi r in axisymmetric models)\n";
+          rings.write_csv(out);
+        }
+        {
+          std::ofstream out(dir + "/profile_" + index + ".csv");
+          out << "# time = " << std::setprecision(12) << t << " s; point values along +x from the centre probe\n";
+          out << "r,T" << (mechanics ? ",stress_rr,stress_tt,stress_zz,von_mises,mean_stress" : "") << '\n';
+          for (std::size_t i = 0; i < T_line.size(); ++i)
+            {
+              out << profile_points.points()[i].second[0] << ',' << T_line[i];
+              if (mechanics)
+                for (const double x : stress_line[i])
+                  out << ',' << x;
+              out << '\n';
+            }
+        }
+        std::ofstream index_file(dir + "/times.csv", n_profiles_written ? std::ios::app : std::ios::trunc);
+        if (n_profiles_written == 0)
+          index_file << "index,time\n";
+        index_file << n_profiles_written << ',' << std::setprecision(12) << t << '\n';
+      }
+    ++n_profiles_written;
   }
 
   template <int dim, typename LA>
@@ -596,8 +718,12 @@ namespace bmgfe
     try
       {
         {
-          auto T0 = make_expression_function<dim>(parameters.heat.initial_temperature,
-                                                  "Heat/Initial temperature", false);
+          auto T0 = parameters.heat.prescribed_field ?
+                      make_expression_function<dim>(parameters.heat.temperature_field,
+                                                    "Heat/Prescribed temperature field", true) :
+                      make_expression_function<dim>(parameters.heat.initial_temperature,
+                                                    "Heat/Initial temperature", false);
+          T0->set_time(proto.start_time());
           heat->set_initial_temperature(*T0);
         }
         TimeStepController controller(ts);
@@ -610,9 +736,16 @@ namespace bmgfe
         bool               first_order = true;
         unsigned int       step = 0, rejected_total = 0, linear_total = 0;
         double next_output_time = proto.start_time() + parameters.output.interval_time;
+        std::size_t next_profile = 0;
 
         solve_mechanics(t);
         postprocess(0, t, 0, stage, HeatStepReport(), 0, true);
+        while (next_profile < parameters.statistics.profile_times.size() &&
+               t >= parameters.statistics.profile_times[next_profile] - 1e-12 * std::max(1.0, std::abs(t)))
+          {
+            write_profiles(t);
+            ++next_profile;
+          }
         const double time_tolerance = 1e-12 * std::max(1.0, std::abs(t_end));
         while (t < t_end - time_tolerance)
           {
@@ -700,8 +833,15 @@ namespace bmgfe
             if (t >= t_end - time_tolerance)
               snapshot = true;
             postprocess(step, t, data.dt, stage, report, rejected, snapshot);
+            while (next_profile < parameters.statistics.profile_times.size() &&
+                   t >= parameters.statistics.profile_times[next_profile] - time_tolerance)
+              {
+                write_profiles(t);
+                ++next_profile;
+              }
           }
         write_statistics(true);
+        write_profiles(t);
         const auto values = probes.evaluate(heat->temperature());
         summary["final time (s)"]          = json_number(t);
         summary["time steps"]              = std::to_string(step);

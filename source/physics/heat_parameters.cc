@@ -15,6 +15,13 @@ namespace bmgfe
     prm.enter_subsection("Heat");
     prm.declare_entry("Finite element degree", "1", Integer(1, 2),
                       "Polynomial degree of the temperature element (Q1 or Q2).");
+    prm.declare_entry("Temperature model", "solve", Selection("solve|prescribed"),
+                      "solve: the heat equation with the thermal protocol. prescribed: the "
+                      "temperature is 'Prescribed temperature field' at every time (the "
+                      "protocol still sets the time line and the segments).");
+    prm.declare_entry("Prescribed temperature field", "293.15", Anything(),
+                      "Temperature [K] as an expression of x, y, (z) and t, used when "
+                      "'Temperature model = prescribed'.");
     prm.declare_entry("Initial temperature", "293.15", Anything(),
                       "Initial temperature [K]: a number or an expression of the coordinates "
                       "x, y (and z in 3D; r = x, z = y in axisymmetric models).");
@@ -69,6 +76,8 @@ namespace bmgfe
     };
     prm.enter_subsection("Heat");
     fe_degree           = prm.get_integer("Finite element degree");
+    prescribed_field    = prm.get("Temperature model") == "prescribed";
+    temperature_field   = prm.get("Prescribed temperature field");
     initial_temperature = prm.get("Initial temperature");
     heat_source         = prm.get("Heat source");
     prm.enter_subsection("Boundary conditions");

@@ -472,12 +472,10 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
-  void MechanicsProblem<dim, LA>::cell_averages(const DoFHandler<dim> &heat_dofs,
-                                                const typename LA::Vector &temperature,
-                                                std::vector<StressState> &per_cell) const
+  void MechanicsProblem<dim, LA>::for_each_quadrature_point(
+    const DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
+    const std::function<void(const Point<dim> &, double, double, const StressState &)> &f) const
   {
-    TimerOutput::Scope scope(timer, "mechanics: stresses");
-    per_cell.assign(tria.n_active_cells(), StressState());
     FEValues<dim> fv(mapping, fe, quadrature,
                      update_values | update_gradients | update_quadrature_points | update_JxW_values);
     FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
@@ -496,34 +494,61 @@ namespace bmgfe
           hv.get_function_values(temperature, T);
           fv.get_function_gradients(displacement_ghosted, grads);
           fv.get_function_values(displacement_ghosted, values);
-          const auto data   = state.get_data(cell);
-          StressState &avg  = per_cell[cell->active_cell_index()];
-          double       wsum = 0;
+          const auto data = state.get_data(cell);
           for (unsigned int q = 0; q < nq; ++q)
             {
               for (unsigned int d = 0; d < dim; ++d)
                 u[d] = values[q][d];
-              const double r  = fv.quadrature_point(q)[0];
-              const double w  = fv.JxW(q) * volume_weight(kinematics, r);
-              const double g  = data[q]->g;
-              const double th = material.thermal_strain(T[q], g);
-              const auto strain = total_strain(grads[q], u, r);
-              avg.stress += w * isotropic_stress(strain - th * unit_symmetric_tensor<3>() -
-                                                   data[q]->inelastic_strain,
-                                                 material.youngs(T[q], g),
-                                                 material.poisson_ratio.value(T[q]));
-              avg.thermal_strain += w * th;
-              avg.expansion += w * material.thermal_expansion.value(T[q]) *
-                               (1 + material.cte_amplitude * g);
-              avg.g += w * g;
-              wsum += w;
+              const Point<dim> &x = fv.quadrature_point(q);
+              StressState       s;
+              s.g              = data[q]->g;
+              s.thermal_strain = material.thermal_strain(T[q], s.g);
+              s.expansion      = material.thermal_expansion.value(T[q]) * (1 + material.cte_amplitude * s.g);
+              s.volume         = fv.JxW(q) * volume_weight(kinematics, x[0]);
+              s.stress = isotropic_stress(total_strain(grads[q], u, x[0]) -
+                                            s.thermal_strain * unit_symmetric_tensor<3>() -
+                                            data[q]->inelastic_strain,
+                                          material.youngs(T[q], s.g), material.poisson_ratio.value(T[q]));
+              f(x, s.volume, T[q], s);
             }
-          avg.volume = wsum;
-          avg.stress /= wsum;
-          avg.thermal_strain /= wsum;
-          avg.expansion /= wsum;
-          avg.g /= wsum;
         }
+  }
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::cell_averages(const DoFHandler<dim> &heat_dofs,
+                                                const typename LA::Vector &temperature,
+                                                std::vector<StressState> &per_cell) const
+  {
+    TimerOutput::Scope scope(timer, "mechanics: stresses");
+    per_cell.assign(tria.n_active_cells(), StressState());
+    // Quadrature points come cell by cell: accumulate into the current cell's average.
+    typename Triangulation<dim>::active_cell_iterator cell = tria.begin_active();
+    const unsigned int nq = quadrature.size();
+    unsigned int       q  = 0;
+    auto next_owned = [&]() {
+      while (cell != tria.end() && !cell->is_locally_owned())
+        ++cell;
+    };
+    next_owned();
+    for_each_quadrature_point(heat_dofs, temperature,
+                              [&](const Point<dim> &, const double w, const double, const StressState &s) {
+                                StressState &avg = per_cell[cell->active_cell_index()];
+                                avg.stress += w * s.stress;
+                                avg.thermal_strain += w * s.thermal_strain;
+                                avg.expansion += w * s.expansion;
+                                avg.g += w * s.g;
+                                avg.volume += w;
+                                if (++q == nq)
+                                  {
+                                    avg.stress /= avg.volume;
+                                    avg.thermal_strain /= avg.volume;
+                                    avg.expansion /= avg.volume;
+                                    avg.g /= avg.volume;
+                                    q = 0;
+                                    ++cell;
+                                    next_owned();
+                                  }
+                              });
   }
 
   template class MechanicsProblem<2, linear_algebra::Trilinos>;

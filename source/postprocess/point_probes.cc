@@ -9,6 +9,7 @@
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/grid/grid_tools.h>
 
+#include <algorithm>
 #include <limits>
 #include <sstream>
 
@@ -30,6 +31,16 @@ namespace bmgfe
                       "and h (Bessel series, MODEL.md section 8); the rod ends must be insulated. "
                       "Adds the reference temperature at every probe and the L2 error to the "
                       "statistics.");
+    prm.declare_entry("Profile times", "", Patterns::List(Patterns::Double(), 0, 10000),
+                      "Times [s] at which the centre-to-edge profile (point values along a "
+                      "radius through the centre probe) and the ring statistics are written to "
+                      "profiles/ (also at the end of every run). Rods only.");
+    prm.declare_entry("Number of rings", "10", Patterns::Integer(1, 1000),
+                      "Rings of equal width in r in [0, R] for the ring statistics (mean, "
+                      "standard deviation, FWHM = 2 sqrt(2 ln 2) std per ring and field).");
+    prm.declare_entry("Ring axial range", "", Patterns::List(Patterns::Double(), 0, 2),
+                      "'z_min, z_max' [m]: only material in this slab counts for the rings "
+                      "(3D and axisymmetric rods); empty: the whole length.");
     prm.leave_subsection();
   }
 
@@ -38,6 +49,17 @@ namespace bmgfe
     prm.enter_subsection("Statistics");
     points             = prm.get("Probe points");
     reference_solution = prm.get("Reference solution");
+    profile_times.clear();
+    for (const auto &t : Utilities::split_string_list(prm.get("Profile times")))
+      profile_times.push_back(std::stod(t));
+    std::sort(profile_times.begin(), profile_times.end());
+    n_rings = prm.get_integer("Number of rings");
+    ring_axial_range.clear();
+    for (const auto &z : Utilities::split_string_list(prm.get("Ring axial range")))
+      ring_axial_range.push_back(std::stod(z));
+    require(ring_axial_range.empty() || (ring_axial_range.size() == 2 &&
+                                         ring_axial_range[0] < ring_axial_range[1]),
+            "entry 'Statistics/Ring axial range'", "must be empty or 'z_min, z_max' with z_min < z_max");
     prm.leave_subsection();
   }
 

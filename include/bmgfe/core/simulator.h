@@ -44,6 +44,8 @@ namespace bmgfe
   private:
     void check_boundary_conditions() const;
     void solve_mechanics(double t);
+    /// profiles/profile_NNNNN.csv and profiles/rings_NNNNN.csv at time t.
+    void write_profiles(double t);
     void report_heterogeneity() const;
     void report_setup();
     void postprocess(unsigned int step, double t, double dt, std::size_t stage,
@@ -65,6 +67,8 @@ namespace bmgfe
     std::vector<StressState>                          cell_stress; ///< per active cell
     MechanicsStepReport                               mechanics_report;
     PointProbes<dim>                                  probes;
+    PointProbes<dim>                                  profile_points; ///< along a radius
+    unsigned int                                      n_profiles_written = 0;
     std::unique_ptr<RunDirectory>                     run_directory;
     std::unique_ptr<SolutionWriter<dim>>              writer;
     dealii::TableHandler                              statistics;

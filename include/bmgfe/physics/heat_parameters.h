@@ -15,6 +15,10 @@ namespace bmgfe
   struct HeatParameters
   {
     unsigned int fe_degree = 1;
+    /// "solve" the heat equation, or impose `temperature_field` (an expression of x, y, (z),
+    /// t) as the temperature history (verification, imported thermal histories).
+    bool        prescribed_field  = false;
+    std::string temperature_field = "293.15";
     /// Boundaries exchanging heat with the protocol's environment: -k dT/dn = h s (T - T_env)
     /// + eps sigma (T^4 - T_env^4), with the per-boundary factor s on h.
     std::vector<unsigned int>       robin_ids;

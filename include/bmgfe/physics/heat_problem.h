@@ -112,6 +112,7 @@ namespace bmgfe
     dealii::AffineConstraints<double> step_constraints;    ///< + prescribed temperatures
     std::unique_ptr<dealii::Function<dim>> source_function;
     std::unique_ptr<dealii::Function<dim>> prescribed_function;
+    std::unique_ptr<dealii::Function<dim>> temperature_field; ///< Temperature model = prescribed
     std::shared_ptr<const HeatSource<dim>> extra_source;
 
     Vector temperature_owned, old_temperature_owned; ///< T^n, T^{n-1}

@@ -23,6 +23,7 @@
 #include <deal.II/fe/mapping.h>
 #include <deal.II/lac/affine_constraints.h>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -92,6 +93,12 @@ namespace bmgfe
     void cell_averages(const dealii::DoFHandler<dim> &heat_dofs,
                        const typename LA::Vector &temperature,
                        std::vector<StressState> &per_cell) const;
+
+    /// Visit every locally owned quadrature point: position, volume weight (with 2 pi r in
+    /// axisymmetric models), temperature and stress state there.
+    void for_each_quadrature_point(
+      const dealii::DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
+      const std::function<void(const dealii::Point<dim> &, double, double, const StressState &)> &f) const;
 
     /// Quadrature-point state (checkpoints, transfer, later constitutive laws).
     dealii::CellDataStorage<typename dealii::Triangulation<dim>::cell_iterator, MaterialPointState> &

@@ -24,6 +24,12 @@ namespace bmgfe
     std::string points = "auto";
     /// "none" or "cylinder cooling" (CylinderRobinCooling, MODEL.md section 8).
     std::string reference_solution = "none";
+    /// Times [s] at which centre-to-edge profiles and ring statistics are written (always
+    /// also at the end), the number of rings, and the axial range [z_min, z_max] of the
+    /// samples (empty: the whole rod).
+    std::vector<double> profile_times;
+    unsigned int        n_rings = 10;
+    std::vector<double> ring_axial_range;
 
     static void declare_parameters(dealii::ParameterHandler &prm);
     void        parse_parameters(dealii::ParameterHandler &prm);
