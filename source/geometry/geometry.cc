@@ -69,9 +69,15 @@ namespace bmgfe
         for (const auto f : cell->face_indices())
           if (cell->face(f)->at_boundary())
             {
-              const auto  c = cell->face(f)->center();
-              const double r = std::hypot(c[0], c[1]);
-              if (std::abs(r - R) < 1e-3 * R)
+              // A face on the circumference has all its vertices on the circle (its centre
+              // lies inside, at R cos(pi/n)); end faces of a 3D rod have inner vertices.
+              bool on_circle = true;
+              for (const auto v : cell->face(f)->vertex_indices())
+                {
+                  const auto &x = cell->face(f)->vertex(v);
+                  on_circle     = on_circle && std::abs(std::hypot(x[0], x[1]) - R) < 1e-6 * R;
+                }
+              if (on_circle)
                 cell->face(f)->set_all_manifold_ids(curved_manifold_id);
             }
       if constexpr (dim == 2)

@@ -42,8 +42,7 @@ namespace bmgfe
       AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
     }
 
-    void initialize_amg(Trilinos::AMG &amg, const Trilinos::SparseMatrix &matrix,
-                        const AMGSettings &s)
+    Trilinos::AMG::AdditionalData ml_data(const AMGSettings &s)
     {
       Trilinos::AMG::AdditionalData data;
       data.elliptic              = s.elliptic;
@@ -52,7 +51,13 @@ namespace bmgfe
       data.aggregation_threshold = s.aggregation_threshold;
       data.smoother_type         = "Chebyshev";
       data.coarse_type           = "Amesos-KLU";
-      amg.initialize(matrix, data);
+      return data;
+    }
+
+    void initialize_amg(Trilinos::AMG &amg, const Trilinos::SparseMatrix &matrix,
+                        const AMGSettings &s)
+    {
+      amg.initialize(matrix, ml_data(s));
     }
 
     void initialize_amg(PETSc::AMG &amg, const PETSc::SparseMatrix &matrix, const AMGSettings &s)

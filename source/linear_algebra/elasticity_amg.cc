@@ -75,13 +75,7 @@ namespace bmgfe
                                    const AMGSettings &s,
                                    const std::vector<std::vector<double>> &modes)
     {
-      Trilinos::AMG::AdditionalData data;
-      data.elliptic              = s.elliptic;
-      data.higher_order_elements = s.higher_order_elements;
-      data.smoother_sweeps       = s.smoother_sweeps;
-      data.aggregation_threshold = s.aggregation_threshold;
-      data.smoother_type         = "Chebyshev";
-      data.coarse_type           = "Amesos-KLU";
+      const Trilinos::AMG::AdditionalData data = ml_data(s);
       Teuchos::ParameterList              list;
       std::unique_ptr<Epetra_MultiVector> constant_modes;
       data.set_parameters(list, constant_modes, matrix);

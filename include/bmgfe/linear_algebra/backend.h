@@ -59,6 +59,9 @@ namespace bmgfe
       static constexpr const char *name = "PETSc";
     };
 
+    /// ML's settings for `settings` (shared by the scalar and the elasticity AMG).
+    Trilinos::AMG::AdditionalData ml_data(const AMGSettings &settings);
+
     /// Build `amg` for `matrix` with the given settings (ML for Trilinos, GAMG for PETSc).
     void initialize_amg(Trilinos::AMG &amg, const Trilinos::SparseMatrix &matrix,
                         const AMGSettings &settings);
