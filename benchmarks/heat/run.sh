@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Heat benchmarks of bmgfe: runs every case on 1 and 2 MPI ranks and collects DoFs, steps,
+# CG iterations, wall time per step (assembly / solve / output), set-up time and peak memory
+# per rank into a Markdown table (see benchmarks/README.md).
+#
+#   benchmarks/heat/run.sh [options] [--set Section/Entry=value ...]
+#     --bmgfe PATH      bmgfe executable (default: build-bench/bmgfe, else build/bmgfe)
+#     --cases LIST      "peer 1M" (default) - peer: rod_quench_peer_heat.prm, 1M: rod_3d_1M.prm
+#     --ranks LIST      "1 2" (default)
+#     --backend NAME    Trilinos (default) or PETSc
+#     --repeat N        runs per configuration (default 1; the machine may be shared)
+#     --out DIR         results folder (default benchmarks/heat/results)
+#     --set ...         passed on to bmgfe (e.g. --set "Heat/Solver/AMG smoother sweeps=2")
+#
+# Set-up time = from mpirun start to the end of step 1 (mesh read + p4est + DoFs + operator
+# assembly + AMG + first solve), from time stamps of bmgfe's progress lines. Later steps =
+# steps 2..N, from the per-step wall-clock column of statistics.txt. The split into
+# assembly / solve / output is TimerOutput totals of rank 0 divided by the number of steps.
+# Peak memory = "Maximum resident set size" of /usr/bin/time -v for every rank.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+bmgfe=""
+cases="peer 1M"
+ranks="1 2"
+backend="Trilinos"
+repeat=1
+out="$here/results"
+extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --bmgfe) bmgfe="$2"; shift 2 ;;
+    --cases) cases="$2"; shift 2 ;;
+    --ranks) ranks="$2"; shift 2 ;;
+    --backend) backend="$2"; shift 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --set) extra+=(--set "$2"); shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
+  esac
+done
+if [ -z "$bmgfe" ]; then
+  for candidate in "$root/build-bench/bmgfe" "$root/build/bmgfe"; do
+    if [ -x "$candidate" ]; then bmgfe="$candidate"; break; fi
+  done
+fi
+[ -x "$bmgfe" ] || { echo "run.sh: no bmgfe executable (use --bmgfe)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time is needed for the memory figures" >&2; exit 2; }
+command -v mpirun > /dev/null || { echo "run.sh: mpirun not found" >&2; exit 2; }
+
+# The reference mesh (270 400 hexes) is generated once; bmgfe reads the .msh.
+mesh="$root/meshes/rod_quench_peer.msh"
+if [[ " $cases " == *" peer "* ]] && [ ! -s "$mesh" ]; then
+  command -v gmsh > /dev/null || { echo "run.sh: gmsh is needed to generate $mesh" >&2; exit 2; }
+  echo "generating $mesh with gmsh (takes ~30 s)"
+  gmsh -3 "$root/meshes/rod_quench_peer.geo" -o "$mesh.tmp" -format msh22 -v 1 > /dev/null
+  mv "$mesh.tmp" "$mesh"
+fi
+
+mkdir -p "$out"
+table="$out/results.md"
+if [ ! -s "$table" ]; then
+  {
+    echo "| case | backend | ranks | DoFs | steps | CG its step 1 | CG its/step later (mean) | later step mean [s] | later step median [s] | best [s] | assembly/step [s] | solve/step [s] | output+post/step [s] | set-up incl. step 1 [s] | mesh [s] | peak RSS/rank [MB] | machine load at start | date |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  } > "$table"
+fi
+
+export OMPI_ALLOW_RUN_AS_ROOT=${OMPI_ALLOW_RUN_AS_ROOT:-1}
+export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=${OMPI_ALLOW_RUN_AS_ROOT_CONFIRM:-1}
+
+run_one() {
+  local case="$1" np="$2" rep="$3" prm
+  case "$case" in
+    peer) prm="$here/rod_quench_peer_heat.prm" ;;
+    1M) prm="$here/rod_3d_1M.prm" ;;
+    *) echo "run.sh: unknown case '$case'" >&2; return 1 ;;
+  esac
+  local tag="${case}_${backend}_np${np}_r${rep}"
+  local dir="$out/$tag"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  local load
+  load="$(cut -d' ' -f1 /proc/loadavg)"
+  echo "== $tag (load $load)"
+  local start="$EPOCHREALTIME"
+  # Every rank under /usr/bin/time; every output line with a wall-clock time stamp.
+  mpirun --oversubscribe -np "$np" \
+    sh -c 'exec /usr/bin/time -v -o "$0/time.${OMPI_COMM_WORLD_RANK:-0}" "$@"' "$dir" \
+    "$bmgfe" "$prm" --set "Output directory=$dir/output" --set "Linear algebra=$backend" \
+    --set "Verbosity=normal" "${extra[@]}" 2>&1 |
+    while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done > "$dir/log.txt"
+  python3 - "$dir" "$start" "$case" "$backend" "$np" "$load" >> "$table" << 'EOF'
+import glob, re, statistics, sys, time
+d, start, case, backend, np, load = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+log = open(d + "/log.txt").read().splitlines()
+dofs = steps = "?"; setup = float("nan")
+timers = {}
+for l in log:
+    stamp, _, text = l.partition(" ")
+    m = re.search(r"(\d+) temperature DoFs", text)
+    if m: dofs = m.group(1)
+    if re.match(r"step\s+1\s", text): setup = float(stamp) - start
+    m = re.match(r"\|\s*([^|]+?)\s*\|\s*(\d+)\s*\|\s*([0-9.e+-]+)s", text)
+    if m: timers[m.group(1)] = (int(m.group(2)), float(m.group(3)))
+    if "error" in text: print("run.sh: " + text, file=sys.stderr)
+stats = open(d + "/output/statistics.txt").read().splitlines()
+cols = {}
+for l in stats:
+    m = re.match(r"#\s*(\d+):\s*(.*)", l)
+    if m: cols[m.group(2).strip()] = int(m.group(1)) - 1
+rows = [l.split() for l in stats if l.strip() and not l.startswith("#")]
+wall = [float(r[cols["Wall time (s)"]]) for r in rows]
+its = [int(r[cols["Linear iterations (heat)"]]) for r in rows]
+n = len(rows) - 1
+later = [wall[i] - wall[i - 1] for i in range(2, len(rows))]
+per = lambda keys: sum(timers.get(k, (0, 0.0))[1] for k in keys) / max(n, 1)
+mem = [int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(f).read()).group(1)) / 1024
+       for f in sorted(glob.glob(d + "/time.*"))]
+fmt = lambda x: "%.3f" % x
+print("| %s | %s | %s | %s | %d | %d | %.2f | %s | %s | %s | %s | %s | %s | %.1f | %.1f | %s | %s | %s |" % (
+    case, backend, np, dofs, n, its[1] if n >= 1 else -1,
+    statistics.mean(its[2:]) if n >= 2 else float("nan"),
+    fmt(statistics.mean(later)) if later else "-", fmt(statistics.median(later)) if later else "-",
+    fmt(min(later)) if later else "-",
+    fmt(per(["heat: assemble rhs", "heat: assemble system"])), fmt(per(["heat: solve"])),
+    fmt(per(["output", "postprocess"])), setup, timers.get("setup: mesh", (0, float("nan")))[1],
+    " / ".join("%.0f" % m for m in mem), load, time.strftime("%Y-%m-%d %H:%M")))
+EOF
+  tail -n 1 "$table"
+}
+
+for case in $cases; do
+  for np in $ranks; do
+    for rep in $(seq 1 "$repeat"); do
+      run_one "$case" "$np" "$rep"
+    done
+  done
+done
+echo "results: $table"
