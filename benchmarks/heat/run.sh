@@ -16,7 +16,8 @@
 # assembly + AMG + first solve), from time stamps of bmgfe's progress lines. Later steps =
 # steps 2..N, from the per-step wall-clock column of statistics.txt. The split into
 # assembly / solve / output is TimerOutput totals of rank 0 divided by the number of steps.
-# Peak memory = "Maximum resident set size" of /usr/bin/time -v for every rank.
+# Peak memory = "Maximum resident set size" of /usr/bin/time -v for every rank; CPU share =
+# its "Percent of CPU this job got" (below 100 % the machine was busy with other work).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -63,8 +64,8 @@ mkdir -p "$out"
 table="$out/results.md"
 if [ ! -s "$table" ]; then
   {
-    echo "| case | backend | ranks | DoFs | steps | CG its step 1 | CG its/step later (mean) | later step mean [s] | later step median [s] | best [s] | assembly/step [s] | solve/step [s] | output+post/step [s] | set-up incl. step 1 [s] | mesh [s] | peak RSS/rank [MB] | machine load at start | date |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "| case | backend | ranks | DoFs | steps | CG its step 1 | CG its/step later (mean) | later step mean [s] | later step median [s] | best [s] | assembly/step [s] | solve/step [s] | output+post/step [s] | set-up incl. step 1 [s] | mesh [s] | peak RSS/rank [MB] | CPU share/rank | machine load at start | date |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   } > "$table"
 fi
 
@@ -117,17 +118,18 @@ its = [int(r[cols["Linear iterations (heat)"]]) for r in rows]
 n = len(rows) - 1
 later = [wall[i] - wall[i - 1] for i in range(2, len(rows))]
 per = lambda keys: sum(timers.get(k, (0, 0.0))[1] for k in keys) / max(n, 1)
-mem = [int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(f).read()).group(1)) / 1024
-       for f in sorted(glob.glob(d + "/time.*"))]
+timefiles = [open(f).read() for f in sorted(glob.glob(d + "/time.*"))]
+mem = [int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) / 1024 for t in timefiles]
+cpu = [re.search(r"Percent of CPU this job got: (\S+)", t).group(1) for t in timefiles]
 fmt = lambda x: "%.3f" % x
-print("| %s | %s | %s | %s | %d | %d | %.2f | %s | %s | %s | %s | %s | %s | %.1f | %.1f | %s | %s | %s |" % (
+print("| %s | %s | %s | %s | %d | %d | %.2f | %s | %s | %s | %s | %s | %s | %.1f | %.1f | %s | %s | %s | %s |" % (
     case, backend, np, dofs, n, its[1] if n >= 1 else -1,
     statistics.mean(its[2:]) if n >= 2 else float("nan"),
     fmt(statistics.mean(later)) if later else "-", fmt(statistics.median(later)) if later else "-",
     fmt(min(later)) if later else "-",
     fmt(per(["heat: assemble rhs", "heat: assemble system"])), fmt(per(["heat: solve"])),
     fmt(per(["output", "postprocess"])), setup, timers.get("setup: mesh", (0, float("nan")))[1],
-    " / ".join("%.0f" % m for m in mem), load, time.strftime("%Y-%m-%d %H:%M")))
+    " / ".join("%.0f" % m for m in mem), " / ".join(cpu), load, time.strftime("%Y-%m-%d %H:%M")))
 EOF
   tail -n 1 "$table"
 }

@@ -160,6 +160,20 @@ namespace bmgfe
           parameters.kinematics);
       }
 
+    if (parameters.statistics.reference_displacement != "none")
+      {
+        const std::string entry = "Statistics/Reference displacement";
+        require(parameters.mechanics.enabled, "entry '" + entry + "'",
+                "needs 'Mechanics/Enabled = true'");
+        const auto components = split_components(parameters.statistics.reference_displacement);
+        const bool axi        = parameters.kinematics == Kinematics::axisymmetric;
+        require(components.size() == dim, "entry '" + entry + "'",
+                "needs " + std::to_string(dim) + " expressions " +
+                  (axi ? "'u_r; u_z'" : (dim == 3 ? "'u_x; u_y; u_z'" : "'u_x; u_y'")) +
+                  " separated by ';', got " + std::to_string(components.size()));
+        reference_displacement = make_vector_expression_function<dim>(components, entry, true);
+      }
+
     std::vector<std::string> notes;
     probes.initialize(heat->dof_handler(), *mapping, points, notes);
     if (domain.radius > 0)
@@ -661,6 +675,25 @@ namespace bmgfe
             statistics.add_value("Axial strain", mechanics_report.axial_strain);
             statistics.set_precision("Axial strain", 12);
             statistics.set_scientific("Axial strain", true);
+          }
+        if (reference_displacement)
+          {
+            // L2 error with the mechanics' quadrature, volume weight 2 pi r in axisymmetric models.
+            reference_displacement->set_time(t);
+            Vector<double>   cell_errors(triangulation.n_active_cells());
+            const Kinematics kin = parameters.kinematics;
+            const ScalarFunctionFromFunctionObject<dim> weight(
+              [kin](const Point<dim> &p) { return volume_weight(kin, p[0]); });
+            VectorTools::integrate_difference(*mapping, mechanics->dof_handler(),
+                                              mechanics->displacement(), *reference_displacement,
+                                              cell_errors,
+                                              QGauss<dim>(parameters.mechanics.fe_degree + 1),
+                                              VectorTools::L2_norm, &weight);
+            const double error =
+              VectorTools::compute_global_error(triangulation, cell_errors, VectorTools::L2_norm);
+            statistics.add_value("L2 error of displacement (m)", error);
+            statistics.set_precision("L2 error of displacement (m)", 14);
+            statistics.set_scientific("L2 error of displacement (m)", true);
           }
         statistics.add_value("Linear iterations (mechanics)", mechanics_report.linear_iterations);
       }

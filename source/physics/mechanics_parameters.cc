@@ -1,3 +1,4 @@
+#include <bmgfe/core/expression.h>
 #include <bmgfe/core/input_error.h>
 #include <bmgfe/physics/mechanics_parameters.h>
 
@@ -59,10 +60,19 @@ namespace bmgfe
     using namespace dealii::Patterns;
     prm.enter_subsection("Mechanics");
     prm.declare_entry("Enabled", "false", Bool(),
-                      "Solve the quasi-static small-strain mechanics div(sigma) = 0 after the heat "
+                      "Solve the quasi-static small-strain mechanics div(sigma) + f = 0 after the heat "
                       "equation in every time step (staggered).");
     prm.declare_entry("Finite element degree", "1", Integer(1, 2),
                       "Polynomial degree of the displacement element.");
+    prm.declare_entry("Body force", "0", Anything(),
+                      "Body force per unit volume [N/m^3], one expression of x, y, (z) and t per "
+                      "displacement component, separated by ';': 'f_x; f_y; f_z' (3D), 'f_x; "
+                      "f_y' (plane strain, generalized plane strain: in-plane only, no axial "
+                      "component), 'f_r; f_z' (axisymmetric; there x, y stand for r, z, and the "
+                      "expressions must be finite on the axis). Added to the right-hand side as "
+                      "int f.v dV with the volume weight of the model (2 pi r in axisymmetric "
+                      "models). '0' (default; any list of zeros): no body force, nothing is "
+                      "assembled. Uses: gravity, verification by manufactured solutions.");
     prm.enter_subsection("Boundary conditions");
     prm.declare_entry("Fixed components", "", Anything(),
                       "Boundaries with displacement components held at zero: 'id: components; "
@@ -113,6 +123,33 @@ namespace bmgfe
     prm.enter_subsection("Mechanics");
     enabled   = prm.get_bool("Enabled");
     fe_degree = prm.get_integer("Finite element degree");
+    body_force.clear();
+    {
+      const auto components = split_components(prm.get("Body force"));
+      bool       zero       = true;
+      for (const auto &c : components)
+        {
+          std::size_t used = 0;
+          double      v    = 1;
+          try
+            {
+              v = std::stod(c, &used);
+            }
+          catch (...)
+            {
+              used = 0;
+            }
+          zero = zero && used == c.size() && v == 0;
+        }
+      if (!zero)
+        {
+          const std::string names = axi ? "'f_r; f_z'" : (dim == 3 ? "'f_x; f_y; f_z'" : "'f_x; f_y'");
+          require(static_cast<int>(components.size()) == dim, "entry 'Mechanics/Body force'",
+                  "needs " + std::to_string(dim) + " expressions " + names + " separated by ';', got " +
+                    std::to_string(components.size()) + " ('" + prm.get("Body force") + "')");
+          body_force = components;
+        }
+    }
     prm.enter_subsection("Boundary conditions");
     fixed_components.clear();
     for (const auto &item : items(prm.get("Fixed components")))

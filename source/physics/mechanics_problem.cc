@@ -70,6 +70,8 @@ namespace bmgfe
                                     "Mechanics/Boundary conditions/Prescribed displacement", true);
     for (const auto &[id, expr] : prm.pressure)
       make_expression_function<dim>(expr, "Mechanics/Boundary conditions/Pressure", true);
+    if (!prm.body_force.empty())
+      make_vector_expression_function<dim>(prm.body_force, "Mechanics/Body force", true);
   }
 
   template <int dim, typename LA>
@@ -252,6 +254,15 @@ namespace bmgfe
         pressures[id] = make_expression_function<dim>(expr, "Mechanics/Boundary conditions/Pressure", true);
         pressures[id]->set_time(t);
       }
+    // Body force f (dim components): int f.v w dx over the cells, only if it is nonzero.
+    std::unique_ptr<Function<dim>> body_force;
+    std::vector<dealii::Vector<double>> f_q;
+    if (!prm.body_force.empty())
+      {
+        body_force = make_vector_expression_function<dim>(prm.body_force, "Mechanics/Body force", true);
+        body_force->set_time(t);
+        f_q.assign(quadrature.size(), dealii::Vector<double>(dim));
+      }
 
     const unsigned int n = fe.n_dofs_per_cell(), nq = quadrature.size();
     FullMatrix<double> local_matrix(n, n);
@@ -286,6 +297,8 @@ namespace bmgfe
           local_matrix    = 0;
           local_rhs       = 0;
           local_b         = 0;
+          if (body_force)
+            body_force->vector_value_list(fv.get_quadrature_points(), f_q);
           for (unsigned int q = 0; q < nq; ++q)
             {
               const double r = fv.quadrature_point(q)[0];
@@ -310,6 +323,9 @@ namespace bmgfe
                   tr[i] = trace(e);
                   local_rhs(i) += (e * eigen_stress) * w;
                 }
+              if (body_force)
+                for (unsigned int i = 0; i < n; ++i)
+                  local_rhs(i) += f_q[q][component[i]] * fv.shape_value(i, q) * w;
               if (gps)
                 {
                   gg += eigen_stress[2][2] * w;
@@ -329,6 +345,16 @@ namespace bmgfe
             for (unsigned int i = 0; i < n; ++i)
               for (unsigned int j = i + 1; j < n; ++j)
                 local_matrix(i, j) = local_matrix(j, i);
+          // Generalized plane strain with prescribed displacements: gps_b is condensed (zero
+          // at constrained DoFs), so b.u1 misses int lambda tr eps(u) of the prescribed values
+          // g_i; it goes into gps_g (the matrix, hence local_b, is rebuilt in every such solve).
+          if (gps && with_matrix && has_inhomogeneous_constraints)
+            {
+              cell->get_dof_indices(indices);
+              for (unsigned int i = 0; i < n; ++i)
+                if (constraints.is_inhomogeneously_constrained(indices[i]))
+                  gg -= local_b(i) * constraints.get_inhomogeneity(indices[i]);
+            }
 
           if (!pressures.empty() && cell->at_boundary())
             for (const auto f : cell->face_indices())

@@ -31,6 +31,16 @@ namespace bmgfe
                       "and h (Bessel series, MODEL.md section 8); the rod ends must be insulated. "
                       "Adds the reference temperature at every probe and the L2 error to the "
                       "statistics.");
+    prm.declare_entry("Reference displacement", "none", Patterns::Anything(),
+                      "Exact displacement to compare with (verification runs, e.g. manufactured "
+                      "solutions with 'Mechanics/Body force'): 'none' or one expression of x, y, "
+                      "(z) and t [m] per displacement component separated by ';': 'u_x; u_y; u_z' "
+                      "(3D), 'u_x; u_y' (plane strain and generalized plane strain: the in-plane "
+                      "displacement; the axial strain is its own column), 'u_r; u_z' "
+                      "(axisymmetric, x, y stand for r, z). Adds the column 'L2 error of "
+                      "displacement (m)', (int |u_h - u|^2 dV)^(1/2) over the mesh with the "
+                      "quadrature of the mechanics and the volume weight of the model (2 pi r in "
+                      "axisymmetric models), at every step. Needs 'Mechanics/Enabled = true'.");
     prm.declare_entry("Profile times", "", Patterns::List(Patterns::Double(), 0, 10000),
                       "Times [s] at which the centre-to-edge profile (point values along a "
                       "radius through the centre probe) and the ring statistics are written to "
@@ -49,6 +59,9 @@ namespace bmgfe
     prm.enter_subsection("Statistics");
     points             = prm.get("Probe points");
     reference_solution = prm.get("Reference solution");
+    reference_displacement = Utilities::trim(prm.get("Reference displacement"));
+    if (reference_displacement.empty())
+      reference_displacement = "none";
     profile_times.clear();
     for (const auto &t : Utilities::split_string_list(prm.get("Profile times")))
       profile_times.push_back(std::stod(t));

@@ -105,6 +105,51 @@ namespace mechanics
     return {K * (Ib - Ir), K * (Ib + Ir - Tr), szz};
   }
 
+  /// Axial strain of the long cylinder: 0 (plane strain) or, with free ends (zero net axial
+  /// force), eps_z = 2 alpha I(b)/b^2.
+  inline double exact_axial_strain(const Profile &p, const bool plane_strain)
+  {
+    return plane_strain ? 0.0 : 2 * alpha * p.I(b) / (b * b);
+  }
+
+  /// Exact radial displacement over r (a polynomial in r^2), Timoshenko & Goodier: with
+  /// A = alpha (1 + nu)/(1 - nu), u_r = A I(r)/r + C1 r, and sigma_rr(b) = 0 gives
+  /// C1 = (1 - 2 nu) A I(b)/b^2 - nu eps_z (plane strain: (1 + nu)(1 - 2 nu)/(1 - nu) alpha
+  /// I(b)/b^2; free ends: (1 - 3 nu)/(1 - nu) alpha I(b)/b^2). Coefficients d_k of r^(2k).
+  inline std::vector<double> exact_ur_over_r(const Profile &p, const bool plane_strain)
+  {
+    const double        A  = alpha * (1 + nu) / (1 - nu);
+    const double        C1 = (1 - 2 * nu) * A * p.I(b) / (b * b) - nu * exact_axial_strain(p, plane_strain);
+    std::vector<double> d;
+    for (std::size_t k = 0; k < p.c.size(); ++k)
+      d.push_back(A * p.c[k] / (2 * k + 2));
+    d[0] += C1;
+    return d;
+  }
+
+  inline double exact_ur(const Profile &p, const double r, const bool plane_strain)
+  {
+    double s = 0, q = 1;
+    for (const double dk : exact_ur_over_r(p, plane_strain))
+      s += dk * q, q *= r * r;
+    return r * s;
+  }
+
+  /// muparser text of u_r/r with r^2 given by the string `r2`.
+  inline std::string exact_ur_over_r_expression(const Profile &p, const bool plane_strain,
+                                                const std::string &r2)
+  {
+    std::string e;
+    const auto  d = exact_ur_over_r(p, plane_strain);
+    for (std::size_t k = 0; k < d.size(); ++k)
+      {
+        e += (k ? " + (" : "(") + number(d[k]) + ")";
+        for (std::size_t j = 0; j < k; ++j)
+          e += "*(" + r2 + ")";
+      }
+    return e;
+  }
+
   /// Exact ring means of {rr, tt, zz} over [r0, r1] with weight r dr (Gauss-Legendre,
   /// 5 points on each of 20 sub-intervals).
   inline std::array<double, 3> exact_ring_mean(const Profile &p, const double r0, const double r1,
@@ -188,8 +233,10 @@ namespace mechanics
 
   /// Run bmgfe on `prm_file` with "Section/Entry=value" overrides into the fresh directory
   /// `out`; fails the calling test (ADD_FAILURE + exception) if the run does not complete.
-  inline Result run(const std::string &out, const std::string &prm_file,
-                    const std::vector<std::string> &sets, const unsigned int ranks = 0)
+  /// Returns statistics.txt.
+  inline bmgfe_test::Statistics run_statistics(const std::string &out, const std::string &prm_file,
+                                               const std::vector<std::string> &sets,
+                                               const unsigned int ranks = 0)
   {
     std::filesystem::remove_all(out);
     std::vector<std::string> args = {prm(prm_file)};
@@ -208,7 +255,15 @@ namespace mechanics
                       << r.output;
         throw std::runtime_error("bmgfe run failed: " + out);
       }
-    return {bmgfe_test::Statistics(out + "/statistics.txt"), Rings(out + "/profiles/rings_00000.csv")};
+    return bmgfe_test::Statistics(out + "/statistics.txt");
+  }
+
+  /// run_statistics() and the ring statistics at t = 0 (rods).
+  inline Result run(const std::string &out, const std::string &prm_file,
+                    const std::vector<std::string> &sets, const unsigned int ranks = 0)
+  {
+    auto stats = run_statistics(out, prm_file, sets, ranks);
+    return {std::move(stats), Rings(out + "/profiles/rings_00000.csv")};
   }
 
   /// Largest |ring mean - exact ring mean| / (K dT) over the rings and {rr, tt, zz}.

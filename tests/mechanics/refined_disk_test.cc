@@ -1,15 +1,14 @@
-// Library regression (currently FAILS, see the comment below and the report): global
-// refinement of the built-in disk mesh (2D planar, 3D rod) must follow the circle.
+// Regression: global refinement of the built-in disk mesh (2D planar, 3D rod) must follow
+// the circle.
 #include "mechanics_common.h"
 
 using namespace mechanics;
 
 // Global refinement of the built-in disk (planar, 3D) must move the new boundary vertices
 // onto the circle: refining R/8 twice has to give the R/32 accuracy (the 'Mesh size' path,
-// 9.6e-4 K dT), i.e. below 2e-3 K dT. Fails while attach_cylinder() (source/geometry/
-// geometry.cc) selects the curved faces by |face centre| = R within 1e-3 R: the centre of
-// a chord lies at R cos(pi/n) (n >= 24 boundary edges: 2e-3 R .. 9e-3 R inside), so no face
-// gets the manifold and the refined boundary stays the coarse polygon (4.0e-3 K dT).
+// 9.6e-4 K dT), i.e. below 2e-3 K dT. It failed (4.0e-3 K dT) when attach_cylinder()
+// (source/geometry/geometry.cc) selected the curved faces by |face centre| = R: the centre of
+// a chord lies at R cos(pi/n), so no face got the manifold and refinement kept the polygon.
 TEST(RefinedDisk, FollowsCircle)
 {
   const Profile p   = quadratic();

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace bmgfe
 {
@@ -13,4 +14,14 @@ namespace bmgfe
   std::unique_ptr<dealii::Function<dim>>
   make_expression_function(const std::string &expression, const std::string &entry,
                            bool time_dependent);
+
+  /// The ';'-separated components of a vector-valued entry ("e1; e2[; e3]"), trimmed.
+  std::vector<std::string> split_components(const std::string &text);
+
+  /// A vector-valued function with one component per expression (same variables and checks
+  /// as make_expression_function()). Throws InputError naming `entry`.
+  template <int dim>
+  std::unique_ptr<dealii::Function<dim>>
+  make_vector_expression_function(const std::vector<std::string> &components,
+                                  const std::string &entry, bool time_dependent);
 } // namespace bmgfe

@@ -76,5 +76,7 @@ namespace bmgfe
     std::string                                       last_snapshot;
     /// Closed-form temperature for verification runs (Statistics/Reference solution).
     std::unique_ptr<dealii::Function<dim>>            reference_temperature;
+    /// Exact displacement for verification runs (Statistics/Reference displacement).
+    std::unique_ptr<dealii::Function<dim>>            reference_displacement;
   };
 } // namespace bmgfe

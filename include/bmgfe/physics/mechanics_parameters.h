@@ -1,6 +1,6 @@
 #pragma once
-// Parameters of the quasi-static mechanics (MODEL.md sections 0 and 3): element, boundary
-// conditions, the axial condition of generalized plane strain, solver.
+// Parameters of the quasi-static mechanics (MODEL.md sections 0 and 3): element, body force,
+// boundary conditions, the axial condition of generalized plane strain, solver.
 #include <array>
 #include <map>
 #include <string>
@@ -17,6 +17,11 @@ namespace bmgfe
   {
     bool         enabled   = false;
     unsigned int fe_degree = 1;
+
+    /// Body force [N/m^3] per unit volume: one muparser expression of x, y, (z), t
+    /// per displacement component (x, y[, z]; r, z in axisymmetric models, where x, y are
+    /// r, z). Empty when the entry is zero: then nothing is assembled.
+    std::vector<std::string> body_force;
 
     /// Boundary id -> displacement components held at zero (component indices 0..2).
     std::map<unsigned int, std::vector<unsigned int>> fixed_components;

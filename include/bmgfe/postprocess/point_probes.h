@@ -24,6 +24,10 @@ namespace bmgfe
     std::string points = "auto";
     /// "none" or "cylinder cooling" (CylinderRobinCooling, MODEL.md section 8).
     std::string reference_solution = "none";
+    /// "none" or the exact displacement, one expression of x, y, (z), t per component
+    /// separated by ';' (u_r; u_z in axisymmetric models): its L2 error goes into the
+    /// statistics (verification runs).
+    std::string reference_displacement = "none";
     /// Times [s] at which centre-to-edge profiles and ring statistics are written (always
     /// also at the end), the number of rings, and the axial range [z_min, z_max] of the
     /// samples (empty: the whole rod).
