@@ -5,7 +5,9 @@
 #
 #   benchmarks/heat/run.sh [options] [--set Section/Entry=value ...]
 #     --bmgfe PATH      bmgfe executable (default: build-bench/bmgfe, else build/bmgfe)
-#     --cases LIST      "peer 1M" (default) - peer: rod_quench_peer_heat.prm, 1M: rod_3d_1M.prm
+#     --cases LIST      "peer 1M" (default) - peer: rod_quench_peer_heat.prm, 1M: rod_3d_1M.prm,
+#                       te: ../thermoelastic/rod_quench_peer_thermoelastic.prm (heat + mechanics),
+#                       te-translations: the same with translations only in the mechanics AMG
 #     --ranks LIST      "1 2" (default)
 #     --backend NAME    Trilinos (default) or PETSc
 #     --repeat N        runs per configuration (default 1; the machine may be shared)
@@ -51,21 +53,29 @@ fi
 [ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time is needed for the memory figures" >&2; exit 2; }
 command -v mpirun > /dev/null || { echo "run.sh: mpirun not found" >&2; exit 2; }
 
-# The reference mesh (270 400 hexes) is generated once; bmgfe reads the .msh.
-mesh="$root/meshes/rod_quench_peer.msh"
-if [[ " $cases " == *" peer "* ]] && [ ! -s "$mesh" ]; then
+# The reference mesh (270 400 hexes) is generated once; bmgfe reads the .msh. The
+# thermo-elastic case uses the same mesh with the bottom face labelled 3 (for u_z = 0).
+make_mesh() {
+  local geo="$1" mesh="$2"
+  [ -s "$mesh" ] && return 0
   command -v gmsh > /dev/null || { echo "run.sh: gmsh is needed to generate $mesh" >&2; exit 2; }
   echo "generating $mesh with gmsh (takes ~30 s)"
-  gmsh -3 "$root/meshes/rod_quench_peer.geo" -o "$mesh.tmp" -format msh22 -v 1 > /dev/null
+  gmsh -3 "$geo" -o "$mesh.tmp" -format msh22 -v 1 > /dev/null
   mv "$mesh.tmp" "$mesh"
+}
+if [[ " $cases " == *" peer "* ]]; then
+  make_mesh "$root/meshes/rod_quench_peer.geo" "$root/meshes/rod_quench_peer.msh"
+fi
+if [[ " $cases " == *" te"* ]]; then
+  make_mesh "$root/meshes/rod_quench_peer_bottom.geo" "$root/meshes/rod_quench_peer_bottom.msh"
 fi
 
 mkdir -p "$out"
 table="$out/results.md"
 if [ ! -s "$table" ]; then
   {
-    echo "| case | backend | ranks | DoFs | steps | CG its step 1 | CG its/step later (mean) | later step mean [s] | later step median [s] | best [s] | assembly/step [s] | solve/step [s] | output+post/step [s] | set-up incl. step 1 [s] | mesh [s] | peak RSS/rank [MB] | CPU share/rank | machine load at start | date |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "| case | backend | ranks | DoFs | steps | CG its step 1 | CG its/step later (mean) | later step mean [s] | later step median [s] | best [s] | heat assembly/step [s] | heat solve/step [s] | mech CG its step 1 / later (mean) | mech rhs/step [s] | mech solve/step [s] | mech stresses/step [s] | output+post/step [s] | set-up incl. step 1 [s] | mesh [s] | peak RSS/rank [MB] | CPU share/rank | machine load at start | date |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   } > "$table"
 fi
 
@@ -77,9 +87,14 @@ run_one() {
   case "$case" in
     peer) prm="$here/rod_quench_peer_heat.prm" ;;
     1M) prm="$here/rod_3d_1M.prm" ;;
+    te|te-translations) prm="$here/../thermoelastic/rod_quench_peer_thermoelastic.prm" ;;
     *) echo "run.sh: unknown case '$case'" >&2; return 1 ;;
   esac
   local tag="${case}_${backend}_np${np}_r${rep}"
+  local case_args=()
+  if [ "$case" = te-translations ]; then
+    case_args=(--set "Mechanics/Solver/Rigid body modes=false" --set "Thermal protocol/quench/Duration=0.006")
+  fi
   local dir="$out/$tag"
   rm -rf "$dir"
   mkdir -p "$dir"
@@ -91,7 +106,7 @@ run_one() {
   mpirun --oversubscribe -np "$np" \
     sh -c 'exec /usr/bin/time -v -o "$0/time.${OMPI_COMM_WORLD_RANK:-0}" "$@"' "$dir" \
     "$bmgfe" "$prm" --set "Output directory=$dir/output" --set "Linear algebra=$backend" \
-    --set "Verbosity=normal" "${extra[@]}" 2>&1 |
+    --set "Verbosity=normal" "${case_args[@]}" "${extra[@]}" 2>&1 |
     while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done > "$dir/log.txt"
   python3 - "$dir" "$start" "$case" "$backend" "$np" "$load" >> "$table" << 'EOF'
 import glob, re, statistics, sys, time
@@ -115,6 +130,8 @@ for l in stats:
 rows = [l.split() for l in stats if l.strip() and not l.startswith("#")]
 wall = [float(r[cols["Wall time (s)"]]) for r in rows]
 its = [int(r[cols["Linear iterations (heat)"]]) for r in rows]
+mech = "Linear iterations (mechanics)" in cols
+mits = [int(r[cols["Linear iterations (mechanics)"]]) for r in rows] if mech else []
 n = len(rows) - 1
 later = [wall[i] - wall[i - 1] for i in range(2, len(rows))]
 per = lambda keys: sum(timers.get(k, (0, 0.0))[1] for k in keys) / max(n, 1)
@@ -122,13 +139,16 @@ timefiles = [open(f).read() for f in sorted(glob.glob(d + "/time.*"))]
 mem = [int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) / 1024 for t in timefiles]
 cpu = [re.search(r"Percent of CPU this job got: (\S+)", t).group(1) for t in timefiles]
 fmt = lambda x: "%.3f" % x
-print("| %s | %s | %s | %s | %d | %d | %.2f | %s | %s | %s | %s | %s | %s | %.1f | %.1f | %s | %s | %s | %s |" % (
+mech_its = ("%d / %.2f" % (mits[1], statistics.mean(mits[2:])) if mech and n >= 2 else "-")
+mech_per = lambda k: fmt(timers.get(k, (0, 0.0))[1] / max(timers.get(k, (1, 0.0))[0], 1)) if mech else "-"
+print("| %s | %s | %s | %s | %d | %d | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %.1f | %s | %s | %s | %s |" % (
     case, backend, np, dofs, n, its[1] if n >= 1 else -1,
     statistics.mean(its[2:]) if n >= 2 else float("nan"),
     fmt(statistics.mean(later)) if later else "-", fmt(statistics.median(later)) if later else "-",
     fmt(min(later)) if later else "-",
     fmt(per(["heat: assemble rhs", "heat: assemble system"])), fmt(per(["heat: solve"])),
-    fmt(per(["output", "postprocess"])), setup, timers.get("setup: mesh", (0, float("nan")))[1],
+    mech_its, mech_per("mechanics: assemble rhs"), mech_per("mechanics: solve"),
+    mech_per("mechanics: stresses"), fmt(per(["output", "postprocess"])), setup, timers.get("setup: mesh", (0, float("nan")))[1],
     " / ".join("%.0f" % m for m in mem), " / ".join(cpu), load, time.strftime("%Y-%m-%d %H:%M")))
 EOF
   tail -n 1 "$table"

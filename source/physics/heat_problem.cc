@@ -7,7 +7,6 @@
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
 #include <deal.II/lac/full_matrix.h>
-#include <deal.II/lac/solver_cg.h>
 #include <deal.II/lac/solver_control.h>
 #include <deal.II/lac/sparsity_tools.h>
 #include <deal.II/lac/vector.h>
@@ -20,150 +19,6 @@
 namespace bmgfe
 {
   using namespace dealii;
-
-  namespace
-  {
-    /// Least-squares solution of G c = g for a symmetric positive semi-definite k x k
-    /// matrix G (k small) by a Jacobi eigen-decomposition; eigenvalues below
-    /// rel_tol * the largest are ignored (the guess space may be nearly dependent).
-    std::vector<double> solve_semidefinite(std::vector<std::vector<double>> G,
-                                           const std::vector<double> &g, const double rel_tol)
-    {
-      const std::size_t k = g.size();
-      std::vector<std::vector<double>> V(k, std::vector<double>(k, 0.0));
-      for (std::size_t i = 0; i < k; ++i)
-        V[i][i] = 1;
-      for (unsigned int sweep = 0; sweep < 50; ++sweep)
-        {
-          double off = 0, diag = 0;
-          for (std::size_t p = 0; p < k; ++p)
-            {
-              diag += G[p][p] * G[p][p];
-              for (std::size_t q = p + 1; q < k; ++q)
-                off += G[p][q] * G[p][q];
-            }
-          if (off <= 1e-32 * diag)
-            break;
-          for (std::size_t p = 0; p < k; ++p)
-            for (std::size_t q = p + 1; q < k; ++q)
-              {
-                if (G[p][q] == 0)
-                  continue;
-                const double theta = (G[q][q] - G[p][p]) / (2 * G[p][q]);
-                const double t     = (theta >= 0 ? 1.0 : -1.0) /
-                                 (std::abs(theta) + std::sqrt(theta * theta + 1));
-                const double c = 1 / std::sqrt(t * t + 1), s = t * c;
-                for (std::size_t r = 0; r < k; ++r)
-                  {
-                    const double a = G[r][p], b = G[r][q];
-                    G[r][p]        = c * a - s * b;
-                    G[r][q]        = s * a + c * b;
-                  }
-                for (std::size_t r = 0; r < k; ++r)
-                  {
-                    const double a = G[p][r], b = G[q][r];
-                    G[p][r]        = c * a - s * b;
-                    G[q][r]        = s * a + c * b;
-                  }
-                for (std::size_t r = 0; r < k; ++r)
-                  {
-                    const double a = V[r][p], b = V[r][q];
-                    V[r][p]        = c * a - s * b;
-                    V[r][q]        = s * a + c * b;
-                  }
-              }
-        }
-      double largest = 0;
-      for (std::size_t e = 0; e < k; ++e)
-        largest = std::max(largest, G[e][e]);
-      std::vector<double> c(k, 0.0);
-      for (std::size_t e = 0; e < k; ++e)
-        if (G[e][e] > rel_tol * largest)
-          {
-            double projection = 0;
-            for (std::size_t i = 0; i < k; ++i)
-              projection += V[i][e] * g[i];
-            for (std::size_t i = 0; i < k; ++i)
-              c[i] += V[i][e] * projection / G[e][e];
-          }
-      return c;
-    }
-
-    // Fused operations on several vectors for the initial-guess space: one pass over the
-    // memory instead of one per vector (and one MPI reduction). They work on the local
-    // values of owned (non-ghosted) Trilinos vectors; for PETSc vectors local_values()
-    // gives nullptr and the callers use the ordinary vector operations.
-    inline double *local_values(TrilinosWrappers::MPI::Vector &v)
-    {
-      return v.begin();
-    }
-    inline const double *local_values(const TrilinosWrappers::MPI::Vector &v)
-    {
-      return v.begin();
-    }
-    template <typename VectorType>
-    double *local_values(VectorType &)
-    {
-      return nullptr;
-    }
-
-    constexpr std::size_t chunk = 512; // values per block (stays in the L1 cache)
-
-    /// out_j = v_j . w for all j; returns false if the vectors give no local values.
-    template <typename VectorType>
-    bool multi_dot(const std::vector<VectorType> &v, const VectorType &w, const MPI_Comm comm,
-                   std::vector<double> &out)
-    {
-      out.assign(v.size(), 0.0);
-      const double *wp = local_values(w);
-      if (wp == nullptr)
-        return false;
-      const std::size_t n = w.locally_owned_size();
-      std::vector<std::array<double, 4>> sums(v.size(), {{0, 0, 0, 0}}); // 4 partial sums
-      for (std::size_t begin = 0; begin < n; begin += chunk)
-        {
-          const std::size_t end = std::min(n, begin + chunk);
-          for (std::size_t j = 0; j < v.size(); ++j)
-            {
-              const double *vp = local_values(v[j]);
-              auto         &s  = sums[j];
-              std::size_t   i  = begin;
-              for (; i + 4 <= end; i += 4)
-                for (unsigned int l = 0; l < 4; ++l)
-                  s[l] += vp[i + l] * wp[i + l];
-              for (; i < end; ++i)
-                s[0] += vp[i] * wp[i];
-            }
-        }
-      for (std::size_t j = 0; j < v.size(); ++j)
-        out[j] = (sums[j][0] + sums[j][1]) + (sums[j][2] + sums[j][3]);
-      MPI_Allreduce(MPI_IN_PLACE, out.data(), static_cast<int>(out.size()), MPI_DOUBLE, MPI_SUM,
-                    comm);
-      return true;
-    }
-
-    /// x += sum_j c_j v_j in one blocked pass; false if the vectors give no local values.
-    template <typename VectorType>
-    bool multi_add(VectorType &x, const std::vector<VectorType> &v, const std::vector<double> &c)
-    {
-      double *xp = local_values(x);
-      if (xp == nullptr)
-        return false;
-      const std::size_t n = x.locally_owned_size();
-      for (std::size_t begin = 0; begin < n; begin += chunk)
-        {
-          const std::size_t end = std::min(n, begin + chunk);
-          for (std::size_t j = 0; j < v.size(); ++j)
-            {
-              const double *vp = local_values(v[j]);
-              const double  cj = c[j];
-              for (std::size_t i = begin; i < end; ++i)
-                xp[i] += cj * vp[i];
-            }
-        }
-      return true;
-    }
-  } // namespace
 
   template <int dim, typename LA>
   HeatProblem<dim, LA>::HeatProblem(const parallel::distributed::Triangulation<dim> &tria,
@@ -221,11 +76,9 @@ namespace bmgfe
         robin_load.reinit(owned, comm);
       }
 
-    for (Vector *v : {&temperature_owned, &old_temperature_owned, &trial_owned, &rhs, &work,
-                      &cg_solution, &cg_residual, &cg_direction, &cg_preconditioned, &cg_product,
-                      &guess_x_old, &guess_ax_old, &guess_x_new, &guess_ax_new})
+    for (Vector *v : {&temperature_owned, &old_temperature_owned, &trial_owned, &rhs, &work})
       v->reinit(owned, comm);
-    reset_guess_space();
+    cg.reinit(owned, comm, prm.initial_guess_history);
     for (Vector *v : {&temperature_ghosted, &old_temperature_ghosted, &trial_ghosted})
       v->reinit(owned, relevant, comm);
     fixed_operators_assembled = false;
@@ -243,54 +96,7 @@ namespace bmgfe
     temperature_ghosted   = temperature_owned;
     old_temperature_ghosted = temperature_owned;
     trial_ghosted         = temperature_owned;
-    reset_guess_space();
-  }
-
-  template <int dim, typename LA>
-  void HeatProblem<dim, LA>::reset_guess_space()
-  {
-    guess_d.clear();
-    guess_ad.clear();
-    guess_gram.clear();
-    guess_old_valid = guess_new_valid = false;
-  }
-
-  template <int dim, typename LA>
-  bool HeatProblem<dim, LA>::guess_from_history(const bool trial_is_old_temperature)
-  {
-    if (!guess_old_valid)
-      {
-        // Start the history at T^n (one product; it replaces the one for CG's residual).
-        guess_x_old = temperature_owned;
-        system_matrix.vmult(guess_ax_old, guess_x_old);
-        guess_old_valid = true;
-      }
-    // Without differences the guess is T^n: keep an extrapolated trial instead.
-    if (guess_d.empty() && !trial_is_old_temperature)
-      return false;
-    // r = b - A x_n, then the A-orthogonal projection of the error onto span{d_i}:
-    // (D^T A D) c = D^T r, x0 = x_n + D c. The residual of x0 is computed with a product
-    // (as CG would do for any initial guess) rather than updated as r - (A D) c: the
-    // recursively known A x_n and A d_i carry the drift of earlier CG runs, and without a
-    // true residual now and then that drift grows from step to step.
-    cg_residual = rhs;
-    cg_residual -= guess_ax_old;
-    trial_owned = guess_x_old;
-    if (!guess_d.empty())
-      {
-        std::vector<double> g;
-        if (!multi_dot(guess_d, cg_residual, comm, g))
-          for (std::size_t i = 0; i < guess_d.size(); ++i)
-            g[i] = guess_d[i] * cg_residual;
-        const auto c = solve_semidefinite(guess_gram, g, 1e-12);
-        if (!multi_add(trial_owned, guess_d, c))
-          for (std::size_t i = 0; i < guess_d.size(); ++i)
-            if (c[i] != 0)
-              trial_owned.add(c[i], guess_d[i]);
-        system_matrix.vmult(cg_residual, trial_owned);
-        cg_residual.sadd(-1.0, 1.0, rhs);
-      }
-    return true;
+    cg.clear_history();
   }
 
   template <int dim, typename LA>
@@ -513,34 +319,9 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
-  void HeatProblem<dim, LA>::run_cg(Vector &x, Vector &r, SolverControl &control)
-  {
-    double               residual_norm = r.l2_norm();
-    SolverControl::State state         = control.check(0, residual_norm);
-    double               rz            = 0;
-    for (unsigned int it = 1; state == SolverControl::iterate; ++it)
-      {
-        preconditioner.vmult(cg_preconditioned, r);
-        const double rz_new = r * cg_preconditioned;
-        if (it == 1)
-          cg_direction = cg_preconditioned;
-        else
-          cg_direction.sadd(rz_new / rz, 1.0, cg_preconditioned);
-        rz = rz_new;
-        system_matrix.vmult(cg_product, cg_direction);
-        const double alpha = rz / (cg_direction * cg_product);
-        x.add(alpha, cg_direction);
-        residual_norm = std::sqrt(std::abs(r.add_and_dot(-alpha, cg_product, r)));
-        state         = control.check(it, residual_norm);
-      }
-    if (state != SolverControl::success)
-      throw SolverControl::NoConvergence(control.last_step(), control.last_value());
-  }
-
-  template <int dim, typename LA>
   unsigned int HeatProblem<dim, LA>::solve_linear_system(Vector &solution,
                                                          const AffineConstraints<double> &constraints,
-                                                         const double key, const bool residual_given)
+                                                         const double key)
   {
     // The AMG hierarchy is rebuilt when the operator's time-step coefficient changed
     // noticeably or CG needed clearly more iterations than right after the last build;
@@ -569,17 +350,9 @@ namespace bmgfe
     for (unsigned int attempt = 0; attempt < 2; ++attempt)
       {
         SolverControl control(prm.max_linear_iterations, target);
-        cg_solution = solution;
-        if (!residual_given || attempt > 0)
-          {
-            system_matrix.vmult(cg_residual, cg_solution);
-            cg_residual.sadd(-1.0, 1.0, rhs);
-          }
         try
           {
-            run_cg(cg_solution, cg_residual, control);
-            iterations += control.last_step();
-            solution = cg_solution;
+            iterations += cg.solve(system_matrix, preconditioner, solution, rhs, control);
             break;
           }
         catch (const SolverControl::NoConvergence &)
@@ -602,7 +375,6 @@ namespace bmgfe
   HeatStepReport HeatProblem<dim, LA>::solve_time_step(const HeatStepData &step)
   {
     HeatStepReport report;
-    guess_new_valid = false;
     if (temperature_field)
       {
         // Prescribed temperature history: no equation to solve.
@@ -657,7 +429,7 @@ namespace bmgfe
                 system_matrix_key_a  = a;
                 system_matrix_key_h  = h;
                 preconditioner_built = false;
-                reset_guess_space();
+                cg.clear_history(); // earlier solutions belong to another matrix
               }
             {
               TimerOutput::Scope scope(timer, "heat: assemble rhs");
@@ -696,24 +468,15 @@ namespace bmgfe
                 }
               hanging_constraints.set_zero(rhs);
             }
-            // Initial guess from the previous solutions (else T^n or its extrapolation).
-            const bool residual_given =
-              guess_from_history(step.first_order || step.dt_old <= 0);
-            // Preconditioner key: the diagonal scale of the operator.
-            report.linear_iterations =
-              solve_linear_system(trial_owned, hanging_constraints, a + h, residual_given);
-            guess_x_new = cg_solution;
-            guess_ax_new = rhs;
-            guess_ax_new -= cg_residual; // A x = b - r
-            // A step that CG did not iterate on adds no new direction to the space.
-            guess_new_valid      = true;
-            guess_new_is_in_span = report.linear_iterations == 0;
+            // CG starts from the projection onto the earlier solutions of this matrix (the
+            // extrapolated trial while there are none). Preconditioner key: the diagonal
+            // scale of the operator.
+            report.linear_iterations = solve_linear_system(trial_owned, hanging_constraints, a + h);
             report.nonlinear_iterations = 1;
             report.converged            = true;
           }
         else
           {
-            reset_guess_space();
             Vector history_ghosted(owned, relevant, comm);
             history_ghosted = work;
             Vector iterate_ghosted(owned, relevant, comm);
@@ -722,6 +485,7 @@ namespace bmgfe
                 iterate_ghosted = trial_owned;
                 assemble_linearised_system(step, iterate_ghosted, history_ghosted);
                 Vector previous = trial_owned;
+                cg.clear_history(); // a new matrix in every Picard iteration
                 report.linear_iterations +=
                   solve_linear_system(trial_owned, step_constraints,
                                       c.a0 / step.dt + env.heat_transfer_coefficient);
@@ -753,50 +517,6 @@ namespace bmgfe
     temperature_owned = trial_owned;
     old_temperature_ghosted.swap(temperature_ghosted);
     temperature_ghosted = trial_ghosted;
-
-    // Extend the initial-guess space by d = x_{n+1} - x_n (raw CG solutions, same matrix).
-    if (guess_new_valid && guess_old_valid && !guess_new_is_in_span)
-      {
-        if (guess_d.size() == max_guess_vectors)
-          {
-            // Drop the oldest difference, keep its storage for the new one.
-            std::rotate(guess_d.begin(), guess_d.begin() + 1, guess_d.end());
-            std::rotate(guess_ad.begin(), guess_ad.begin() + 1, guess_ad.end());
-            guess_gram.erase(guess_gram.begin());
-            for (auto &row : guess_gram)
-              row.erase(row.begin());
-          }
-        else
-          {
-            guess_d.emplace_back(owned, comm);
-            guess_ad.emplace_back(owned, comm);
-          }
-        Vector &d  = guess_d.back();
-        Vector &ad = guess_ad.back();
-        d          = guess_x_new;
-        d -= guess_x_old;
-        ad = guess_ax_new;
-        ad -= guess_ax_old;
-        const std::size_t m = guess_d.size();
-        for (auto &row : guess_gram)
-          row.push_back(0);
-        guess_gram.emplace_back(m, 0.0);
-        std::vector<double> row; // d . A d_j (= d_j . A d, A symmetric)
-        if (!multi_dot(guess_ad, d, comm, row))
-          for (std::size_t j = 0; j < m; ++j)
-            row[j] = d * guess_ad[j];
-        for (std::size_t j = 0; j < m; ++j)
-          guess_gram[m - 1][j] = guess_gram[j][m - 1] = row[j];
-      }
-    if (guess_new_valid)
-      {
-        guess_x_old.swap(guess_x_new);
-        guess_ax_old.swap(guess_ax_new);
-        guess_old_valid = true;
-        guess_new_valid = false;
-      }
-    else
-      guess_old_valid = false;
   }
 
   template <int dim, typename LA>

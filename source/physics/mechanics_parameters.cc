@@ -111,6 +111,11 @@ namespace bmgfe
                       "Trilinos ML aggregation threshold.");
     prm.declare_entry("AMG smoother sweeps", "2", Integer(1, 10),
                       "Chebyshev smoother sweeps per level (Trilinos ML).");
+    prm.declare_entry("Initial guess history", "12", Integer(0, 100),
+                      "CG starts from the best (A-norm) combination of the last this many "
+                      "solutions in the steps with an unchanged stiffness matrix (temperature-independent moduli, no prescribed displacement): on smooth transients a few iterations instead of "
+                      "10-20 per step. Each costs two vectors of memory; 0 starts from the "
+                      "previous solution (or its extrapolation in time).");
     prm.declare_entry("GAMG threshold", "0.01", Double(-1, 1),
                       "PETSc GAMG drop tolerance of the aggregation graph.");
     prm.leave_subsection();
@@ -221,6 +226,7 @@ namespace bmgfe
     rigid_body_modes          = prm.get_bool("Rigid body modes");
     amg_aggregation_threshold = prm.get_double("AMG aggregation threshold");
     amg_smoother_sweeps       = prm.get_integer("AMG smoother sweeps");
+    initial_guess_history     = prm.get_integer("Initial guess history");
     gamg_threshold            = prm.get_double("GAMG threshold");
     prm.leave_subsection();
     prm.leave_subsection();

@@ -9,7 +9,6 @@
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
 #include <deal.II/lac/full_matrix.h>
-#include <deal.II/lac/solver_cg.h>
 #include <deal.II/lac/solver_control.h>
 #include <deal.II/lac/sparsity_tools.h>
 #include <deal.II/lac/vector.h>
@@ -205,6 +204,7 @@ namespace bmgfe
     matrix.reinit(owned, owned, dsp, comm);
     for (Vector *v : {&rhs, &solution})
       v->reinit(owned, comm);
+    cg.reinit(owned, comm, prm.initial_guess_history);
     displacement_ghosted.reinit(owned, relevant, comm);
     if (kinematics == Kinematics::generalized_plane_strain)
       {
@@ -240,7 +240,8 @@ namespace bmgfe
   {
     TimerOutput::Scope scope(timer, with_matrix ? "mechanics: assemble matrix" :
                                                   "mechanics: assemble rhs");
-    const bool    gps = kinematics == Kinematics::generalized_plane_strain;
+    const bool    gps          = kinematics == Kinematics::generalized_plane_strain;
+    const bool    axisymmetric = kinematics == Kinematics::axisymmetric;
     FEValues<dim> fv(mapping, fe, quadrature,
                      update_values | update_gradients | update_quadrature_points | update_JxW_values);
     FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
@@ -312,16 +313,26 @@ namespace bmgfe
               const SymmetricTensor<2, 3> eigen_stress = isotropic_stress(eigen, E, nu);
               for (unsigned int i = 0; i < n; ++i)
                 {
-                  const unsigned int     c    = component[i];
-                  const Tensor<1, dim>   grad = fv.shape_grad(i, q);
-                  SymmetricTensor<2, 3> &e    = eps[i];
-                  e                           = SymmetricTensor<2, 3>();
+                  // eps(phi_i) : sigma_eigen = sigma_eigen[c] . grad phi_i (+ hoop part),
+                  // without forming eps(phi_i): the right-hand side is assembled every step.
+                  const unsigned int    c    = component[i];
+                  const Tensor<1, dim> &grad = fv.shape_grad(i, q);
+                  double                load = 0;
                   for (unsigned int d = 0; d < dim; ++d)
-                    e[c][d] = (d == c) ? grad[d] : 0.5 * grad[d];
-                  if (kinematics == Kinematics::axisymmetric && c == 0)
-                    e[2][2] = fv.shape_value(i, q) / r;
-                  tr[i] = trace(e);
-                  local_rhs(i) += (e * eigen_stress) * w;
+                    load += eigen_stress[c][d] * grad[d];
+                  if (axisymmetric && c == 0)
+                    load += eigen_stress[2][2] * fv.shape_value(i, q) / r;
+                  local_rhs(i) += load * w;
+                  if (with_matrix)
+                    {
+                      SymmetricTensor<2, 3> &e = eps[i];
+                      e                        = SymmetricTensor<2, 3>();
+                      for (unsigned int d = 0; d < dim; ++d)
+                        e[c][d] = (d == c) ? grad[d] : 0.5 * grad[d];
+                      if (axisymmetric && c == 0)
+                        e[2][2] = fv.shape_value(i, q) / r;
+                      tr[i] = trace(e);
+                    }
                 }
               if (body_force)
                 for (unsigned int i = 0; i < n; ++i)
@@ -398,9 +409,7 @@ namespace bmgfe
   {
     TimerOutput::Scope scope(timer, "mechanics: solve");
     SolverControl      control(prm.max_linear_iterations, prm.linear_tolerance * b.l2_norm());
-    SolverCG<Vector>   cg(control);
-    cg.solve(matrix, x, b, preconditioner);
-    return control.last_step();
+    return cg.solve(matrix, preconditioner, x, b, control);
   }
 
   template <int dim, typename LA>
@@ -428,10 +437,12 @@ namespace bmgfe
           linear_algebra::initialize_elasticity_amg(preconditioner, matrix, s, near_null_space);
         }
         matrix_assembled = true;
+        cg.clear_history(); // earlier solutions belong to the old matrix
         if (gps)
           {
             // Response to a unit axial strain, u2 = K^-1 b (homogeneous constraints).
             report.linear_iterations += solve_linear(gps_u2, gps_b);
+            cg.clear_history(); // u2 answers another load: not a history of u1
             AffineConstraints<double> homogeneous;
             homogeneous.copy_from(constraints);
             for (const auto &line : homogeneous.get_lines())
@@ -505,11 +516,15 @@ namespace bmgfe
     FEValues<dim> fv(mapping, fe, quadrature,
                      update_values | update_gradients | update_quadrature_points | update_JxW_values);
     FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
-    const unsigned int nq = quadrature.size();
+    const unsigned int nq = quadrature.size(), n = fe.n_dofs_per_cell();
     std::vector<double>                      T(nq);
     std::vector<std::vector<Tensor<1, dim>>> grads(nq, std::vector<Tensor<1, dim>>(dim));
-    std::vector<dealii::Vector<double>>      values(nq, dealii::Vector<double>(dim));
+    std::vector<std::vector<double>>         values(nq, std::vector<double>(dim));
     std::vector<double>                      u(dim);
+    dealii::Vector<double>                   local_u(n);
+    std::vector<unsigned int>                component(n);
+    for (unsigned int i = 0; i < n; ++i)
+      component[i] = fe.system_to_component_index(i).first;
     for (const auto &cell : dofs.active_cell_iterators())
       if (cell->is_locally_owned())
         {
@@ -518,8 +533,23 @@ namespace bmgfe
                                                                          cell->index(), &heat_dofs);
           hv.reinit(heat_cell);
           hv.get_function_values(temperature, T);
-          fv.get_function_gradients(displacement_ghosted, grads);
-          fv.get_function_values(displacement_ghosted, values);
+          // u and grad u from the cell's DoF values directly: this runs every step (statistics)
+          // and the generic FEValues extractors cost about twice as much.
+          cell->get_dof_values(displacement_ghosted, local_u);
+          for (unsigned int q = 0; q < nq; ++q)
+            {
+              for (unsigned int c = 0; c < dim; ++c)
+                {
+                  values[q][c] = 0;
+                  grads[q][c]  = Tensor<1, dim>();
+                }
+              for (unsigned int i = 0; i < n; ++i)
+                {
+                  const unsigned int c = component[i];
+                  values[q][c] += local_u[i] * fv.shape_value(i, q);
+                  grads[q][c] += local_u[i] * fv.shape_grad(i, q);
+                }
+            }
           const auto data = state.get_data(cell);
           for (unsigned int q = 0; q < nq; ++q)
             {

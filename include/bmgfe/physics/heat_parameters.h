@@ -35,6 +35,7 @@ namespace bmgfe
     unsigned int max_nonlinear_iterations = 30;
     double       amg_aggregation_threshold = 0.02;
     unsigned int amg_smoother_sweeps       = 2;
+    unsigned int initial_guess_history     = 12; ///< earlier solutions spanning CG's start
     double       gamg_threshold            = 0.0;
 
     double robin_factor(unsigned int id) const

@@ -7,6 +7,7 @@
 // temperature, the operator is (a0/dt) M + K + h B with fixed matrices M, K, B; the
 // system matrix and its AMG hierarchy are then only rebuilt when dt or h change.
 #include <bmgfe/linear_algebra/backend.h>
+#include <bmgfe/linear_algebra/projected_cg.h>
 #include <bmgfe/materials/thermal_material.h>
 #include <bmgfe/physics/heat_parameters.h>
 #include <bmgfe/physics/kinematics.h>
@@ -21,7 +22,6 @@
 #include <deal.II/fe/fe_q.h>
 #include <deal.II/fe/mapping.h>
 #include <deal.II/lac/affine_constraints.h>
-#include <deal.II/lac/solver_control.h>
 
 #include <functional>
 #include <memory>
@@ -96,20 +96,10 @@ namespace bmgfe
     void assemble_fixed_operators();
     void assemble_linearised_system(const HeatStepData &step, const Vector &iterate_ghosted,
                                     const Vector &history_ghosted);
-    /// CG on system_matrix x = rhs from `solution`. If `residual_given`, cg_residual
-    /// already holds rhs - system_matrix * solution (no product needed). On return
-    /// cg_solution is the raw CG iterate and cg_residual its residual.
+    /// CG (with the AMG preconditioner, rebuilt when stale) on system_matrix x = rhs from
+    /// `solution` or from the projection of earlier solutions of the same matrix.
     unsigned int solve_linear_system(Vector &solution, const dealii::AffineConstraints<double> &c,
-                                     double key, bool residual_given = false);
-    /// Preconditioned CG (the algorithm and stopping rule of dealii::SolverCG) updating
-    /// x and the residual r in place; throws SolverControl::NoConvergence.
-    void run_cg(Vector &x, Vector &r, dealii::SolverControl &control);
-    /// Fixed-operator path: initial guess from earlier solutions (see guess_* below).
-    void reset_guess_space();
-    /// trial_owned = x_n + D c minimising the A-norm error; cg_residual = its residual.
-    /// Returns false (trial_owned unchanged) if there are no differences yet and
-    /// trial_owned is an extrapolation rather than T^n.
-    bool guess_from_history(bool trial_is_old_temperature);
+                                     double key);
 
     const dealii::parallel::distributed::Triangulation<dim> &tria;
     const dealii::Mapping<dim>                              &mapping;
@@ -140,22 +130,10 @@ namespace bmgfe
     bool   fixed_operators_assembled = false;
     double system_matrix_key_a = -1, system_matrix_key_h = -1; ///< (a0/dt, h) of system_matrix
 
-    // Krylov work vectors of run_cg and the raw CG solution/residual of the last solve.
-    Vector cg_solution, cg_residual, cg_direction, cg_preconditioned, cg_product;
-
-    // Initial guess for the fixed-operator path ("solution projection"): the differences
-    // d_i of the last accepted raw solutions and A d_i (A = system_matrix, known without
-    // a product from the CG residuals: A x = b - r). The guess x_n + sum c_i d_i minimises
-    // the A-norm error over that space; CG then needs 2-4 instead of ~10 iterations
-    // (6 differences: as few iterations as 8 or 12 on the reference problem, less work).
-    // Cleared whenever system_matrix changes.
-    static constexpr unsigned int    max_guess_vectors = 6;
-    std::vector<Vector>              guess_d, guess_ad;
-    std::vector<std::vector<double>> guess_gram; ///< d_i . A d_j
-    Vector guess_x_old, guess_ax_old; ///< raw x_n and A x_n of the last accepted step
-    Vector guess_x_new, guess_ax_new; ///< the same for the trial solution
-    bool   guess_old_valid = false, guess_new_valid = false;
-    bool   guess_new_is_in_span = false; ///< the last solve took no CG iteration
+    // Fixed-operator path: CG from the projection onto the last solutions (2-4 instead of
+    // about 10 iterations per step on the reference problem); history cleared whenever
+    // system_matrix changes.
+    linear_algebra::ProjectedCG<LA> cg;
 
     typename LA::AMG preconditioner;
     bool             preconditioner_built   = false;

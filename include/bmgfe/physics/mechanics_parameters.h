@@ -55,6 +55,7 @@ namespace bmgfe
     bool         rigid_body_modes      = true;
     double       amg_aggregation_threshold = 1e-3;
     unsigned int amg_smoother_sweeps       = 2;
+    unsigned int initial_guess_history     = 12; ///< earlier solutions spanning CG's start
     double       gamg_threshold            = 0.01;
 
     static void declare_parameters(dealii::ParameterHandler &prm);

@@ -9,6 +9,7 @@
 // the out-of-plane entry is the hoop strain u_r/r (axisymmetric), eps0 (generalized plane
 // strain) or 0 (plane strain).
 #include <bmgfe/linear_algebra/backend.h>
+#include <bmgfe/linear_algebra/projected_cg.h>
 #include <bmgfe/materials/thermoelastic_material.h>
 #include <bmgfe/physics/kinematics.h>
 #include <bmgfe/physics/mechanics_parameters.h>
@@ -133,6 +134,10 @@ namespace bmgfe
     Vector rhs, solution, displacement_ghosted;
     bool   matrix_assembled = false;
     typename LA::AMG preconditioner;
+    // CG from the projection onto the last solutions of the same matrix: with fixed moduli
+    // the displacement follows the smoothly changing temperature, so later steps need a
+    // few iterations instead of ~20 (history cleared whenever the matrix is reassembled).
+    linear_algebra::ProjectedCG<LA> cg;
     std::vector<std::vector<double>> near_null_space;
 
     // Generalized plane strain: coupling vector b, stiffness c, load g, response u2 = K^-1 b.
