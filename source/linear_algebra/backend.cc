@@ -49,7 +49,8 @@ namespace bmgfe
       data.higher_order_elements = s.higher_order_elements;
       data.smoother_sweeps       = s.smoother_sweeps;
       data.aggregation_threshold = s.aggregation_threshold;
-      data.smoother_type         = "Chebyshev";
+      // deal.II 9.4 keeps a const char *: valid while `s` lives, i.e. during initialize().
+      data.smoother_type         = s.smoother_type.c_str();
       data.coarse_type           = "Amesos-KLU";
       return data;
     }

@@ -218,6 +218,12 @@ namespace bmgfe
                                         const typename LA::AMG &P, Vector &x, const Vector &b,
                                         SolverControl &control)
     {
+      // b = 0 has the exact solution 0; a relative stopping rule could never be met.
+      if (b.l2_norm() == 0)
+        {
+          x = 0;
+          return 0;
+        }
       solution = x;
       guess(A, b);
 

@@ -110,7 +110,10 @@ namespace bmgfe
     prm.declare_entry("AMG aggregation threshold", "1e-3", Double(0, 1),
                       "Trilinos ML aggregation threshold.");
     prm.declare_entry("AMG smoother sweeps", "2", Integer(1, 10),
-                      "Chebyshev smoother sweeps per level (Trilinos ML).");
+                      "Smoother sweeps per level (Trilinos ML; the polynomial degree for "
+                      "Chebyshev).");
+    prm.declare_entry("AMG smoother", "Chebyshev", Selection("Chebyshev|symmetric Gauss-Seidel"),
+                      "Smoother on every ML level (Trilinos; PETSc GAMG uses its default).");
     prm.declare_entry("Initial guess history", "12", Integer(0, 100),
                       "CG starts from the best (A-norm) combination of the last this many "
                       "solutions in the steps with an unchanged stiffness matrix (temperature-independent moduli, no prescribed displacement): on smooth transients a few iterations instead of "
@@ -225,6 +228,7 @@ namespace bmgfe
     max_linear_iterations     = prm.get_integer("Maximum linear iterations");
     rigid_body_modes          = prm.get_bool("Rigid body modes");
     amg_aggregation_threshold = prm.get_double("AMG aggregation threshold");
+    amg_smoother              = prm.get("AMG smoother");
     amg_smoother_sweeps       = prm.get_integer("AMG smoother sweeps");
     initial_guess_history     = prm.get_integer("Initial guess history");
     gamg_threshold            = prm.get_double("GAMG threshold");

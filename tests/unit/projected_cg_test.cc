@@ -133,6 +133,24 @@ TEST(ProjectedCG, NoConvergenceLeavesTheVectorAndHistoryUntouched)
   EXPECT_EQ(cg.n_directions(), 0u);
 }
 
+TEST(ProjectedCG, ZeroRightHandSideGivesZeroWithoutIterations)
+{
+  Problem                                p;
+  bmgfe::linear_algebra::ProjectedCG<LA> cg;
+  cg.reinit(p.owned, MPI_COMM_WORLD, 12);
+  LA::Vector x(p.owned, MPI_COMM_WORLD);
+  {
+    const LA::Vector b = p.rhs(1);
+    SolverControl    control(200, 1e-10 * b.l2_norm());
+    EXPECT_GT(cg.solve(p.A, p.amg, x, b, control), 0u);
+  }
+  // Relative to ||b|| = 0 no tolerance can be met; the exact answer is x = 0.
+  const LA::Vector zero(p.owned, MPI_COMM_WORLD);
+  SolverControl    control(200, 0.0);
+  EXPECT_EQ(cg.solve(p.A, p.amg, x, zero, control), 0u);
+  EXPECT_EQ(x.l2_norm(), 0.0);
+}
+
 int main(int argc, char **argv)
 {
   Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);

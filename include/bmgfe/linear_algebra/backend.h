@@ -30,6 +30,8 @@ namespace bmgfe
       bool         elliptic               = true;
       bool         higher_order_elements  = false;
       unsigned int smoother_sweeps        = 2;
+      /// ML (Trilinos) smoother: "Chebyshev" or "symmetric Gauss-Seidel" (GAMG keeps its own).
+      std::string  smoother_type          = "Chebyshev";
       /// ML (Trilinos) drop tolerance for the aggregation graph.
       double       aggregation_threshold  = 0.02;
       /// GAMG (PETSc) drop tolerance on the scaled graph (PETSc's own default is 0).

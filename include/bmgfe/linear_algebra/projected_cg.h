@@ -47,6 +47,7 @@ namespace bmgfe
       /// earlier solutions if there are any, else from x. On success the solution is
       /// recorded for later guesses and the number of iterations is returned; on failure
       /// SolverControl::NoConvergence is thrown, x is unchanged and nothing is recorded.
+      /// For b = 0 the result is x = 0 without iterations (and without recording).
       /// x and b are owned (non-ghosted) vectors; constraints are the caller's business
       /// (x is returned as CG left it, before any distribute()).
       unsigned int solve(const typename LA::SparseMatrix &A, const typename LA::AMG &preconditioner,

@@ -54,6 +54,7 @@ namespace bmgfe
     unsigned int max_linear_iterations = 1000;
     bool         rigid_body_modes      = true;
     double       amg_aggregation_threshold = 1e-3;
+    std::string  amg_smoother              = "Chebyshev"; ///< ML smoother type
     unsigned int amg_smoother_sweeps       = 2;
     unsigned int initial_guess_history     = 12; ///< earlier solutions spanning CG's start
     double       gamg_threshold            = 0.01;
