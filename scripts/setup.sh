@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake ccache libdeal.ii-dev libvtk9-dev googletest libgtest-dev
-          gmsh openmpi-bin libopenmpi-dev)
+          gmsh openmpi-bin libopenmpi-dev python3-matplotlib)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

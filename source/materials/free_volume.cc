@@ -254,7 +254,14 @@ namespace bmgfe
     prm.declare_entry("Reference fictive temperature", "623", Double(0),
                       "T_f [K] of the free volume x_ref at which the structural strain is zero.");
     prm.declare_entry("Initial fictive temperature", "623", Double(0),
-                      "T_f [K] of the initial (as-received) state: x = (T_f - T0)/B.");
+                      "T_f [K] of the initial (as-received) state: x = (T_f - T0)/B (uniform, "
+                      "or modulated by 'Heterogeneity/Free-volume amplitude').");
+    prm.declare_entry("Maxwell rate override", "", Anything(),
+                      "Verification only. Empty (default): the viscous flow follows the law "
+                      "(lambda = (G tau0/eta0) int dt/tau). Otherwise an expression of T [K] "
+                      "and t [s] giving the Maxwell rate G/eta [1/s] used instead, e.g. "
+                      "'t < 2.5 ? 1e4 : 0' (instant freezing of the whole body at t = 2.5 s) "
+                      "or 'T > 623 ? 1e4 : 0' (a step switch at Tg).");
     prm.leave_subsection();
     prm.leave_subsection();
   }
@@ -300,6 +307,7 @@ namespace bmgfe
     excess_expansion              = prm.get_double("Excess expansion coefficient");
     reference_fictive_temperature = prm.get_double("Reference fictive temperature");
     initial_fictive_temperature   = prm.get_double("Initial fictive temperature");
+    maxwell_rate_override         = prm.get("Maxwell rate override");
     const std::string tau_text    = prm.get("Relaxation time prefactor");
     const std::string eta_text    = prm.get("Viscosity prefactor");
     prm.leave_subsection();

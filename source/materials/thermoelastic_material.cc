@@ -51,7 +51,13 @@ namespace bmgfe
                       "delta_alpha: alpha(X, T) = alpha_g0(T) (1 + delta_alpha g(X)).");
     prm.declare_entry("Modulus amplitude", "0", Double(-1, 1),
                       "delta_E: E(X, T) = E(T) (1 - delta_E g(X)).");
+    prm.declare_entry("Free-volume amplitude", "0", Double(-1, 1),
+                      "delta_x: initial free volume x(X) = x_initial (1 + delta_x g(X)) with "
+                      "x_initial from 'Material/Free volume/Initial fictive temperature' (used "
+                      "with 'Mechanics/Inelastic model = viscous').");
     prm.leave_subsection();
+
+    FreeVolumeParameters::declare_parameters(prm);
   }
 
   void ThermoElasticMaterial::parse_parameters(dealii::ParameterHandler &prm)
@@ -82,11 +88,14 @@ namespace bmgfe
     heterogeneous     = prm.get_bool("Enabled");
     cte_amplitude     = prm.get_double("CTE amplitude");
     modulus_amplitude = prm.get_double("Modulus amplitude");
+    free_volume_amplitude = prm.get_double("Free-volume amplitude");
     seed              = prm.get_integer("Seed");
     if (heterogeneous)
       field = RandomField(RandomField::parse_covariance(prm.get("Covariance")),
                           prm.get_double("Correlation length"), prm.get_integer("Number of modes"),
                           seed);
     prm.leave_subsection();
+
+    free_volume.parse_parameters(prm);
   }
 } // namespace bmgfe

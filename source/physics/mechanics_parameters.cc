@@ -64,6 +64,14 @@ namespace bmgfe
                       "equation in every time step (staggered).");
     prm.declare_entry("Finite element degree", "1", Integer(1, 2),
                       "Polynomial degree of the displacement element.");
+    prm.declare_entry("Inelastic model", "none", Selection("none|viscous"),
+                      "none: thermo-elasticity (the inelastic strain stays zero). viscous: "
+                      "free volume x and Maxwell viscous flow at every quadrature point "
+                      "(Material/Free volume, MODEL.md 2-3): x relaxes with T over each step, "
+                      "the structural eigenstrain (zeta/3)(x - x_ref) I adds to the thermal one "
+                      "and the deviatoric stress relaxes with eta(T, x); the stiffness matrix "
+                      "(consistent tangent K 1x1 + 2 G phi1(lambda) P_dev) is rebuilt every "
+                      "step.");
     prm.declare_entry("Body force", "0", Anything(),
                       "Body force per unit volume [N/m^3], one expression of x, y, (z) and t per "
                       "displacement component, separated by ';': 'f_x; f_y; f_z' (3D), 'f_x; "
@@ -131,6 +139,7 @@ namespace bmgfe
     prm.enter_subsection("Mechanics");
     enabled   = prm.get_bool("Enabled");
     fe_degree = prm.get_integer("Finite element degree");
+    viscous   = prm.get("Inelastic model") == "viscous";
     body_force.clear();
     {
       const auto components = split_components(prm.get("Body force"));

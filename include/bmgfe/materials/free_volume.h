@@ -56,6 +56,10 @@ namespace bmgfe
     double excess_expansion    = 2e-5;  ///< dalpha = alpha_l - alpha_g [1/K]
     double reference_fictive_temperature = 623; ///< T_f of x_ref (eps_s = 0) [K]
     double initial_fictive_temperature   = 623; ///< T_f of the initial state [K]
+    /// Verification only: when not empty, an expression of T [K] and t [s] giving the
+    /// Maxwell rate G/eta [1/s] that replaces the law in the coupled mechanics (the
+    /// relaxation exponent of a step is its trapezoidal integral). Empty: the law.
+    std::string maxwell_rate_override;
 
     // ---- numerics of update() (not in the parameter file)
     double       max_log_tau_change = 0.1;   ///< per sub-step, while mobile

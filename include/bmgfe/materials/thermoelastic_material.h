@@ -4,6 +4,7 @@
 // heterogeneity g(X) that scales them:
 //   alpha(X, T) = alpha_g0(T) (1 + delta_alpha g(X)),  E(X, T) = E(T) (1 - delta_E g(X)).
 // Loosely packed regions (g > 0) expand more and are softer.
+#include <bmgfe/materials/free_volume.h>
 #include <bmgfe/materials/property_table.h>
 #include <bmgfe/materials/random_field.h>
 #include <bmgfe/physics/kinematics.h>
@@ -30,6 +31,11 @@ namespace bmgfe
     RandomField field;
     double      cte_amplitude     = 0; ///< delta_alpha
     double      modulus_amplitude = 0; ///< delta_E
+    double      free_volume_amplitude = 0; ///< delta_x: x_initial (1 + delta_x g(X))
+
+    /// Free volume and viscous flow (Material/Free volume); used by the mechanics when
+    /// 'Mechanics/Inelastic model = viscous'.
+    FreeVolumeParameters free_volume;
     unsigned int seed = 1;
 
     /// True when E, nu and alpha do not depend on temperature.
@@ -48,6 +54,17 @@ namespace bmgfe
     {
       return (1 + cte_amplitude * g_value) *
              thermal_expansion.integral(stress_free_temperature, T);
+    }
+    /// Initial free volume x_initial (1 + delta_x g).
+    double initial_free_volume(double g_value) const
+    {
+      return free_volume.x_initial() * (1 + free_volume_amplitude * g_value);
+    }
+    /// Shear modulus at the glass transition (homogeneous), for eta0 = G(Tg) tau0.
+    double shear_modulus_at_tg() const
+    {
+      const double Tg = free_volume.glass_transition;
+      return youngs_modulus.value(Tg) / (2 * (1 + poisson_ratio.value(Tg)));
     }
     double youngs(double T, double g_value) const
     {

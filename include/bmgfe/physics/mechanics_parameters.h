@@ -17,6 +17,8 @@ namespace bmgfe
   {
     bool         enabled   = false;
     unsigned int fe_degree = 1;
+    /// 'Inelastic model = viscous': free volume and Maxwell flow at the quadrature points.
+    bool         viscous   = false;
 
     /// Body force [N/m^3] per unit volume: one muparser expression of x, y, (z), t
     /// per displacement component (x, y[, z]; r, z in axisymmetric models, where x, y are
