@@ -1,0 +1,130 @@
+#include <bmgfe/core/input_error.h>
+#include <bmgfe/materials/mohr_coulomb_strength.h>
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace bmgfe
+{
+  namespace
+  {
+    std::string str(const double v)
+    {
+      std::ostringstream s;
+      s << v;
+      return s.str();
+    }
+  } // namespace
+
+  double MohrCoulombStrength::cohesion(const double x) const
+  {
+    return cohesion0 *
+           std::exp(-cohesion_softening * (x - reference_free_volume) / reference_free_volume);
+  }
+
+  double MohrCoulombStrength::friction_coefficient(const double x) const
+  {
+    return std::max(0.0, friction0 - friction_softening * (x - reference_free_volume) /
+                                       reference_free_volume);
+  }
+
+  double MohrCoulombStrength::friction_angle(const double x) const
+  {
+    return std::atan(friction_coefficient(x));
+  }
+
+  double MohrCoulombStrength::compressive_strength(const double x) const
+  {
+    const double phi = friction_angle(x);
+    return 2 * cohesion(x) * std::cos(phi) / (1 - std::sin(phi));
+  }
+
+  double MohrCoulombStrength::band_angle(const double x) const
+  {
+    return std::atan(1.0) - 0.5 * friction_angle(x);
+  }
+
+  void MohrCoulombStrength::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using namespace dealii::Patterns;
+    prm.enter_subsection("Material");
+    prm.enter_subsection("Mohr-Coulomb");
+    prm.declare_entry("Cohesion", "8.105e8", Double(0),
+                      "c0 [Pa] at the reference free volume. The Vit1 default gives a uniaxial "
+                      "compressive strength 2 c cos(phi)/(1 - sin(phi)) = 1.8 GPa with mu0 = "
+                      "0.105 (measured 1.7-1.9 GPa, MODEL.md 7).");
+    prm.declare_entry("Friction coefficient", "0.105", Double(0, 1),
+                      "mu0 = tan(phi) at the reference free volume; 0.105 gives the 42 deg "
+                      "compressive shear-band angle of Vit1 (MODEL.md 4, 7).");
+    prm.declare_entry("Cohesion softening", "0.5", Double(0),
+                      "s_c in c = c0 exp(-s_c (x - x_ref)/x_ref). 0.5 is an estimate: a 10 K "
+                      "lower fictive temperature (x about 5 % below x_ref) then hardens by about "
+                      "2.4 %, the order of the hardness rise on annealing near Tg (seed 000).");
+    prm.declare_entry("Friction softening", "0", Double(0),
+                      "s_mu in mu = max(0, mu0 - s_mu (x - x_ref)/x_ref).");
+    prm.leave_subsection();
+    prm.leave_subsection();
+  }
+
+  void MohrCoulombStrength::parse_parameters(dealii::ParameterHandler &prm)
+  {
+    prm.enter_subsection("Material");
+    prm.enter_subsection("Mohr-Coulomb");
+    cohesion0          = prm.get_double("Cohesion");
+    friction0          = prm.get_double("Friction coefficient");
+    cohesion_softening = prm.get_double("Cohesion softening");
+    friction_softening = prm.get_double("Friction softening");
+    prm.leave_subsection();
+    prm.leave_subsection();
+    check();
+  }
+
+  void MohrCoulombStrength::check() const
+  {
+    const std::string entry = "entry 'Material/Mohr-Coulomb/";
+    require(cohesion0 > 0, entry + "Cohesion'", "must be positive (got " + str(cohesion0) + ")");
+    require(friction0 >= 0 && friction0 < 1, entry + "Friction coefficient'",
+            "must lie in [0, 1) (got " + str(friction0) + ")");
+    require(cohesion_softening >= 0, entry + "Cohesion softening'", "must not be negative");
+    require(friction_softening >= 0, entry + "Friction softening'", "must not be negative");
+    require(reference_free_volume > 0, "Mohr-Coulomb strength",
+            "needs a positive reference free volume (got " + str(reference_free_volume) + ")");
+  }
+
+  void HardnessParameters::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using namespace dealii::Patterns;
+    prm.enter_subsection("Postprocess");
+    prm.enter_subsection("Hardness");
+    prm.declare_entry("Tabor factor", "3", Double(0),
+                      "C_T in the hardness proxy H = C_T sigma_c(x) (Tabor: about 3).");
+    prm.declare_entry("Mean stress factor", "1", Double(0),
+                      "kappa_H in the apparent hardness H_app = H - kappa_H sigma_m: a compressive "
+                      "residual mean stress raises the hardness measured by indentation. 1 is a "
+                      "choice of order one, not a fit.");
+    prm.leave_subsection();
+    prm.leave_subsection();
+  }
+
+  void HardnessParameters::parse_parameters(dealii::ParameterHandler &prm)
+  {
+    prm.enter_subsection("Postprocess");
+    prm.enter_subsection("Hardness");
+    tabor_factor       = prm.get_double("Tabor factor");
+    mean_stress_factor = prm.get_double("Mean stress factor");
+    prm.leave_subsection();
+    prm.leave_subsection();
+    check();
+  }
+
+  void HardnessParameters::check() const
+  {
+    require(tabor_factor > 0, "entry 'Postprocess/Hardness/Tabor factor'",
+            "must be positive (got " + str(tabor_factor) + ")");
+    require(mean_stress_factor >= 0, "entry 'Postprocess/Hardness/Mean stress factor'",
+            "must not be negative (got " + str(mean_stress_factor) + ")");
+  }
+} // namespace bmgfe
