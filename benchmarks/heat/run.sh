@@ -4,7 +4,7 @@
 # per rank into a Markdown table (see benchmarks/README.md).
 #
 #   benchmarks/heat/run.sh [options] [--set Section/Entry=value ...]
-#     --bmgfe PATH      bmgfe executable (default: build-bench/bmgfe, else build/bmgfe)
+#     --bmgfe PATH      bmgfe executable (default: build/bmgfe, the Release build of setup.sh)
 #     --cases LIST      "peer 1M" (default) - peer: rod_quench_peer_heat.prm, 1M: rod_3d_1M.prm,
 #                       te: ../thermoelastic/rod_quench_peer_thermoelastic.prm (heat + mechanics),
 #                       te-translations: the same with translations only in the mechanics AMG
@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ -z "$bmgfe" ]; then
-  for candidate in "$root/build-bench/bmgfe" "$root/build/bmgfe"; do
+  for candidate in "$root/build/bmgfe" "$root/build-bench/bmgfe"; do
     if [ -x "$candidate" ]; then bmgfe="$candidate"; break; fi
   done
 fi
