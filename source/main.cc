@@ -2,9 +2,11 @@
 //   bmgfe FILE.prm [--set Section/Entry=value ...]     run a scenario
 //   bmgfe --validate FILE.prm [--set ...]              check a file (parameters, mesh, boundaries)
 //   bmgfe --print-parameters [prm|json]                every parameter with documentation
+//   bmgfe --calibrate-tg FILE.prm [--set ...]          tau0, eta0 of Material/Free volume
 #include <bmgfe/core/input_error.h>
 #include <bmgfe/core/parameters.h>
 #include <bmgfe/core/simulator.h>
+#include <bmgfe/materials/tg_calibration.h>
 
 #include <deal.II/base/mpi.h>
 
@@ -19,6 +21,7 @@ namespace
     out << "usage: bmgfe FILE.prm [--set Section/Entry=value ...]\n"
            "       bmgfe --validate FILE.prm [--set Section/Entry=value ...]\n"
            "       bmgfe --print-parameters [prm|json]\n"
+           "       bmgfe --calibrate-tg FILE.prm [--set Section/Entry=value ...]\n"
            "Run in parallel with: mpirun -np N bmgfe FILE.prm\n";
   }
 
@@ -32,7 +35,7 @@ int main(int argc, char *argv[])
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string              file;
   std::vector<std::string> overrides;
-  bool                     validate = false;
+  bool                     validate = false, calibrate = false;
   try
     {
       for (std::size_t i = 0; i < args.size(); ++i)
@@ -55,6 +58,8 @@ int main(int argc, char *argv[])
             }
           if (a == "--validate")
             validate = true;
+          else if (a == "--calibrate-tg")
+            calibrate = true;
           else if (a == "--set" || a == "-s")
             {
               if (i + 1 >= args.size())
@@ -79,6 +84,15 @@ int main(int argc, char *argv[])
 
       bmgfe::Parameters parameters;
       const auto        prm = bmgfe::read_parameters(file, overrides, parameters);
+      if (calibrate)
+        {
+          // Tg calibration of Material/Free volume (doc/model.md): tau0 and eta0.
+          const auto &fv = parameters.elastic.free_volume;
+          const auto  c  = bmgfe::calibrate_prefactors(fv, parameters.elastic.shear_modulus_at_tg());
+          if (root)
+            std::cout << bmgfe::calibration_summary(fv, c) << std::endl;
+          return 0;
+        }
       try
         {
           bmgfe::run_simulation(parameters, *prm,

@@ -320,6 +320,10 @@ namespace bmgfe
       for (const auto *f : {"stress_rr", "stress_tt", "stress_zz", "von_mises", "mean_stress", "g",
                             "expansion_coefficient"})
         fields.push_back(f);
+    const bool viscous = mechanics && mechanics->viscous();
+    if (viscous)
+      for (const auto *f : {"x", "T_f", "viscous_strain"})
+        fields.push_back(f);
     RingStatistics rings(stat.n_rings, domain.radius, fields);
     const auto     radius_of = [&](const Point<dim> &x) {
       return kin == Kinematics::axisymmetric ? x[0] : std::hypot(x[0], x[1]);
@@ -340,6 +344,9 @@ namespace bmgfe
           const auto cyl = cylindrical_components(s.stress, x[0], x[1], kin);
           v              = {T, cyl[0], cyl[1], cyl[2], von_mises(s.stress), mean_stress(s.stress),
                             s.g, s.expansion};
+          if (viscous)
+            for (const double f : {s.free_volume, s.fictive_temperature, s.viscous_strain})
+              v.push_back(f);
           rings.add(radius_of(x), w, v);
         });
     else
@@ -374,9 +381,10 @@ namespace bmgfe
           const StressState s = mechanics->stress_at(cell, ref, heat->dof_handler(), heat->temperature());
           const Point<dim>  x = mapping->transform_unit_to_real_cell(heat_cell, ref);
           const auto      cyl = cylindrical_components(s.stress, x[0], x[1], kin);
-          return std::vector<double>{cyl[0], cyl[1], cyl[2], von_mises(s.stress), mean_stress(s.stress)};
+          return std::vector<double>{cyl[0], cyl[1], cyl[2], von_mises(s.stress),
+                                     mean_stress(s.stress), s.free_volume, s.fictive_temperature};
         },
-        5);
+        7);
 
     if (Utilities::MPI::this_mpi_process(comm) == 0)
       {
@@ -393,13 +401,14 @@ namespace bmgfe
         {
           std::ofstream out(dir + "/profile_" + index + ".csv");
           out << "# time = " << std::setprecision(12) << t << " s; point values along +x from the centre probe\n";
-          out << "r,T" << (mechanics ? ",stress_rr,stress_tt,stress_zz,von_mises,mean_stress" : "") << '\n';
+          out << "r,T" << (mechanics ? ",stress_rr,stress_tt,stress_zz,von_mises,mean_stress" : "")
+              << (viscous ? ",x,T_f" : "") << '\n';
           for (std::size_t i = 0; i < T_line.size(); ++i)
             {
               out << profile_points.points()[i].second[0] << ',' << T_line[i];
               if (mechanics)
-                for (const double x : stress_line[i])
-                  out << ',' << x;
+                for (std::size_t k = 0; k < (viscous ? 7u : 5u); ++k)
+                  out << ',' << stress_line[i][k];
               out << '\n';
             }
         }
@@ -466,6 +475,16 @@ namespace bmgfe
                                seg.environment_start, domain.radius, k);
         pcout << std::setprecision(6) << '\n';
       }
+    if (mechanics && mechanics->viscous())
+      {
+        const FreeVolumeParameters &fv = parameters.elastic.free_volume;
+        pcout << "  viscous      : free volume + Maxwell flow, Tg = " << fv.glass_transition
+              << " K at " << fv.calibration_rate * 60 << " K/min, tau0 = " << fv.tau0
+              << " s, eta0 = " << fv.viscosity_prefactor(parameters.elastic.shear_modulus_at_tg())
+              << " Pa s" << (fv.maxwell_rate_override.empty() ? "" : " (Maxwell rate override: " +
+                                                                     fv.maxwell_rate_override + ")")
+              << ", initial T_f = " << fv.initial_fictive_temperature << " K\n";
+      }
     pcout << "  probes       :";
     for (const auto &p : probes.points())
       pcout << ' ' << p.first << " (" << p.second << ")";
@@ -511,6 +530,11 @@ namespace bmgfe
                               "principal_stress_2", "principal_stress_3", "thermal_strain",
                               "expansion_coefficient", "g"})
           names.push_back(n);
+        const bool viscous = mechanics->viscous();
+        if (viscous)
+          for (const auto *n : {"free_volume", "fictive_temperature", "viscous_strain",
+                                "structural_strain"})
+            names.push_back(n);
         cell_fields.assign(names.size(), Vector<float>(triangulation.n_active_cells()));
         for (const auto &cell : triangulation.active_cell_iterators())
           if (cell->is_locally_owned())
@@ -525,6 +549,10 @@ namespace bmgfe
                                      triaxiality(st.stress), principal[0], principal[1],
                                      principal[2], st.thermal_strain, st.expansion, st.g})
                 cell_fields[k++][c] = v;
+              if (viscous)
+                for (const double v : {st.free_volume, st.fictive_temperature, st.viscous_strain,
+                                       st.structural_strain})
+                  cell_fields[k++][c] = v;
             }
         for (unsigned int k = 0; k < names.size(); ++k)
           data_out.add_data_vector(cell_fields[k], names[k], DataOut<dim>::type_cell_data);
@@ -618,9 +646,10 @@ namespace bmgfe
                                                  heat->temperature());
             return std::vector<double>{s.stress[0][0], s.stress[1][1], s.stress[2][2],
                                        s.stress[0][1], dim == 3 ? s.stress[0][2] : 0.0,
-                                       dim == 3 ? s.stress[1][2] : 0.0};
+                                       dim == 3 ? s.stress[1][2] : 0.0, s.fictive_temperature,
+                                       s.free_volume};
           },
-          6);
+          8);
         for (std::size_t i = 0; i < values_at.size(); ++i)
           {
             SymmetricTensor<2, 3> s;
@@ -642,6 +671,16 @@ namespace bmgfe
               {
                 statistics.set_precision(std::string(key) + at, 12);
                 statistics.set_scientific(std::string(key) + at, true);
+              }
+            if (mech.viscous())
+              {
+                const std::string tf = "Fictive temperature at " + probes.points()[i].first + " (K)";
+                const std::string fx = "Free volume at " + probes.points()[i].first;
+                statistics.add_value(tf, values_at[i][6]);
+                statistics.set_precision(tf, 12);
+                statistics.add_value(fx, values_at[i][7]);
+                statistics.set_precision(fx, 12);
+                statistics.set_scientific(fx, true);
               }
           }
         // Largest cell-averaged von Mises stress; net axial force int sigma_zz dA (planar) or

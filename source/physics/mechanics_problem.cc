@@ -1,6 +1,7 @@
 #include <bmgfe/core/expression.h>
 #include <bmgfe/core/input_error.h>
 #include <bmgfe/linear_algebra/elasticity_amg.h>
+#include <bmgfe/materials/viscous_flow.h>
 #include <bmgfe/physics/mechanics_problem.h>
 
 #include <deal.II/base/function_parser.h>
@@ -27,6 +28,10 @@ namespace bmgfe
     out[0] = g;
     for (unsigned int k = 0; k < 6; ++k)
       out[1 + k] = inelastic_strain.access_raw_entry(k);
+    out[7] = x;
+    out[8] = temperature;
+    for (unsigned int k = 0; k < 6; ++k)
+      out[9 + k] = strain.access_raw_entry(k);
   }
 
   void MaterialPointState::unpack(const double *in)
@@ -34,6 +39,12 @@ namespace bmgfe
     g = in[0];
     for (unsigned int k = 0; k < 6; ++k)
       inelastic_strain.access_raw_entry(k) = in[1 + k];
+    x           = in[7];
+    temperature = in[8];
+    for (unsigned int k = 0; k < 6; ++k)
+      strain.access_raw_entry(k) = in[9 + k];
+    x_trial = x;
+    lambda  = 0;
   }
 
   namespace
@@ -72,6 +83,28 @@ namespace bmgfe
       make_expression_function<dim>(expr, "Mechanics/Boundary conditions/Pressure", true);
     if (!prm.body_force.empty())
       make_vector_expression_function<dim>(prm.body_force, "Mechanics/Body force", true);
+    if (prm.viscous)
+      {
+        const FreeVolumeParameters &fvp = material.free_volume;
+        eta0 = fvp.viscosity_prefactor(material.shear_modulus_at_tg());
+        if (!fvp.maxwell_rate_override.empty())
+          {
+            auto f = std::make_unique<FunctionParser<1>>(1);
+            try
+              {
+                f->initialize("T,t", fvp.maxwell_rate_override, {{"pi", M_PI}}, true);
+                f->set_time(0);
+                f->value(Point<1>(300.0));
+              }
+            catch (const std::exception &e)
+              {
+                throw InputError("entry 'Material/Free volume/Maxwell rate override': cannot "
+                                 "parse '" + fvp.maxwell_rate_override +
+                                 "' as an expression of T and t");
+              }
+            rate_override = std::move(f);
+          }
+      }
   }
 
   template <int dim, typename LA>
@@ -214,6 +247,7 @@ namespace bmgfe
       }
     matrix_assembled = false;
     eps0             = 0;
+    t_last           = std::numeric_limits<double>::quiet_NaN();
 
     // Quadrature-point state with the heterogeneity field evaluated once.
     FEValues<dim> fv(mapping, fe, quadrature, update_quadrature_points);
@@ -229,6 +263,11 @@ namespace bmgfe
               const Point<dim>     &x = fv.quadrature_point(q);
               std::array<double, 3> p{{x[0], x[1], dim == 3 ? x[dim - 1] : 0.0}};
               data[q]->g = material.g(p, kinematics);
+              data[q]->x = data[q]->x_trial = material.initial_free_volume(data[q]->g);
+              data[q]->lambda               = 0;
+              data[q]->temperature          = std::numeric_limits<double>::quiet_NaN();
+              data[q]->strain               = SymmetricTensor<2, 3>();
+              data[q]->inelastic_strain     = SymmetricTensor<2, 3>();
             }
         }
     near_null_space = linear_algebra::rigid_body_modes(dofs, mapping, kinematics, prm.rigid_body_modes);
@@ -308,12 +347,37 @@ namespace bmgfe
               const double w = fv.JxW(q) * volume_weight(kinematics, r);
               const double g = data[q]->g;
               const double E = material.youngs(T_q[q], g), nu = material.poisson_ratio.value(T_q[q]);
-              const double lambda = E * nu / ((1 + nu) * (1 - 2 * nu)), mu = E / (2 * (1 + nu));
-              const SymmetricTensor<2, 3> eigen =
-                material.thermal_strain(T_q[q], g) * unit_symmetric_tensor<3>() +
-                data[q]->inelastic_strain;
-              const SymmetricTensor<2, 3> eigen_stress = isotropic_stress(eigen, E, nu);
-              largest_eigenstrain = std::max(largest_eigenstrain, eigen.norm());
+              double lambda = E * nu / ((1 + nu) * (1 - 2 * nu)), mu = E / (2 * (1 + nu));
+              SymmetricTensor<2, 3> eigen_stress;
+              if (!prm.viscous)
+                {
+                  const SymmetricTensor<2, 3> eigen =
+                    material.thermal_strain(T_q[q], g) * unit_symmetric_tensor<3>() +
+                    data[q]->inelastic_strain;
+                  eigen_stress        = isotropic_stress(eigen, E, nu);
+                  largest_eigenstrain = std::max(largest_eigenstrain, eigen.norm());
+                }
+              else
+                {
+                  // Maxwell step with the consistent tangent (doc/model.md):
+                  //   sigma_n+1 = K tr(eps) 1 + 2 G phi1 dev(eps_n+1) - eigen_stress,
+                  //   eigen_stress = 3 K (eps_th + eps_s) 1 - 2 G e^{-lambda} e_e,n
+                  //                  + 2 G phi1 dev(eps_n),   e_e,n = dev(eps_n) - eps_v,n,
+                  // i.e. the tangent K 1x1 + 2 G phi1 P_dev as Lame pair (K - 2 mu_t/3, mu_t).
+                  const MaterialPointState &d   = *data[q];
+                  const double              bulk = E / (3 * (1 - 2 * nu));
+                  const double              G    = mu;
+                  const double              p1   = phi1(d.lambda);
+                  const double iso = material.thermal_strain(T_q[q], g) +
+                                     material.free_volume.structural_strain(d.x_trial);
+                  const SymmetricTensor<2, 3> e_n = deviator(d.strain);
+                  eigen_stress = 3 * bulk * iso * unit_symmetric_tensor<3>() -
+                                 2 * G * std::exp(-d.lambda) * (e_n - d.inelastic_strain) +
+                                 2 * G * p1 * e_n;
+                  mu     = G * p1;
+                  lambda = bulk - 2 * mu / 3;
+                  largest_eigenstrain = std::max(largest_eigenstrain, eigen_stress.norm() / E);
+                }
               for (unsigned int i = 0; i < n; ++i)
                 {
                   // eps(phi_i) : sigma_eigen = sigma_eigen[c] . grad phi_i (+ hoop part),
@@ -434,8 +498,11 @@ namespace bmgfe
     MechanicsStepReport report;
     if (has_inhomogeneous_constraints)
       make_constraints(t);
+    // The viscous model's tangent 2 G phi1(lambda) changes with every step and point.
     const bool with_matrix = !matrix_assembled || !material.is_temperature_independent() ||
-                             has_inhomogeneous_constraints;
+                             has_inhomogeneous_constraints || prm.viscous;
+    if (prm.viscous)
+      update_trial_state(t, heat_dofs, temperature);
     assemble(t, heat_dofs, temperature, with_matrix);
     const bool gps = kinematics == Kinematics::generalized_plane_strain;
     if (with_matrix)
@@ -481,7 +548,126 @@ namespace bmgfe
       }
     report.axial_strain  = eps0;
     displacement_ghosted = solution;
+    if (prm.viscous)
+      {
+        commit_state(heat_dofs, temperature);
+        t_last = t;
+      }
     return report;
+  }
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::update_trial_state(const double t,
+                                                     const DoFHandler<dim> &heat_dofs,
+                                                     const typename LA::Vector &temperature)
+  {
+    TimerOutput::Scope scope(timer, "mechanics: free volume");
+    const FreeVolumeParameters &fvp = material.free_volume;
+    const double dt = std::isnan(t_last) ? 0.0 : t - t_last;
+    FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
+    std::vector<double> T_q(quadrature.size());
+    for (const auto &heat_cell : heat_dofs.active_cell_iterators())
+      if (heat_cell->is_locally_owned())
+        {
+          hv.reinit(heat_cell);
+          hv.get_function_values(temperature, T_q);
+          const typename Triangulation<dim>::active_cell_iterator cell(&tria, heat_cell->level(),
+                                                                      heat_cell->index());
+          const auto data = state.get_data(cell);
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+            {
+              MaterialPointState &d     = *data[q];
+              const double        T_new = T_q[q];
+              const double        T_old = std::isnan(d.temperature) ? T_new : d.temperature;
+              d.x_trial                 = d.x;
+              d.lambda                  = 0;
+              if (!(dt > 0))
+                continue;
+              const FreeVolumeStep step = fvp.update(d.x, T_old, T_new, dt);
+              d.x_trial                 = step.x;
+              if (rate_override)
+                {
+                  rate_override->set_time(t - dt);
+                  const double r_a = rate_override->value(Point<1>(T_old));
+                  rate_override->set_time(t);
+                  const double r_b = rate_override->value(Point<1>(T_new));
+                  d.lambda         = std::max(0.0, 0.5 * dt * (r_a + r_b));
+                }
+              else
+                {
+                  const double E  = material.youngs(T_new, d.g);
+                  const double nu = material.poisson_ratio.value(T_new);
+                  d.lambda        = viscous_flow::relaxation_exponent_from_reduced_time(
+                    E / (2 * (1 + nu)), fvp.tau0, eta0, step.reduced_time);
+                }
+            }
+        }
+  }
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::commit_state(const DoFHandler<dim> &heat_dofs,
+                                               const typename LA::Vector &temperature)
+  {
+    TimerOutput::Scope scope(timer, "mechanics: free volume");
+    FEValues<dim> fv(mapping, fe, quadrature, update_values | update_gradients | update_quadrature_points);
+    FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
+    const unsigned int nq = quadrature.size();
+    std::vector<double>                      T(nq);
+    std::vector<std::vector<Tensor<1, dim>>> grads(nq, std::vector<Tensor<1, dim>>(dim));
+    std::vector<dealii::Vector<double>>      values(nq, dealii::Vector<double>(dim));
+    std::vector<double>                      u(dim);
+    for (const auto &cell : dofs.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fv.reinit(cell);
+          const typename DoFHandler<dim>::active_cell_iterator heat_cell(&tria, cell->level(),
+                                                                         cell->index(), &heat_dofs);
+          hv.reinit(heat_cell);
+          hv.get_function_values(temperature, T);
+          fv.get_function_gradients(displacement_ghosted, grads);
+          fv.get_function_values(displacement_ghosted, values);
+          const auto data = state.get_data(cell);
+          for (unsigned int q = 0; q < nq; ++q)
+            {
+              MaterialPointState &d = *data[q];
+              for (unsigned int c = 0; c < dim; ++c)
+                u[c] = values[q][c];
+              const SymmetricTensor<2, 3> strain = total_strain(grads[q], u, fv.quadrature_point(q)[0]);
+              const double E  = material.youngs(T[q], d.g);
+              const double nu = material.poisson_ratio.value(T[q]);
+              const auto   step = viscous_flow::update(strain, strain - d.strain, d.inelastic_strain,
+                                                       E / (2 * (1 + nu)), d.lambda);
+              d.inelastic_strain = step.viscous_strain;
+              d.strain           = strain;
+              d.x                = d.x_trial;
+              d.temperature      = T[q];
+            }
+        }
+  }
+
+  template <int dim, typename LA>
+  StressState MechanicsProblem<dim, LA>::point_stress(const SymmetricTensor<2, 3> &strain,
+                                                      const double T, const double g,
+                                                      const SymmetricTensor<2, 3> &inelastic,
+                                                      const double x) const
+  {
+    StressState s;
+    s.g              = g;
+    s.thermal_strain = material.thermal_strain(T, g);
+    s.expansion      = material.thermal_expansion.value(T) * (1 + material.cte_amplitude * g);
+    double iso       = s.thermal_strain;
+    if (prm.viscous)
+      {
+        const FreeVolumeParameters &fvp = material.free_volume;
+        s.free_volume         = x;
+        s.fictive_temperature = fvp.fictive_temperature(x);
+        s.structural_strain   = fvp.structural_strain(x);
+        s.viscous_strain      = std::sqrt(2.0 / 3.0 * (inelastic * inelastic));
+        iso += s.structural_strain;
+      }
+    s.stress = isotropic_stress(strain - iso * unit_symmetric_tensor<3>() - inelastic,
+                                material.youngs(T, g), material.poisson_ratio.value(T));
+    return s;
   }
 
   template <int dim, typename LA>
@@ -506,21 +692,34 @@ namespace bmgfe
     for (unsigned int d = 0; d < dim; ++d)
       u[d] = values[0][d];
     const Point<dim>     &x = fv.quadrature_point(0);
-    StressState           s;
     std::array<double, 3> p{{x[0], x[1], dim == 3 ? x[dim - 1] : 0.0}};
-    s.g = material.g(p, kinematics);
-    // Inelastic strain at an arbitrary point: the average of the cell's quadrature points.
+    const double          g = material.g(p, kinematics);
+    // Inelastic strain and free volume at an arbitrary point: the tensor-product Lagrange
+    // interpolant through the cell's Gauss points (exact for fields of degree fe_degree in
+    // each reference coordinate; a cell average would make point stresses of a viscous
+    // state O(h) even with Q2 elements).
     SymmetricTensor<2, 3> inelastic;
-    const auto data = state.get_data(cell);
-    for (const auto &d : data)
-      inelastic += d->inelastic_strain / static_cast<double>(data.size());
-    const double r      = x[0];
-    s.thermal_strain    = material.thermal_strain(T[0], s.g);
-    s.expansion         = material.thermal_expansion.value(T[0]) * (1 + material.cte_amplitude * s.g);
-    const auto strain   = total_strain(grads[0], u, r);
-    s.stress            = isotropic_stress(strain - s.thermal_strain * unit_symmetric_tensor<3>() - inelastic,
-                                           material.youngs(T[0], s.g), material.poisson_ratio.value(T[0]));
-    return s;
+    double                free_volume = 0;
+    const auto            data = state.get_data(cell);
+    for (unsigned int q = 0; q < quadrature.size(); ++q)
+      {
+        const Point<dim> &xq = quadrature.point(q);
+        double            w  = 1;
+        for (unsigned int d = 0; d < dim; ++d)
+          for (unsigned int k = 0; k < quadrature.size(); ++k)
+            {
+              const double node = quadrature.point(k)[d];
+              // distinct 1D nodes only: points of the same 1D coordinate are skipped
+              bool seen = std::abs(node - xq[d]) < 1e-12;
+              for (unsigned int j = 0; j < k && !seen; ++j)
+                seen = std::abs(quadrature.point(j)[d] - node) < 1e-12;
+              if (!seen)
+                w *= (reference_point[d] - node) / (xq[d] - node);
+            }
+        inelastic += w * data[q]->inelastic_strain;
+        free_volume += w * data[q]->x;
+      }
+    return point_stress(total_strain(grads[0], u, x[0]), T[0], g, inelastic, free_volume);
   }
 
   template <int dim, typename LA>
@@ -571,15 +770,9 @@ namespace bmgfe
               for (unsigned int d = 0; d < dim; ++d)
                 u[d] = values[q][d];
               const Point<dim> &x = fv.quadrature_point(q);
-              StressState       s;
-              s.g              = data[q]->g;
-              s.thermal_strain = material.thermal_strain(T[q], s.g);
-              s.expansion      = material.thermal_expansion.value(T[q]) * (1 + material.cte_amplitude * s.g);
-              s.volume         = fv.JxW(q) * volume_weight(kinematics, x[0]);
-              s.stress = isotropic_stress(total_strain(grads[q], u, x[0]) -
-                                            s.thermal_strain * unit_symmetric_tensor<3>() -
-                                            data[q]->inelastic_strain,
-                                          material.youngs(T[q], s.g), material.poisson_ratio.value(T[q]));
+              StressState       s = point_stress(total_strain(grads[q], u, x[0]), T[q], data[q]->g,
+                                           data[q]->inelastic_strain, data[q]->x);
+              s.volume            = fv.JxW(q) * volume_weight(kinematics, x[0]);
               f(x, s.volume, T[q], s);
             }
         }
@@ -608,6 +801,10 @@ namespace bmgfe
                                 avg.thermal_strain += w * s.thermal_strain;
                                 avg.expansion += w * s.expansion;
                                 avg.g += w * s.g;
+                                avg.free_volume += w * s.free_volume;
+                                avg.fictive_temperature += w * s.fictive_temperature;
+                                avg.viscous_strain += w * s.viscous_strain;
+                                avg.structural_strain += w * s.structural_strain;
                                 avg.volume += w;
                                 if (++q == nq)
                                   {
@@ -615,6 +812,10 @@ namespace bmgfe
                                     avg.thermal_strain /= avg.volume;
                                     avg.expansion /= avg.volume;
                                     avg.g /= avg.volume;
+                                    avg.free_volume /= avg.volume;
+                                    avg.fictive_temperature /= avg.volume;
+                                    avg.viscous_strain /= avg.volume;
+                                    avg.structural_strain /= avg.volume;
                                     q = 0;
                                     ++cell;
                                     next_owned();

@@ -5,6 +5,13 @@
 // plane strain (uniform axial strain as one global unknown, eliminated by a Schur
 // complement: K u = f - eps0 b, b.u + c eps0 = N + g).
 //
+// 'Mechanics/Inelastic model = viscous' adds the free volume x and Maxwell flow at the
+// quadrature points (doc/model.md, "Coupling to the mechanics"): per solve a trial
+// free-volume update and relaxation exponent lambda, the consistent tangent
+// K 1x1 + 2 G phi1(lambda) P_dev (matrix rebuilt every solve), a right-hand side from the
+// relaxed history and the thermal + structural eigenstrain, and the commit of the state
+// after the solve (the simulator solves once per accepted step).
+//
 // All kinematic modes share one code path: strains are 3x3 tensors at quadrature points;
 // the out-of-plane entry is the hoop strain u_r/r (axisymmetric), eps0 (generalized plane
 // strain) or 0 (plane strain).
@@ -25,6 +32,7 @@
 #include <deal.II/lac/affine_constraints.h>
 
 #include <functional>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -37,8 +45,15 @@ namespace bmgfe
   {
     double                        g = 0;            ///< heterogeneity field at this point
     dealii::SymmetricTensor<2, 3> inelastic_strain; ///< viscous + plastic strain
+    // 'Inelastic model = viscous' (state at the end of the last accepted step):
+    double                        x = 0;            ///< free volume
+    double                        temperature = std::numeric_limits<double>::quiet_NaN(); ///< T_n (NaN before the first solve)
+    dealii::SymmetricTensor<2, 3> strain;           ///< total strain eps_n
+    // Trial values of the step being solved (not packed: recomputed by every solve).
+    double                        x_trial = 0;      ///< x_n+1
+    double                        lambda  = 0;      ///< relaxation exponent of the step
 
-    static constexpr unsigned int n_packed = 1 + 6;
+    static constexpr unsigned int n_packed = 1 + 6 + 1 + 1 + 6;
     void pack(double *out) const;
     void unpack(const double *in);
   };
@@ -57,6 +72,11 @@ namespace bmgfe
     double                        expansion      = 0; ///< alpha(X, T)
     double                        g              = 0;
     double                        volume         = 0; ///< cell averages: the cell's weight
+    // 'Inelastic model = viscous' (zero otherwise):
+    double free_volume         = 0; ///< x
+    double fictive_temperature = 0; ///< T_f(x) [K]
+    double viscous_strain      = 0; ///< equivalent viscous strain sqrt(2/3 eps_v : eps_v)
+    double structural_strain   = 0; ///< (zeta/3)(x - x_ref)
   };
 
   template <int dim, typename LA>
@@ -83,6 +103,8 @@ namespace bmgfe
     const Vector                  &displacement() const { return displacement_ghosted; }
     const dealii::DoFHandler<dim> &dof_handler() const { return dofs; }
     double                         axial_strain() const { return eps0; }
+    /// 'Mechanics/Inelastic model = viscous'.
+    bool                           viscous() const { return prm.viscous; }
 
     /// Stress etc. at a reference point of a locally owned cell.
     StressState stress_at(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
@@ -111,6 +133,18 @@ namespace bmgfe
     void assemble(double t, const dealii::DoFHandler<dim> &heat_dofs,
                   const typename LA::Vector &temperature, bool with_matrix);
     unsigned int solve_linear(Vector &x, const Vector &b);
+    /// Viscous model: free-volume update and relaxation exponent of the step to t at every
+    /// quadrature point (trial values x_trial, lambda; T_n is the stored temperature).
+    void update_trial_state(double t, const dealii::DoFHandler<dim> &heat_dofs,
+                            const typename LA::Vector &temperature);
+    /// Viscous model: after the solve, x_n+1, eps_v,n+1 (Maxwell update), eps_n+1, T_n+1
+    /// become the state.
+    void commit_state(const dealii::DoFHandler<dim> &heat_dofs,
+                      const typename LA::Vector &temperature);
+    /// Stress at a point from the strain, temperature and committed state (all models).
+    StressState point_stress(const dealii::SymmetricTensor<2, 3> &strain, double T,
+                             double g, const dealii::SymmetricTensor<2, 3> &inelastic,
+                             double x) const;
     dealii::SymmetricTensor<2, 3> total_strain(const std::vector<dealii::Tensor<1, dim>> &grads,
                                                const std::vector<double> &values,
                                                double radius) const;
@@ -143,6 +177,11 @@ namespace bmgfe
     // Generalized plane strain: coupling vector b, stiffness c, load g, response u2 = K^-1 b.
     Vector gps_b, gps_u2;
     double gps_c = 0, gps_g = 0, eps0 = 0;
+
+    // Viscous model: time of the last solve, eta0, optional Maxwell-rate override.
+    double                                      t_last = std::numeric_limits<double>::quiet_NaN();
+    double                                      eta0   = 0;
+    std::unique_ptr<dealii::Function<1>>        rate_override;
 
     dealii::CellDataStorage<typename dealii::Triangulation<dim>::cell_iterator, MaterialPointState>
       state;
