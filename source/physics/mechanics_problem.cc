@@ -605,17 +605,42 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::quadrature_point_strains(
+    const FEValues<dim> &fv, const typename DoFHandler<dim>::active_cell_iterator &cell,
+    std::vector<SymmetricTensor<2, 3>> &strains) const
+  {
+    // u and grad u from the cell's DoF values directly: this runs every step (statistics,
+    // viscous state) and the generic FEValues extractors cost about twice as much.
+    const unsigned int     n = fe.n_dofs_per_cell(), nq = fv.n_quadrature_points;
+    dealii::Vector<double> local_u(n);
+    cell->get_dof_values(displacement_ghosted, local_u);
+    std::vector<Tensor<1, dim>> grads(dim);
+    std::vector<double>         values(dim);
+    strains.resize(nq);
+    for (unsigned int q = 0; q < nq; ++q)
+      {
+        std::fill(values.begin(), values.end(), 0.0);
+        std::fill(grads.begin(), grads.end(), Tensor<1, dim>());
+        for (unsigned int i = 0; i < n; ++i)
+          {
+            const unsigned int c = fe.system_to_component_index(i).first;
+            values[c] += local_u[i] * fv.shape_value(i, q);
+            grads[c] += local_u[i] * fv.shape_grad(i, q);
+          }
+        strains[q] = total_strain(grads, values, fv.quadrature_point(q)[0]);
+      }
+  }
+
+  template <int dim, typename LA>
   void MechanicsProblem<dim, LA>::commit_state(const DoFHandler<dim> &heat_dofs,
                                                const typename LA::Vector &temperature)
   {
     TimerOutput::Scope scope(timer, "mechanics: free volume");
     FEValues<dim> fv(mapping, fe, quadrature, update_values | update_gradients | update_quadrature_points);
     FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
-    const unsigned int nq = quadrature.size();
-    std::vector<double>                      T(nq);
-    std::vector<std::vector<Tensor<1, dim>>> grads(nq, std::vector<Tensor<1, dim>>(dim));
-    std::vector<dealii::Vector<double>>      values(nq, dealii::Vector<double>(dim));
-    std::vector<double>                      u(dim);
+    const unsigned int                 nq = quadrature.size();
+    std::vector<double>                T(nq);
+    std::vector<SymmetricTensor<2, 3>> strains(nq);
     for (const auto &cell : dofs.active_cell_iterators())
       if (cell->is_locally_owned())
         {
@@ -624,15 +649,12 @@ namespace bmgfe
                                                                          cell->index(), &heat_dofs);
           hv.reinit(heat_cell);
           hv.get_function_values(temperature, T);
-          fv.get_function_gradients(displacement_ghosted, grads);
-          fv.get_function_values(displacement_ghosted, values);
+          quadrature_point_strains(fv, cell, strains);
           const auto data = state.get_data(cell);
           for (unsigned int q = 0; q < nq; ++q)
             {
-              MaterialPointState &d = *data[q];
-              for (unsigned int c = 0; c < dim; ++c)
-                u[c] = values[q][c];
-              const SymmetricTensor<2, 3> strain = total_strain(grads[q], u, fv.quadrature_point(q)[0]);
+              MaterialPointState          &d      = *data[q];
+              const SymmetricTensor<2, 3> &strain = strains[q];
               const double E  = material.youngs(T[q], d.g);
               const double nu = material.poisson_ratio.value(T[q]);
               const auto   step = viscous_flow::update(strain, strain - d.strain, d.inelastic_strain,
@@ -730,15 +752,9 @@ namespace bmgfe
     FEValues<dim> fv(mapping, fe, quadrature,
                      update_values | update_gradients | update_quadrature_points | update_JxW_values);
     FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
-    const unsigned int nq = quadrature.size(), n = fe.n_dofs_per_cell();
-    std::vector<double>                      T(nq);
-    std::vector<std::vector<Tensor<1, dim>>> grads(nq, std::vector<Tensor<1, dim>>(dim));
-    std::vector<std::vector<double>>         values(nq, std::vector<double>(dim));
-    std::vector<double>                      u(dim);
-    dealii::Vector<double>                   local_u(n);
-    std::vector<unsigned int>                component(n);
-    for (unsigned int i = 0; i < n; ++i)
-      component[i] = fe.system_to_component_index(i).first;
+    const unsigned int                 nq = quadrature.size();
+    std::vector<double>                T(nq);
+    std::vector<SymmetricTensor<2, 3>> strains(nq);
     for (const auto &cell : dofs.active_cell_iterators())
       if (cell->is_locally_owned())
         {
@@ -747,30 +763,12 @@ namespace bmgfe
                                                                          cell->index(), &heat_dofs);
           hv.reinit(heat_cell);
           hv.get_function_values(temperature, T);
-          // u and grad u from the cell's DoF values directly: this runs every step (statistics)
-          // and the generic FEValues extractors cost about twice as much.
-          cell->get_dof_values(displacement_ghosted, local_u);
-          for (unsigned int q = 0; q < nq; ++q)
-            {
-              for (unsigned int c = 0; c < dim; ++c)
-                {
-                  values[q][c] = 0;
-                  grads[q][c]  = Tensor<1, dim>();
-                }
-              for (unsigned int i = 0; i < n; ++i)
-                {
-                  const unsigned int c = component[i];
-                  values[q][c] += local_u[i] * fv.shape_value(i, q);
-                  grads[q][c] += local_u[i] * fv.shape_grad(i, q);
-                }
-            }
+          quadrature_point_strains(fv, cell, strains);
           const auto data = state.get_data(cell);
           for (unsigned int q = 0; q < nq; ++q)
             {
-              for (unsigned int d = 0; d < dim; ++d)
-                u[d] = values[q][d];
               const Point<dim> &x = fv.quadrature_point(q);
-              StressState       s = point_stress(total_strain(grads[q], u, x[0]), T[q], data[q]->g,
+              StressState       s = point_stress(strains[q], T[q], data[q]->g,
                                            data[q]->inelastic_strain, data[q]->x);
               s.volume            = fv.JxW(q) * volume_weight(kinematics, x[0]);
               f(x, s.volume, T[q], s);

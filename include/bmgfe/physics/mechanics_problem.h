@@ -148,6 +148,11 @@ namespace bmgfe
     dealii::SymmetricTensor<2, 3> total_strain(const std::vector<dealii::Tensor<1, dim>> &grads,
                                                const std::vector<double> &values,
                                                double radius) const;
+    /// Total strain of the current displacement at every quadrature point of the cell that
+    /// `fv` was reinitialised on (needs values, gradients and quadrature points).
+    void quadrature_point_strains(const dealii::FEValues<dim, dim> &fv,
+                                  const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
+                                  std::vector<dealii::SymmetricTensor<2, 3>> &strains) const;
 
     const dealii::parallel::distributed::Triangulation<dim> &tria;
     const dealii::Mapping<dim>                              &mapping;
