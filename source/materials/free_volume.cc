@@ -41,12 +41,6 @@ namespace bmgfe
       return true;
     }
 
-    std::string str(const double v)
-    {
-      std::ostringstream s;
-      s << v;
-      return s.str();
-    }
   } // namespace
 
   double phi1(const double z)
@@ -180,8 +174,8 @@ namespace bmgfe
         !std::isfinite(T_old) || !std::isfinite(T_new) || !(dt >= 0) || !std::isfinite(dt) ||
         !(tau0 > 0))
       throw std::invalid_argument("FreeVolumeParameters::update: invalid arguments (x = " +
-                                  str(x_old) + ", T = " + str(T_old) + " -> " + str(T_new) +
-                                  ", dt = " + str(dt) + ", tau0 = " + str(tau0) + ")");
+                                  value_text(x_old) + ", T = " + value_text(T_old) + " -> " + value_text(T_new) +
+                                  ", dt = " + value_text(dt) + ", tau0 = " + value_text(tau0) + ")");
     FreeVolumeStep result;
     result.x = x_old;
     if (dt == 0)
@@ -273,25 +267,25 @@ namespace bmgfe
     require(fragility > 0, ctx("Fragility parameter"), "must be positive");
     require(activation_energy >= 0, ctx("Activation energy"), "must not be negative");
     require(glass_transition > vogel_temperature, ctx("Glass transition temperature"),
-            "must exceed the Vogel temperature T0 = " + str(vogel_temperature) + " K (got " +
-              str(glass_transition) + " K)");
+            "must exceed the Vogel temperature T0 = " + value_text(vogel_temperature) + " K (got " +
+              value_text(glass_transition) + " K)");
     require(calibration_rate > 0, ctx("Calibration cooling rate"), "must be positive");
     require(tau0_calibrated || tau0 > 0, ctx("Relaxation time prefactor"), "must be positive");
     require(eta0_from_maxwell || eta0 > 0, ctx("Viscosity prefactor"), "must be positive");
     require(excess_expansion >= 0, ctx("Excess expansion coefficient"), "must not be negative");
     require(reference_fictive_temperature > vogel_temperature,
             ctx("Reference fictive temperature"),
-            "must exceed the Vogel temperature T0 = " + str(vogel_temperature) + " K");
+            "must exceed the Vogel temperature T0 = " + value_text(vogel_temperature) + " K");
     require(initial_fictive_temperature > vogel_temperature,
             ctx("Initial fictive temperature"),
-            "must exceed the Vogel temperature T0 = " + str(vogel_temperature) + " K");
+            "must exceed the Vogel temperature T0 = " + value_text(vogel_temperature) + " K");
     // With Q too large the Arrhenius factor would make tau grow with x at T_f = Tg:
     // d ln tau/dx = -1/x^2 + (Q/k) B/T_f^2 must be negative there.
     const double xg = x_of_fictive_temperature(glass_transition);
     require(Q_over_k() * B() * xg * xg < glass_transition * glass_transition,
             ctx("Activation energy"),
             "is so large that tau would increase with free volume at Tg (need Q < k_B Tg^2 / "
-            "(B x_g^2) = " + str(boltzmann_eV * glass_transition * glass_transition / (B() * xg * xg)) +
+            "(B x_g^2) = " + value_text(boltzmann_eV * glass_transition * glass_transition / (B() * xg * xg)) +
               " eV)");
   }
 

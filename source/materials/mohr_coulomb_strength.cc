@@ -5,20 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 namespace bmgfe
 {
-  namespace
-  {
-    std::string str(const double v)
-    {
-      std::ostringstream s;
-      s << v;
-      return s.str();
-    }
-  } // namespace
-
   double MohrCoulombStrength::cohesion(const double x) const
   {
     return cohesion0 *
@@ -85,13 +74,13 @@ namespace bmgfe
   void MohrCoulombStrength::check() const
   {
     const std::string entry = "entry 'Material/Mohr-Coulomb/";
-    require(cohesion0 > 0, entry + "Cohesion'", "must be positive (got " + str(cohesion0) + ")");
+    require(cohesion0 > 0, entry + "Cohesion'", "must be positive (got " + value_text(cohesion0) + ")");
     require(friction0 >= 0 && friction0 < 1, entry + "Friction coefficient'",
-            "must lie in [0, 1) (got " + str(friction0) + ")");
+            "must lie in [0, 1) (got " + value_text(friction0) + ")");
     require(cohesion_softening >= 0, entry + "Cohesion softening'", "must not be negative");
     require(friction_softening >= 0, entry + "Friction softening'", "must not be negative");
     require(reference_free_volume > 0, "Mohr-Coulomb strength",
-            "needs a positive reference free volume (got " + str(reference_free_volume) + ")");
+            "needs a positive reference free volume (got " + value_text(reference_free_volume) + ")");
   }
 
   void HardnessParameters::declare_parameters(dealii::ParameterHandler &prm)
@@ -123,8 +112,8 @@ namespace bmgfe
   void HardnessParameters::check() const
   {
     require(tabor_factor > 0, "entry 'Postprocess/Hardness/Tabor factor'",
-            "must be positive (got " + str(tabor_factor) + ")");
+            "must be positive (got " + value_text(tabor_factor) + ")");
     require(mean_stress_factor >= 0, "entry 'Postprocess/Hardness/Mean stress factor'",
-            "must not be negative (got " + str(mean_stress_factor) + ")");
+            "must not be negative (got " + value_text(mean_stress_factor) + ")");
   }
 } // namespace bmgfe

@@ -1,6 +1,7 @@
 #pragma once
 // Errors caused by the user's input (parameter file, mesh, values out of range).
 // They are caught in main(), printed as one line and turned into a non-zero exit code.
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -23,6 +24,14 @@ namespace bmgfe
   /// The message of an exception as one line: deal.II's frame ("An error occurred in line
   /// ...", "Additional information:", the stack trace) removed and white space collapsed.
   std::string single_line(const std::string &what);
+
+  /// A number as it should appear in an error message (shortest stream form, e.g. 1e-05).
+  inline std::string value_text(const double v)
+  {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+  }
 
   /// Throw an InputError whose text is `context: message` when `condition` is false.
   inline void
