@@ -8,5 +8,10 @@ PRM="${1:-parameters/htc_vit1.prm}"
 if [ "$(id -u)" -eq 0 ]; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
+# The HTC rod starts from the cast rod's state (Material/Free volume/Initial state).
+if grep -q "^ *set Initial state *= *output/as_cast_vit1" "$PRM" &&
+   ! grep -q '"status": "completed"' output/as_cast_vit1/summary.json 2>/dev/null; then
+  mpirun --oversubscribe -np "$(nproc)" "${BMGFE_BUILD_DIR:-build}/bmgfe" parameters/as_cast_vit1.prm
+fi
 mpirun --oversubscribe -np "$(nproc)" "${BMGFE_BUILD_DIR:-build}/bmgfe" "$PRM"
 echo "Open the results in ParaView: output/<scenario>/solution.pvd"

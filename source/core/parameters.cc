@@ -40,6 +40,8 @@ namespace bmgfe
     MechanicsParameters::declare_parameters(prm);
     TimeSteppingParameters::declare_parameters(prm);
     StatisticsParameters::declare_parameters(prm);
+    HardnessParameters::declare_parameters(prm);
+    RelaxationEnthalpyParameters::declare_parameters(prm);
   }
 
   void Parameters::parse_parameters(ParameterHandler &prm, const std::string &base_directory)
@@ -57,6 +59,9 @@ namespace bmgfe
     mechanics.parse_parameters(prm, dimension, kinematics == Kinematics::axisymmetric);
     time_stepping.parse_parameters(prm);
     statistics.parse_parameters(prm);
+    hardness.parse_parameters(prm);
+    // After the material: 'Tg' is the free-volume model's glass transition.
+    relaxation_enthalpy.parse_parameters(prm, elastic.free_volume);
   }
 
   namespace

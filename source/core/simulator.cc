@@ -1,9 +1,11 @@
 #include <bmgfe/core/expression.h>
 #include <bmgfe/core/input_error.h>
 #include <bmgfe/core/simulator.h>
+#include <bmgfe/io/snapshot_reader.h>
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/utilities.h>
+#include <bmgfe/postprocess/glass_state_measures.h>
 #include <bmgfe/postprocess/reference_solutions.h>
 #include <bmgfe/postprocess/ring_statistics.h>
 #include <bmgfe/postprocess/stress_measures.h>
@@ -51,6 +53,54 @@ namespace bmgfe
       std::ostringstream out;
       out << std::setprecision(12) << v;
       return std::isfinite(v) ? out.str() : "null";
+    }
+
+    /// Headline numbers of the final profiles for summary.json: ring means of the centre
+    /// (innermost) and edge (outermost) ring and their difference, volume means over the ring
+    /// region, the FWHM of H/mean(H) in the centre and edge rings, and the stress extremes over
+    /// all quadrature points. Only the fields the run has (heat only: T).
+    void add_profile_summary(const ProfileData &data, std::map<std::string, std::string> &summary)
+    {
+      if (data.rings)
+        {
+          const RingStatistics &rings = *data.rings;
+          // Ring field -> summary name with its unit.
+          const std::vector<std::pair<std::string, std::string>> fields = {
+            {"T", "T (K)"}, {"T_f", "T_f (K)"}, {"x", "x (-)"}, {"H", "H (Pa)"},
+            {"H_app", "H_app (Pa)"}, {"dH_rel_J_per_g", "dH_rel (J/g)"},
+            {"stress_rr", "sigma_rr (Pa)"}, {"stress_tt", "sigma_tt (Pa)"},
+            {"stress_xx", "sigma_xx (Pa)"}, {"stress_yy", "sigma_yy (Pa)"},
+            {"stress_zz", "sigma_zz (Pa)"}, {"von_mises", "von Mises stress (Pa)"}};
+          const unsigned int edge = rings.n_rings() - 1;
+          for (const auto &[field, name] : fields)
+            if (rings.has_field(field))
+              {
+                const unsigned int f = rings.field_index(field);
+                const double centre = rings.mean(0, f), outer = rings.mean(edge, f);
+                summary["centre " + name]        = json_number(centre);
+                summary["edge " + name]          = json_number(outer);
+                summary["edge - centre " + name] = json_number(outer - centre);
+              }
+          for (const auto &[field, name] : fields)
+            if ((field == "T_f" || field == "x" || field == "H" || field == "dH_rel_J_per_g") &&
+                rings.has_field(field))
+              summary["volume mean " + name] = json_number(rings.volume_mean(rings.field_index(field)));
+          if (rings.has_field("H_rel"))
+            {
+              const unsigned int f = rings.field_index("H_rel");
+              summary["centre FWHM of H/mean(H) (-)"] = json_number(rings.fwhm(0, f));
+              summary["edge FWHM of H/mean(H) (-)"]   = json_number(rings.fwhm(edge, f));
+            }
+        }
+      if (data.has_stress)
+        {
+          summary["maximal " + data.first_extreme + " (Pa)"]  = json_number(data.max_stress_tt);
+          summary["minimal " + data.first_extreme + " (Pa)"]  = json_number(data.min_stress_tt);
+          summary["maximal " + data.second_extreme + " (Pa)"] = json_number(data.max_stress_zz);
+          summary["minimal " + data.second_extreme + " (Pa)"] = json_number(data.min_stress_zz);
+          summary["maximal von Mises stress (Pa)"] = json_number(data.max_von_mises);
+          summary["maximal principal stress (Pa)"] = json_number(data.max_principal_stress);
+        }
     }
     /// T(x, t) of a long rod cooled through a Robin boundary (CylinderRobinCooling).
     template <int dim>
@@ -126,7 +176,18 @@ namespace bmgfe
                                                                 parameters.elastic,
                                                                 parameters.kinematics, timer);
         mechanics->setup();
+        const std::string &state_file = parameters.elastic.free_volume.initial_state;
+        if (!state_file.empty())
+          {
+            require(mechanics->viscous(), "entry 'Material/Free volume/Initial state'",
+                    "needs 'Mechanics/Inelastic model = viscous'");
+            read_initial_state(state_file);
+          }
       }
+      else
+        require(parameters.elastic.free_volume.initial_state.empty(),
+                "entry 'Material/Free volume/Initial state'",
+                "needs 'Mechanics/Enabled = true' and 'Mechanics/Inelastic model = viscous'");
 
     auto points = parameters.statistics.parse_points<dim>();
     if (points.empty())
@@ -308,45 +369,80 @@ namespace bmgfe
 
 
   template <int dim, typename LA>
-  void Simulator<dim, LA>::write_profiles(const double t)
+  ProfileData Simulator<dim, LA>::write_profiles(const double t)
   {
-    if (domain.radius <= 0)
-      return;
+    ProfileData result;
+    // Rods: rings of equal width in r. Plates: layers of equal thickness by the distance from
+    // the mid-plane (centre = mid-plane layer, edge = surface layer) with Cartesian stresses
+    // (an axisymmetric disk keeps its cylindrical ones).
+    const Kinematics kin   = parameters.kinematics;
+    const bool       plate = domain.radius <= 0 && domain.half_thickness > 0;
+    const bool       cartesian = plate && kin != Kinematics::axisymmetric;
+    if (domain.radius <= 0 && !plate)
+      return result;
     TimerOutput::Scope scope(timer, "postprocess");
-    const Kinematics   kin  = parameters.kinematics;
     const auto        &stat = parameters.statistics;
     std::vector<std::string> fields = {"T"};
     if (mechanics)
-      for (const auto *f : {"stress_rr", "stress_tt", "stress_zz", "von_mises", "mean_stress", "g",
-                            "expansion_coefficient"})
+      for (const auto *f : {cartesian ? "stress_xx" : "stress_rr", cartesian ? "stress_yy" : "stress_tt",
+                            "stress_zz", "von_mises", "mean_stress", "g", "expansion_coefficient"})
         fields.push_back(f);
+    // Which two of the three components the extremes track (see ProfileData).
+    const unsigned int first_extreme = cartesian ? 0 : 1, second_extreme = (cartesian && dim == 3) ? 1 : 2;
+    if (cartesian)
+      {
+        result.first_extreme  = "sigma_xx";
+        result.second_extreme = dim == 3 ? "sigma_yy" : "sigma_zz";
+      }
     const bool viscous = mechanics && mechanics->viscous();
+    // Hardness proxies and dH_rel (MODEL.md 2, 5); dH_rel in J/g as DSC reports it. H uses
+    // the local free volume x: the regularised x-bar of the plasticity (MODEL.md 4) will
+    // replace it when that exists.
     if (viscous)
-      for (const auto *f : {"x", "T_f", "viscous_strain"})
+      for (const auto *f : {"x", "T_f", "viscous_strain", "H", "H_app", "dH_rel_J_per_g"})
         fields.push_back(f);
-    RingStatistics rings(stat.n_rings, domain.radius, fields);
+    const GlassStateMeasures measures = parameters.glass_state_measures();
+    RingStatistics rings(stat.n_rings, plate ? domain.half_thickness : domain.radius, fields);
     const auto     radius_of = [&](const Point<dim> &x) {
+      if (plate)
+        return std::abs(x[dim - 1]);
       return kin == Kinematics::axisymmetric ? x[0] : std::hypot(x[0], x[1]);
     };
     const auto in_slab = [&](const Point<dim> &x) {
-      if (stat.ring_axial_range.empty() || is_planar(kin))
+      if (stat.ring_axial_range.empty() || is_planar(kin) || plate)
         return true;
       const double z = x[dim - 1];
       return z >= stat.ring_axial_range[0] && z <= stat.ring_axial_range[1];
     };
     std::vector<double> v(fields.size());
+    constexpr double    inf = std::numeric_limits<double>::infinity();
+    double max_tt = -inf, min_tt = inf, max_zz = -inf, min_zz = inf, max_vm = -inf, max_p1 = -inf;
     if (mechanics)
       mechanics->for_each_quadrature_point(
         heat->dof_handler(), heat->temperature(),
         [&](const Point<dim> &x, const double w, const double T, const StressState &s) {
+          const auto cyl = cartesian ?
+                             std::array<double, 4>{{s.stress[0][0], s.stress[1][1], s.stress[2][2], s.stress[0][1]}} :
+                             cylindrical_components(s.stress, x[0], x[1], kin);
+          const double vm = von_mises(s.stress), sm = mean_stress(s.stress);
+          // Extremes over the whole body (residual-stress peaks may lie outside the slab).
+          max_tt = std::max(max_tt, cyl[first_extreme]);
+          min_tt = std::min(min_tt, cyl[first_extreme]);
+          max_zz = std::max(max_zz, cyl[second_extreme]);
+          min_zz = std::min(min_zz, cyl[second_extreme]);
+          max_vm = std::max(max_vm, vm);
+          max_p1 = std::max(max_p1, principal_stresses(s.stress)[0]);
           if (!in_slab(x))
             return;
-          const auto cyl = cylindrical_components(s.stress, x[0], x[1], kin);
-          v              = {T, cyl[0], cyl[1], cyl[2], von_mises(s.stress), mean_stress(s.stress),
-                            s.g, s.expansion};
+          v = {T, cyl[0], cyl[1], cyl[2], vm, sm, s.g, s.expansion};
           if (viscous)
-            for (const double f : {s.free_volume, s.fictive_temperature, s.viscous_strain})
-              v.push_back(f);
+            {
+              const GlassState gs = measures.at(s.free_volume, sm, s.fictive_temperature);
+              for (const double f : {s.free_volume, s.fictive_temperature, s.viscous_strain,
+                                     gs.hardness, gs.apparent_hardness,
+                                     gs.relaxation_enthalpy * joule_per_gram})
+                v.push_back(f);
+            }
           rings.add(radius_of(x), w, v);
         });
     else
@@ -369,11 +465,27 @@ namespace bmgfe
             }
       }
     rings.reduce(comm);
-
-    // Point values along the radius (stresses in cylindrical components).
-    const auto T_line = profile_points.evaluate(heat->temperature());
-    std::vector<std::vector<double>> stress_line;
+    // H/mean(H) of MODEL.md 5 (seed 000, Fig. 8), normalised by the volume mean of H over
+    // the whole ring region: a global constant, so the ring sums are simply rescaled.
+    if (viscous)
+      rings.add_relative_field("H_rel", rings.field_index("H"));
     if (mechanics)
+      {
+        result.has_stress           = true;
+        result.max_stress_tt        = Utilities::MPI::max(max_tt, comm);
+        result.min_stress_tt        = Utilities::MPI::min(min_tt, comm);
+        result.max_stress_zz        = Utilities::MPI::max(max_zz, comm);
+        result.min_stress_zz        = Utilities::MPI::min(min_zz, comm);
+        result.max_von_mises        = Utilities::MPI::max(max_vm, comm);
+        result.max_principal_stress = Utilities::MPI::max(max_p1, comm);
+      }
+
+    // Point values along the radius (stresses in cylindrical components); rods only.
+    std::vector<double>              T_line;
+    std::vector<std::vector<double>> stress_line;
+    if (!plate)
+      T_line = profile_points.evaluate(heat->temperature());
+    if (mechanics && !plate)
       stress_line = profile_points.evaluate_with(
         [&](const typename DoFHandler<dim>::active_cell_iterator &heat_cell, const Point<dim> &ref) {
           const typename DoFHandler<dim>::active_cell_iterator cell(
@@ -394,10 +506,16 @@ namespace bmgfe
         std::snprintf(index, sizeof(index), "%05u", n_profiles_written);
         {
           std::ofstream out(dir + "/rings_" + index + ".csv");
-          out << "# time = " << std::setprecision(12) << t << " s; " << stat.n_rings
-              << " rings of equal width, weighted by volume (2 pi r in axisymmetric models)\n";
+          if (plate)
+            out << "# time = " << std::setprecision(12) << t << " s; " << stat.n_rings
+                << " layers of equal thickness by the distance from the mid-plane (r_inner, "
+                   "r_outer: distances in m), weighted by volume\n";
+          else
+            out << "# time = " << std::setprecision(12) << t << " s; " << stat.n_rings
+                << " rings of equal width, weighted by volume (2 pi r in axisymmetric models)\n";
           rings.write_csv(out);
         }
+        if (!plate)
         {
           std::ofstream out(dir + "/profile_" + index + ".csv");
           out << "# time = " << std::setprecision(12) << t << " s; point values along +x from the centre probe\n";
@@ -418,6 +536,8 @@ namespace bmgfe
         index_file << n_profiles_written << ',' << std::setprecision(12) << t << '\n';
       }
     ++n_profiles_written;
+    result.rings = std::move(rings);
+    return result;
   }
 
   template <int dim, typename LA>
@@ -488,7 +608,72 @@ namespace bmgfe
     pcout << "  probes       :";
     for (const auto &p : probes.points())
       pcout << ' ' << p.first << " (" << p.second << ")";
-    pcout << "\n  output       : " << parameters.output.directory << "\n" << std::flush;
+    pcout << "\n  output       : " << parameters.output.directory << "\n" << initial_state_note
+          << std::flush;
+  }
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::read_initial_state(const std::string &path)
+  {
+    const std::string entry = "Material/Free volume/Initial state";
+    SnapshotReader    snapshot(path, entry);
+    const bool        with_strain = parameters.elastic.free_volume.initial_state_with_viscous_strain;
+    const auto        components  = tensor_components(parameters.kinematics);
+    std::vector<unsigned int> fields{snapshot.field_index("qp_free_volume")};
+    if (with_strain)
+      for (const auto &c : components)
+        fields.push_back(snapshot.field_index("qp_viscous_strain_" + c.suffix));
+
+    const FreeVolumeParameters &fvp = parameters.elastic.free_volume;
+    std::vector<double>         values;
+    unsigned long               n_outside = 0, n_points = 0;
+    std::array<double, 3>       first_outside{};
+    double                      tf_min = std::numeric_limits<double>::max(), tf_max = -tf_min;
+    mechanics->initialize_state([&](const Point<dim> &x, MaterialPointState &s) {
+      const std::array<double, 3> p{{x[0], x[1], dim == 3 ? x[2] : 0.0}};
+      ++n_points;
+      if (!snapshot.sample(p, fields, values))
+        {
+          if (n_outside++ == 0)
+            first_outside = p;
+          return;
+        }
+      s.x = values[0];
+      if (with_strain)
+        for (std::size_t k = 0; k < components.size(); ++k)
+          s.inelastic_strain[components[k].i][components[k].j] = values[k + 1];
+      tf_min = std::min(tf_min, fvp.fictive_temperature(s.x));
+      tf_max = std::max(tf_max, fvp.fictive_temperature(s.x));
+    });
+    // Every rank must throw or none: agree on the number of points outside the old mesh.
+    const auto outside = Utilities::MPI::all_gather(comm, std::make_pair(n_outside, first_outside));
+    unsigned long total_outside = 0;
+    std::array<double, 3> example{};
+    for (const auto &[n, point] : outside)
+      {
+        if (total_outside == 0 && n > 0)
+          example = point;
+        total_outside += n;
+      }
+    if (total_outside > 0)
+      {
+        std::ostringstream where;
+        where << '(' << example[0] << ", " << example[1] << (dim == 3 ? ", " + value_text(example[2]) : "")
+              << ')';
+        throw InputError("entry '" + entry + "': " + std::to_string(total_outside) +
+                         " quadrature points lie outside the mesh of '" + snapshot.file() +
+                         "', e.g. " + where.str() + " (the geometries differ)");
+      }
+    n_points = Utilities::MPI::sum(n_points, comm);
+    tf_min   = Utilities::MPI::min(tf_min, comm);
+    tf_max   = Utilities::MPI::max(tf_max, comm);
+    std::ostringstream line;
+    line << "  initial state: " << (with_strain ? "free volume and viscous strain" : "free volume")
+         << " from " << snapshot.file();
+    if (std::isfinite(snapshot.time()))
+      line << " (t = " << snapshot.time() << " s)";
+    line << "; T_f " << std::fixed << std::setprecision(1) << tf_min << " - " << tf_max << " K\n";
+    initial_state_note = line.str();
   }
 
   template <int dim, typename LA>
@@ -497,7 +682,10 @@ namespace bmgfe
     if (!parameters.output.write_vtu)
       return "";
     TimerOutput::Scope scope(timer, "output");
-    DataOut<dim>       data_out;
+    // Declared before data_out, which refers to them until it is destroyed.
+    DoFHandler<dim>                            state_dofs;
+    LinearAlgebra::distributed::Vector<double> state_values;
+    DataOut<dim>                               data_out;
     data_out.attach_dof_handler(heat->dof_handler());
     data_out.add_data_vector(heat->temperature(), "T");
     Vector<float> subdomain(triangulation.n_active_cells());
@@ -513,27 +701,21 @@ namespace bmgfe
           mechanics->dof_handler(), mechanics->displacement(), u_names,
           std::vector<DataComponentInterpretation::DataComponentInterpretation>(
             dim, DataComponentInterpretation::component_is_part_of_vector));
-        const bool axi = parameters.kinematics == Kinematics::axisymmetric;
         // Names of the 3x3 tensor entries in this model's component order.
-        const std::vector<std::pair<std::string, std::pair<unsigned int, unsigned int>>> components =
-          axi ? std::vector<std::pair<std::string, std::pair<unsigned int, unsigned int>>>{
-                  {"stress_rr", {0, 0}}, {"stress_zz", {1, 1}}, {"stress_tt", {2, 2}}, {"stress_rz", {0, 1}}}
-          : dim == 3 ? std::vector<std::pair<std::string, std::pair<unsigned int, unsigned int>>>{
-                  {"stress_xx", {0, 0}}, {"stress_yy", {1, 1}}, {"stress_zz", {2, 2}},
-                  {"stress_xy", {0, 1}}, {"stress_yz", {1, 2}}, {"stress_xz", {0, 2}}}
-          : std::vector<std::pair<std::string, std::pair<unsigned int, unsigned int>>>{
-                  {"stress_xx", {0, 0}}, {"stress_yy", {1, 1}}, {"stress_zz", {2, 2}}, {"stress_xy", {0, 1}}};
+        const auto components = tensor_components(parameters.kinematics);
         std::vector<std::string> names;
         for (const auto &c : components)
-          names.push_back(c.first);
+          names.push_back("stress_" + c.suffix);
         for (const auto *n : {"von_mises", "mean_stress", "triaxiality", "principal_stress_1",
                               "principal_stress_2", "principal_stress_3", "thermal_strain",
                               "expansion_coefficient", "g"})
           names.push_back(n);
-        const bool viscous = mechanics->viscous();
+        const bool               viscous  = mechanics->viscous();
+        const GlassStateMeasures measures = parameters.glass_state_measures();
         if (viscous)
           for (const auto *n : {"free_volume", "fictive_temperature", "viscous_strain",
-                                "structural_strain"})
+                                "structural_strain", "hardness", "apparent_hardness",
+                                "relaxation_enthalpy_J_per_g"})
             names.push_back(n);
         cell_fields.assign(names.size(), Vector<float>(triangulation.n_active_cells()));
         for (const auto &cell : triangulation.active_cell_iterators())
@@ -543,19 +725,38 @@ namespace bmgfe
               const StressState  &st = cell_stress[c];
               unsigned int        k  = 0;
               for (const auto &comp : components)
-                cell_fields[k++][c] = st.stress[comp.second.first][comp.second.second];
+                cell_fields[k++][c] = st.stress[comp.i][comp.j];
               const auto principal = principal_stresses(st.stress);
               for (const double v : {von_mises(st.stress), mean_stress(st.stress),
                                      triaxiality(st.stress), principal[0], principal[1],
                                      principal[2], st.thermal_strain, st.expansion, st.g})
                 cell_fields[k++][c] = v;
               if (viscous)
-                for (const double v : {st.free_volume, st.fictive_temperature, st.viscous_strain,
-                                       st.structural_strain})
-                  cell_fields[k++][c] = v;
+                {
+                  // H from the cell average of x (local x until the plasticity's x-bar),
+                  // H_app from the cell-averaged mean stress, dH_rel in J/g.
+                  const GlassState gs =
+                    measures.at(st.free_volume, mean_stress(st.stress), st.fictive_temperature);
+                  for (const double v : {st.free_volume, st.fictive_temperature, st.viscous_strain,
+                                         st.structural_strain, gs.hardness, gs.apparent_hardness,
+                                         gs.relaxation_enthalpy * joule_per_gram})
+                    cell_fields[k++][c] = v;
+                }
             }
         for (unsigned int k = 0; k < names.size(); ++k)
           data_out.add_data_vector(cell_fields[k], names[k], DataOut<dim>::type_cell_data);
+        // The material-point state as fields exact at the quadrature points (qp_free_volume,
+        // qp_viscous_strain_<ij>): a later run can start from it ('Material/Free volume/
+        // Initial state') with the free volume and the residual stress carried over.
+        if (viscous)
+          {
+            const auto components = tensor_components(parameters.kinematics);
+            mechanics->state_field(components, state_dofs, state_values);
+            std::vector<std::string> state_names{"qp_free_volume"};
+            for (const auto &c : components)
+              state_names.push_back("qp_viscous_strain_" + c.suffix);
+            data_out.add_data_vector(state_dofs, state_values, state_names);
+          }
       }
     const unsigned int subdivisions =
       parameters.output.subdivisions ? parameters.output.subdivisions : parameters.heat.fe_degree;
@@ -913,8 +1114,8 @@ namespace bmgfe
               }
           }
         write_statistics(true);
-        write_profiles(t);
-        const auto values = probes.evaluate(heat->temperature());
+        const ProfileData final_profiles = write_profiles(t);
+        const auto        values         = probes.evaluate(heat->temperature());
         summary["final time (s)"]          = json_number(t);
         summary["time steps"]              = std::to_string(step);
         summary["rejected steps"]          = std::to_string(rejected_total);
@@ -927,6 +1128,7 @@ namespace bmgfe
         summary["maximal temperature (K)"] = json_number(heat->max_temperature());
         for (std::size_t i = 0; i < values.size(); ++i)
           summary["temperature at " + probes.points()[i].first + " (K)"] = json_number(values[i]);
+        add_profile_summary(final_profiles, summary);
         run_directory->write_summary("completed", "", summary);
         pcout << "bmgfe: completed " << step << " steps to t = " << t << " s ("
               << rejected_total << " rejected) in " << format_duration(wall_seconds())

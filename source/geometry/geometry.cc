@@ -164,6 +164,7 @@ namespace bmgfe
       Point<dim> centre, surface;
       surface[dim - 1]    = t / 2;
       info.default_probes = {{"centre", centre}, {"surface", surface}};
+      info.half_thickness = t / 2;
     }
 
     template <int dim>

@@ -249,7 +249,24 @@ namespace bmgfe
                       "T_f [K] of the free volume x_ref at which the structural strain is zero.");
     prm.declare_entry("Initial fictive temperature", "623", Double(0),
                       "T_f [K] of the initial (as-received) state: x = (T_f - T0)/B (uniform, "
-                      "or modulated by 'Heterogeneity/Free-volume amplitude').");
+                      "or modulated by 'Heterogeneity/Free-volume amplitude'). Not used when "
+                      "'Initial state' is given.");
+    prm.declare_entry("Initial state", "", Anything(),
+                      "Empty (default): the initial free volume follows 'Initial fictive "
+                      "temperature' and the glass carries no viscous strain. Otherwise the "
+                      "output of a previous run (with 'Mechanics/Inelastic model = viscous') to "
+                      "continue from: its output directory (the last snapshot of solution.pvd; "
+                      "the run must have completed), a .pvd file (its last snapshot) or a "
+                      ".pvtu/.vtu snapshot. Relative paths are taken from the working directory. "
+                      "Every quadrature point takes the cell values of the old cell that "
+                      "contains it (the meshes may differ; the geometry must not). Which fields "
+                      "are read: 'Initial state fields'.");
+    prm.declare_entry("Initial state fields", "free volume and viscous strain",
+                      Selection("free volume and viscous strain|free volume"),
+                      "With 'Initial state': read the free volume x only, or x and the viscous "
+                      "strain tensor (which carries the previous run's residual stress over: at "
+                      "the same temperature and 'Stress-free temperature' the first solve "
+                      "reproduces it).");
     prm.declare_entry("Maxwell rate override", "", Anything(),
                       "Verification only. Empty (default): the viscous flow follows the law "
                       "(lambda = (G tau0/eta0) int dt/tau). Otherwise an expression of T [K] "
@@ -302,6 +319,9 @@ namespace bmgfe
     reference_fictive_temperature = prm.get_double("Reference fictive temperature");
     initial_fictive_temperature   = prm.get_double("Initial fictive temperature");
     maxwell_rate_override         = prm.get("Maxwell rate override");
+    initial_state                 = prm.get("Initial state");
+    initial_state_with_viscous_strain =
+      prm.get("Initial state fields") == "free volume and viscous strain";
     const std::string tau_text    = prm.get("Relaxation time prefactor");
     const std::string eta_text    = prm.get("Viscosity prefactor");
     prm.leave_subsection();

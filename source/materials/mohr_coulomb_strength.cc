@@ -42,7 +42,8 @@ namespace bmgfe
     prm.enter_subsection("Material");
     prm.enter_subsection("Mohr-Coulomb");
     prm.declare_entry("Cohesion", "8.105e8", Double(0),
-                      "c0 [Pa] at the reference free volume. The Vit1 default gives a uniaxial "
+                      "c0 [Pa] at the reference free volume x_ref, the free volume at 'Material/"
+                      "Free volume/Reference fictive temperature'. The Vit1 default gives a uniaxial "
                       "compressive strength 2 c cos(phi)/(1 - sin(phi)) = 1.8 GPa with mu0 = "
                       "0.105 (measured 1.7-1.9 GPa, MODEL.md 7).");
     prm.declare_entry("Friction coefficient", "0.105", Double(0, 1),
@@ -89,7 +90,10 @@ namespace bmgfe
     prm.enter_subsection("Postprocess");
     prm.enter_subsection("Hardness");
     prm.declare_entry("Tabor factor", "3", Double(0),
-                      "C_T in the hardness proxy H = C_T sigma_c(x) (Tabor: about 3).");
+                      "C_T in the hardness proxy H = C_T sigma_c(x) (Tabor: about 3). With "
+                      "'Mechanics/Inelastic model = viscous' H [Pa], H_app [Pa] and H/mean(H) are "
+                      "written to the ring statistics and the snapshots; x is the local free "
+                      "volume until the regularised x-bar of the plasticity exists.");
     prm.declare_entry("Mean stress factor", "1", Double(0),
                       "kappa_H in the apparent hardness H_app = H - kappa_H sigma_m: a compressive "
                       "residual mean stress raises the hardness measured by indentation. 1 is a "

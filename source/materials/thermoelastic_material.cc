@@ -58,6 +58,7 @@ namespace bmgfe
     prm.leave_subsection();
 
     FreeVolumeParameters::declare_parameters(prm);
+    MohrCoulombStrength::declare_parameters(prm);
   }
 
   void ThermoElasticMaterial::parse_parameters(dealii::ParameterHandler &prm)
@@ -97,5 +98,9 @@ namespace bmgfe
     prm.leave_subsection();
 
     free_volume.parse_parameters(prm);
+    // One x_ref for the structural strain and the strength: the free volume of the
+    // reference glass (set before parsing, which checks it).
+    strength.reference_free_volume = free_volume.x_ref();
+    strength.parse_parameters(prm);
   }
 } // namespace bmgfe

@@ -17,6 +17,21 @@ namespace bmgfe
                      "' is not valid in 2D (axisymmetric|plane strain|generalized plane strain|planar)");
   }
 
+  std::vector<TensorComponent> tensor_components(const Kinematics k)
+  {
+    switch (k)
+      {
+        case Kinematics::axisymmetric:
+          return {{"rr", 0, 0}, {"zz", 1, 1}, {"tt", 2, 2}, {"rz", 0, 1}};
+        case Kinematics::three_dimensional:
+          return {{"xx", 0, 0}, {"yy", 1, 1}, {"zz", 2, 2}, {"xy", 0, 1}, {"yz", 1, 2}, {"xz", 0, 2}};
+        case Kinematics::plane_strain:
+        case Kinematics::generalized_plane_strain:
+          break;
+      }
+    return {{"xx", 0, 0}, {"yy", 1, 1}, {"zz", 2, 2}, {"xy", 0, 1}};
+  }
+
   std::string to_string(const Kinematics k)
   {
     switch (k)

@@ -6,6 +6,7 @@
 
 #include <deal.II/base/function_parser.h>
 #include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/fe_dgq.h>
 #include <deal.II/fe/fe_q.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
@@ -274,6 +275,59 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::state_field(const std::vector<TensorComponent> &components,
+                                              DoFHandler<dim> &dg_dofs,
+                                              LinearAlgebra::distributed::Vector<double> &values) const
+  {
+    const FE_DGQArbitraryNodes<dim> node_fe(QGauss<1>(prm.fe_degree + 1));
+    const FESystem<dim>             dg_fe(node_fe, 1 + components.size());
+    // Node i of the element is quadrature point i: both are the lexicographic tensor product
+    // of the 1D Gauss points.
+    for (unsigned int q = 0; q < quadrature.size(); ++q)
+      Assert(node_fe.get_unit_support_points()[q].distance(quadrature.point(q)) < 1e-12,
+             ExcInternalError());
+    dg_dofs.reinit(tria);
+    dg_dofs.distribute_dofs(dg_fe);
+    const IndexSet dg_owned = dg_dofs.locally_owned_dofs();
+    IndexSet       dg_relevant;
+    DoFTools::extract_locally_relevant_dofs(dg_dofs, dg_relevant);
+    values.reinit(dg_owned, dg_relevant, comm);
+    std::vector<types::global_dof_index> indices(dg_fe.n_dofs_per_cell());
+    for (const auto &cell : dg_dofs.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          cell->get_dof_indices(indices);
+          const auto data = state.get_data(cell);
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+            {
+              values[indices[dg_fe.component_to_system_index(0, q)]] = data[q]->x;
+              for (unsigned int c = 0; c < components.size(); ++c)
+                values[indices[dg_fe.component_to_system_index(c + 1, q)]] =
+                  data[q]->inelastic_strain[components[c].i][components[c].j];
+            }
+        }
+    values.update_ghost_values();
+  }
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::initialize_state(
+    const std::function<void(const Point<dim> &, MaterialPointState &)> &f)
+  {
+    FEValues<dim> fv(mapping, fe, quadrature, update_quadrature_points);
+    for (const auto &cell : tria.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fv.reinit(cell);
+          const auto data = state.get_data(cell);
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+            {
+              f(fv.quadrature_point(q), *data[q]);
+              data[q]->x_trial = data[q]->x;
+            }
+        }
+  }
+
+  template <int dim, typename LA>
   void MechanicsProblem<dim, LA>::assemble(const double t, const DoFHandler<dim> &heat_dofs,
                                            const typename LA::Vector &temperature,
                                            const bool with_matrix)
@@ -498,12 +552,20 @@ namespace bmgfe
     MechanicsStepReport report;
     if (has_inhomogeneous_constraints)
       make_constraints(t);
-    // The viscous model's tangent 2 G phi1(lambda) changes with every step and point.
+    // The viscous model's tangent 2 G phi1(lambda) changes with every step and point, except
+    // in frozen glass: when every relaxation exponent is below 1e-12, phi1 = 1 - lambda/2 + ...
+    // differs from 1 by less than the linear-solver tolerance and the elastic matrix and its
+    // AMG hierarchy are kept (a cast or quenched rod below ~400 K, most steps of a cooling).
+    constexpr double frozen_lambda = 1e-12;
+    const double     max_lambda =
+      prm.viscous ? update_trial_state(t, heat_dofs, temperature) : 0.0;
+    const bool frozen      = !prm.viscous || max_lambda <= frozen_lambda;
     const bool with_matrix = !matrix_assembled || !material.is_temperature_independent() ||
-                             has_inhomogeneous_constraints || prm.viscous;
-    if (prm.viscous)
-      update_trial_state(t, heat_dofs, temperature);
+                             has_inhomogeneous_constraints || !frozen || !matrix_is_frozen_tangent;
     assemble(t, heat_dofs, temperature, with_matrix);
+    if (with_matrix)
+      matrix_is_frozen_tangent = frozen;
+    report.matrix_rebuilt = with_matrix;
     const bool gps = kinematics == Kinematics::generalized_plane_strain;
     if (with_matrix)
       {
@@ -557,13 +619,14 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
-  void MechanicsProblem<dim, LA>::update_trial_state(const double t,
+  double MechanicsProblem<dim, LA>::update_trial_state(const double t,
                                                      const DoFHandler<dim> &heat_dofs,
                                                      const typename LA::Vector &temperature)
   {
     TimerOutput::Scope scope(timer, "mechanics: free volume");
     const FreeVolumeParameters &fvp = material.free_volume;
     const double dt = std::isnan(t_last) ? 0.0 : t - t_last;
+    double       max_lambda = 0;
     FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
     std::vector<double> T_q(quadrature.size());
     for (const auto &heat_cell : heat_dofs.active_cell_iterators())
@@ -600,8 +663,10 @@ namespace bmgfe
                   d.lambda        = viscous_flow::relaxation_exponent_from_reduced_time(
                     E / (2 * (1 + nu)), fvp.tau0, eta0, step.reduced_time);
                 }
+              max_lambda = std::max(max_lambda, d.lambda);
             }
         }
+    return Utilities::MPI::max(max_lambda, comm);
   }
 
   template <int dim, typename LA>
@@ -685,6 +750,7 @@ namespace bmgfe
         s.fictive_temperature = fvp.fictive_temperature(x);
         s.structural_strain   = fvp.structural_strain(x);
         s.viscous_strain      = std::sqrt(2.0 / 3.0 * (inelastic * inelastic));
+        s.inelastic_strain    = inelastic;
         iso += s.structural_strain;
       }
     s.stress = isotropic_stress(strain - iso * unit_symmetric_tensor<3>() - inelastic,
@@ -803,6 +869,7 @@ namespace bmgfe
                                 avg.fictive_temperature += w * s.fictive_temperature;
                                 avg.viscous_strain += w * s.viscous_strain;
                                 avg.structural_strain += w * s.structural_strain;
+                                avg.inelastic_strain += w * s.inelastic_strain;
                                 avg.volume += w;
                                 if (++q == nq)
                                   {
@@ -814,6 +881,7 @@ namespace bmgfe
                                     avg.fictive_temperature /= avg.volume;
                                     avg.viscous_strain /= avg.volume;
                                     avg.structural_strain /= avg.volume;
+                                    avg.inelastic_strain /= avg.volume;
                                     q = 0;
                                     ++cell;
                                     next_owned();

@@ -1,8 +1,10 @@
 #include <bmgfe/core/input_error.h>
 #include <bmgfe/postprocess/ring_statistics.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <stdexcept>
 
 namespace bmgfe
 {
@@ -53,6 +55,55 @@ namespace bmgfe
   double RingStatistics::fwhm(const unsigned int ring, const unsigned int field) const
   {
     return 2 * std::sqrt(2 * std::log(2.0)) * standard_deviation(ring, field);
+  }
+
+  bool RingStatistics::has_field(const std::string &name) const
+  {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  }
+
+  unsigned int RingStatistics::field_index(const std::string &name) const
+  {
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end())
+      throw std::logic_error("ring statistics have no field '" + name + "'");
+    return static_cast<unsigned int>(it - names.begin());
+  }
+
+  double RingStatistics::volume_mean(const unsigned int field) const
+  {
+    double w = 0, wv = 0;
+    for (unsigned int i = 0; i < n_rings(); ++i)
+      {
+        w += sum_w[i];
+        wv += sum_wv[i * names.size() + field];
+      }
+    return w > 0 ? wv / w : 0.0;
+  }
+
+  void RingStatistics::add_relative_field(const std::string &name, const unsigned int source)
+  {
+    double w = 0;
+    for (const double wi : sum_w)
+      w += wi;
+    // No samples at all (e.g. an axial slab without quadrature points): the new field is as
+    // empty as the others.
+    const double m = w > 0 ? volume_mean(source) : 1.0;
+    if (!(m != 0 && std::isfinite(m)))
+      throw std::logic_error("ring statistics: field '" + names.at(source) +
+                             "' has a zero mean; '" + name + "' is undefined");
+    const std::size_t   n = names.size();
+    std::vector<double> wv(n_rings() * (n + 1)), wv2(n_rings() * (n + 1));
+    for (unsigned int i = 0; i < n_rings(); ++i)
+      {
+        std::copy_n(sum_wv.begin() + i * n, n, wv.begin() + i * (n + 1));
+        std::copy_n(sum_wv2.begin() + i * n, n, wv2.begin() + i * (n + 1));
+        wv[i * (n + 1) + n]  = sum_wv[i * n + source] / m;
+        wv2[i * (n + 1) + n] = sum_wv2[i * n + source] / (m * m);
+      }
+    sum_wv.swap(wv);
+    sum_wv2.swap(wv2);
+    names.push_back(name);
   }
 
   void RingStatistics::write_csv(std::ostream &out) const

@@ -7,10 +7,16 @@
 //    than the centre (x_surface > x_centre, T_f higher);
 //  * 1 vs 2 MPI ranks: a short run with a prescribed cooling field, all stress, fictive
 //    temperature and free-volume statistics identical to 1e-9 relative (CG to 1e-12);
-//  * pack/unpack of the quadrature-point state.
+//  * pack/unpack of the quadrature-point state;
+//  * postprocessors of the quench: hardness, apparent hardness and relaxation enthalpy in the
+//    ring CSV and the headline numbers of summary.json (edge - centre T_f > 0, dH_rel higher
+//    at the edge, hoop stress compressive at the edge and tensile at the centre).
 #include "viscous_common.h"
 
 #include <bmgfe/physics/mechanics_problem.h>
+
+#include <boost/property_tree/json_parser.hpp>
+#include <boost/property_tree/ptree.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -74,6 +80,80 @@ TEST(Viscous, FullModelQuench)
   ASSERT_GT(rings.n(), 1u);
   EXPECT_GT(rings.value("x_mean", rings.n() - 1), rings.value("x_mean", 0));
   EXPECT_GT(rings.value("T_f_mean", rings.n() - 1), rings.value("T_f_mean", 0));
+
+  // Postprocessors: the ring CSV carries H, H_app, H/mean(H) and dH_rel (J/g).
+  for (const auto *f : {"H", "H_app", "H_rel", "dH_rel_J_per_g"})
+    for (const auto *stat : {"_mean", "_std", "_fwhm"})
+      EXPECT_NO_THROW(rings.index(std::string(f) + stat)) << f << stat;
+  // summary.json: the headline numbers of the final rings.
+  boost::property_tree::ptree summary;
+  ASSERT_NO_THROW(boost::property_tree::read_json("out_viscous_quench/summary.json", summary));
+  const auto sv = [&](const std::string &key) {
+    const auto it = summary.find(key); // keys are not paths ('.' is not a separator here)
+    if (it == summary.not_found())
+      {
+        ADD_FAILURE() << "summary.json has no key '" << key << "'";
+        return std::nan("");
+      }
+    return it->second.get_value<double>();
+  };
+  for (const auto *name : {"T_f (K)", "x (-)", "H (Pa)", "H_app (Pa)", "dH_rel (J/g)",
+                           "sigma_rr (Pa)", "sigma_tt (Pa)", "sigma_zz (Pa)",
+                           "von Mises stress (Pa)"})
+    for (const auto *where : {"centre ", "edge ", "edge - centre "})
+      EXPECT_TRUE(std::isfinite(sv(where + std::string(name)))) << where << name;
+  for (const auto *key : {"volume mean T_f (K)", "volume mean x (-)", "volume mean H (Pa)",
+                          "volume mean dH_rel (J/g)", "centre FWHM of H/mean(H) (-)",
+                          "edge FWHM of H/mean(H) (-)", "maximal sigma_tt (Pa)",
+                          "minimal sigma_tt (Pa)", "maximal sigma_zz (Pa)",
+                          "minimal sigma_zz (Pa)", "maximal von Mises stress (Pa)",
+                          "maximal principal stress (Pa)", "final time (s)"})
+    EXPECT_TRUE(std::isfinite(sv(key))) << key;
+  std::cout << "summary: T_f centre " << sv("centre T_f (K)") << " edge " << sv("edge T_f (K)")
+            << " K; H centre " << sv("centre H (Pa)") << " edge " << sv("edge H (Pa)")
+            << " Pa; H_app centre " << sv("centre H_app (Pa)") << " edge " << sv("edge H_app (Pa)")
+            << " Pa; dH_rel centre " << sv("centre dH_rel (J/g)") << " edge "
+            << sv("edge dH_rel (J/g)") << " J/g\n"
+            << "  sigma_tt centre " << sv("centre sigma_tt (Pa)") << " edge "
+            << sv("edge sigma_tt (Pa)") << " Pa, range " << sv("minimal sigma_tt (Pa)") << " .. "
+            << sv("maximal sigma_tt (Pa)") << " Pa; sigma_zz range " << sv("minimal sigma_zz (Pa)")
+            << " .. " << sv("maximal sigma_zz (Pa)") << " Pa; max von Mises "
+            << sv("maximal von Mises stress (Pa)") << " Pa, max principal "
+            << sv("maximal principal stress (Pa)") << " Pa\n"
+            << "  FWHM of H/mean(H) centre " << sv("centre FWHM of H/mean(H) (-)") << " edge "
+            << sv("edge FWHM of H/mean(H) (-)") << "; volume means T_f " << sv("volume mean T_f (K)")
+            << " K, H " << sv("volume mean H (Pa)") << " Pa, dH_rel "
+            << sv("volume mean dH_rel (J/g)") << " J/g\n";
+  record("edge_minus_centre_Tf", sv("edge - centre T_f (K)"));
+  record("edge_minus_centre_H", sv("edge - centre H (Pa)"));
+  record("edge_minus_centre_dHrel", sv("edge - centre dH_rel (J/g)"));
+  // The fast water quench freezes a hotter glass at the surface: higher T_f, more stored
+  // enthalpy, more free volume and so a softer glass there.
+  EXPECT_GT(sv("edge - centre T_f (K)"), 0);
+  EXPECT_GT(sv("edge dH_rel (J/g)"), sv("centre dH_rel (J/g)"));
+  EXPECT_LT(sv("edge H (Pa)"), sv("centre H (Pa)"));
+  // Tempering stresses (ring means): hoop compressive at the edge, tensile at the centre.
+  EXPECT_LT(sv("edge sigma_tt (Pa)"), 0);
+  EXPECT_GT(sv("centre sigma_tt (Pa)"), 0);
+  // The compressive skin raises the apparent hardness, the tensile core lowers it.
+  EXPECT_GT(sv("edge H_app (Pa)"), sv("edge H (Pa)"));
+  EXPECT_LT(sv("centre H_app (Pa)"), sv("centre H (Pa)"));
+  // dH_rel = dc_p (T_f - Tg) is linear in T_f, so the ring means obey it too
+  // (dc_p = 160 J/kgK = 0.16 J/gK, Tg of the calibrated model 623 K within 2e-3 K).
+  for (const auto *where : {"centre ", "edge "})
+    EXPECT_NEAR(sv(where + std::string("dH_rel (J/g)")),
+                0.16 * (sv(where + std::string("T_f (K)")) - 623), 0.16 * 2e-3)
+      << where;
+  // The extremes over all quadrature points bracket the ring means.
+  EXPECT_GE(sv("maximal sigma_tt (Pa)"), sv("centre sigma_tt (Pa)"));
+  EXPECT_LE(sv("minimal sigma_tt (Pa)"), sv("edge sigma_tt (Pa)"));
+  EXPECT_GE(sv("maximal principal stress (Pa)"), sv("maximal sigma_tt (Pa)"));
+  EXPECT_GE(sv("maximal von Mises stress (Pa)"), sv("edge von Mises stress (Pa)"));
+  // H/mean(H) of the rings is H over its volume mean.
+  for (std::size_t i = 0; i < rings.n(); ++i)
+    EXPECT_NEAR(rings.value("H_rel_mean", i) * sv("volume mean H (Pa)"), rings.value("H_mean", i),
+                1e-9 * rings.value("H_mean", i))
+      << "ring " << i;
 }
 
 TEST(Viscous, OneVsTwoRanks)

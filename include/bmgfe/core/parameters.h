@@ -11,6 +11,7 @@
 #include <bmgfe/physics/kinematics.h>
 #include <bmgfe/physics/mechanics_parameters.h>
 #include <bmgfe/physics/time_stepping.h>
+#include <bmgfe/postprocess/glass_state_measures.h>
 #include <bmgfe/postprocess/point_probes.h>
 #include <bmgfe/protocol/thermal_protocol.h>
 
@@ -39,6 +40,14 @@ namespace bmgfe
     TimeSteppingParameters time_stepping;
     OutputParameters       output;
     StatisticsParameters   statistics;
+    HardnessParameters           hardness;            ///< Postprocess/Hardness
+    RelaxationEnthalpyParameters relaxation_enthalpy; ///< Postprocess/Relaxation enthalpy
+
+    /// Hardness and relaxation-enthalpy proxies with this run's material data.
+    GlassStateMeasures glass_state_measures() const
+    {
+      return {elastic.strength, hardness, relaxation_enthalpy};
+    }
 
     static void declare_parameters(dealii::ParameterHandler &prm,
                                    const std::vector<std::string> &segment_names);

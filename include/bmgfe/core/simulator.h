@@ -8,6 +8,7 @@
 #include <bmgfe/physics/heat_problem.h>
 #include <bmgfe/physics/mechanics_problem.h>
 #include <bmgfe/postprocess/point_probes.h>
+#include <bmgfe/postprocess/ring_statistics.h>
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/table_handler.h>
@@ -16,6 +17,7 @@
 #include <deal.II/fe/mapping_q.h>
 
 #include <memory>
+#include <optional>
 
 namespace bmgfe
 {
@@ -23,6 +25,21 @@ namespace bmgfe
   {
     run,      ///< full simulation
     validate  ///< build everything, check it, write nothing
+  };
+
+  /// What Simulator::write_profiles() computed at one time, kept for the run summary: the
+  /// ring statistics and, with mechanics, extremes over all quadrature points of the body
+  /// (cylindrical components of the rod, Pa).
+  struct ProfileData
+  {
+    std::optional<RingStatistics> rings;
+    bool   has_stress    = false;
+    /// Names of the two stress components whose extremes are kept: sigma_tt and sigma_zz of
+    /// rods; the in-plane components of plates (sigma_xx and sigma_zz of a planar section,
+    /// sigma_xx and sigma_yy in 3D).
+    std::string first_extreme = "sigma_tt", second_extreme = "sigma_zz";
+    double max_stress_tt = 0, min_stress_tt = 0, max_stress_zz = 0, min_stress_zz = 0;
+    double max_von_mises = 0, max_principal_stress = 0;
   };
 
   /// Dispatch on dimension and linear-algebra backend. Collective on MPI_COMM_WORLD.
@@ -44,9 +61,13 @@ namespace bmgfe
   private:
     void check_boundary_conditions() const;
     void solve_mechanics(double t);
-    /// profiles/profile_NNNNN.csv and profiles/rings_NNNNN.csv at time t.
-    void write_profiles(double t);
+    /// profiles/profile_NNNNN.csv and profiles/rings_NNNNN.csv at time t (nothing for bodies
+    /// other than rods: then the result is empty). Collective.
+    ProfileData write_profiles(double t);
     void report_heterogeneity() const;
+    /// 'Material/Free volume/Initial state': x (and the viscous strain) of every quadrature
+    /// point from a previous run's output.
+    void read_initial_state(const std::string &path);
     void report_setup();
     void postprocess(unsigned int step, double t, double dt, std::size_t stage,
                      const HeatStepReport &report, unsigned int rejected, bool write_snapshot);
@@ -74,6 +95,7 @@ namespace bmgfe
     dealii::TableHandler                              statistics;
     double                                            last_statistics_write = -1e300;
     std::string                                       last_snapshot;
+    std::string                                       initial_state_note; ///< for the set-up report
     /// Closed-form temperature for verification runs (Statistics/Reference solution).
     std::unique_ptr<dealii::Function<dim>>            reference_temperature;
     /// Exact displacement for verification runs (Statistics/Reference displacement).

@@ -59,6 +59,9 @@ namespace bmgfe
     std::vector<std::pair<std::string, dealii::Point<dim>>> default_probes;
     /// Radius of a rod (for Bi = h R / k, the number of the Bessel-series solution); 0 if none.
     double radius = 0;
+    /// Half thickness of a plate (its mid-plane is at 0 of the last coordinate); 0 if none.
+    /// Plates get layer statistics by the distance from the mid-plane instead of rings.
+    double half_thickness = 0;
   };
 
   /// Build the coarse mesh, attach manifolds, refine. Collective on the communicator of

@@ -56,6 +56,9 @@ namespace bmgfe
     double excess_expansion    = 2e-5;  ///< dalpha = alpha_l - alpha_g [1/K]
     double reference_fictive_temperature = 623; ///< T_f of x_ref (eps_s = 0) [K]
     double initial_fictive_temperature   = 623; ///< T_f of the initial state [K]
+    /// A previous run's output to take the initial x (and viscous strain) from; empty: none.
+    std::string initial_state;
+    bool        initial_state_with_viscous_strain = true;
     /// Verification only: when not empty, an expression of T [K] and t [s] giving the
     /// Maxwell rate G/eta [1/s] that replaces the law in the coupled mechanics (the
     /// relaxation exponent of a step is its trapezoidal integral). Empty: the law.

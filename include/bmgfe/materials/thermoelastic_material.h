@@ -5,6 +5,7 @@
 //   alpha(X, T) = alpha_g0(T) (1 + delta_alpha g(X)),  E(X, T) = E(T) (1 - delta_E g(X)).
 // Loosely packed regions (g > 0) expand more and are softer.
 #include <bmgfe/materials/free_volume.h>
+#include <bmgfe/materials/mohr_coulomb_strength.h>
 #include <bmgfe/materials/property_table.h>
 #include <bmgfe/materials/random_field.h>
 #include <bmgfe/physics/kinematics.h>
@@ -36,6 +37,10 @@ namespace bmgfe
     /// Free volume and viscous flow (Material/Free volume); used by the mechanics when
     /// 'Mechanics/Inelastic model = viscous'.
     FreeVolumeParameters free_volume;
+    /// Free-volume-dependent Mohr-Coulomb strength (Material/Mohr-Coulomb): the hardness
+    /// proxies now, the plasticity later. Its x_ref is free_volume.x_ref() (the free volume at
+    /// 'Material/Free volume/Reference fictive temperature'), not an entry of its own.
+    MohrCoulombStrength strength;
     unsigned int seed = 1;
 
     /// True when E, nu and alpha do not depend on temperature.

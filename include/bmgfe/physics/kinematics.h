@@ -3,6 +3,7 @@
 // geometric meaning of the 2D coordinates depend on it in the heat problem; the
 // mechanics adds hoop strain (axisymmetric) and the out-of-plane strain (planar).
 #include <string>
+#include <vector>
 
 namespace bmgfe
 {
@@ -22,6 +23,19 @@ namespace bmgfe
 
   Kinematics  parse_kinematics(int dimension, const std::string &name);
   std::string to_string(Kinematics k);
+
+  /// An entry (i, j) of a symmetric 3x3 tensor and its name in the model's coordinates.
+  struct TensorComponent
+  {
+    std::string  suffix; ///< e.g. "rr", "tt" (hoop), "xy"
+    unsigned int i, j;
+  };
+
+  /// The entries of a symmetric 3x3 tensor (stress, strain) that a model writes: rr, zz, tt,
+  /// rz (axisymmetric: components (r, z) plus the hoop entry 2,2); xx, yy, zz, xy (planar,
+  /// the out-of-plane shears vanish); xx, yy, zz, xy, yz, xz (3D). The output files and the
+  /// reader of a previous run's state share this list.
+  std::vector<TensorComponent> tensor_components(Kinematics k);
 
   /// Factor that turns dx dy (2D) or dx dy dz (3D) into a volume element: 2 pi r for
   /// axisymmetric, 1 otherwise. `radius` is the first coordinate.

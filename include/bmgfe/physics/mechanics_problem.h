@@ -30,6 +30,7 @@
 #include <deal.II/fe/fe_system.h>
 #include <deal.II/fe/mapping.h>
 #include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/la_parallel_vector.h>
 
 #include <functional>
 #include <limits>
@@ -62,6 +63,7 @@ namespace bmgfe
   {
     unsigned int linear_iterations = 0;
     double       axial_strain      = 0; ///< eps_zz of (generalized) plane strain
+    bool         matrix_rebuilt    = false; ///< stiffness matrix and AMG rebuilt by this solve
   };
 
   /// Stress and derived scalars at a point.
@@ -77,6 +79,7 @@ namespace bmgfe
     double fictive_temperature = 0; ///< T_f(x) [K]
     double viscous_strain      = 0; ///< equivalent viscous strain sqrt(2/3 eps_v : eps_v)
     double structural_strain   = 0; ///< (zeta/3)(x - x_ref)
+    dealii::SymmetricTensor<2, 3> inelastic_strain; ///< viscous strain tensor
   };
 
   template <int dim, typename LA>
@@ -123,6 +126,20 @@ namespace bmgfe
       const dealii::DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
       const std::function<void(const dealii::Point<dim> &, double, double, const StressState &)> &f) const;
 
+    /// The quadrature-point state as a discontinuous finite-element field whose nodes are the
+    /// quadrature points (FE_DGQArbitraryNodes on the Gauss points, components: x, then the
+    /// viscous-strain entries of `components`). It is exact at the quadrature points and
+    /// polynomial in between, so output written from it and read back reproduces the state
+    /// (cell averages would lose the variation inside a cell and change the stress by O(h)).
+    /// `dg_dofs` is (re)initialised on this triangulation; `values` is ghosted.
+    void state_field(const std::vector<TensorComponent> &components, dealii::DoFHandler<dim> &dg_dofs,
+                     dealii::LinearAlgebra::distributed::Vector<double> &values) const;
+
+    /// Set the state of every locally owned quadrature point from its position: `f` fills
+    /// what it knows (e.g. x and the viscous strain read from a previous run's output).
+    /// Call after setup() and before the first solve.
+    void initialize_state(const std::function<void(const dealii::Point<dim> &, MaterialPointState &)> &f);
+
     /// Quadrature-point state (checkpoints, transfer, later constitutive laws).
     dealii::CellDataStorage<typename dealii::Triangulation<dim>::cell_iterator, MaterialPointState> &
     quadrature_point_state() { return state; }
@@ -135,7 +152,8 @@ namespace bmgfe
     unsigned int solve_linear(Vector &x, const Vector &b);
     /// Viscous model: free-volume update and relaxation exponent of the step to t at every
     /// quadrature point (trial values x_trial, lambda; T_n is the stored temperature).
-    void update_trial_state(double t, const dealii::DoFHandler<dim> &heat_dofs,
+    /// Returns the largest lambda over all ranks.
+    double update_trial_state(double t, const dealii::DoFHandler<dim> &heat_dofs,
                             const typename LA::Vector &temperature);
     /// Viscous model: after the solve, x_n+1, eps_v,n+1 (Maxwell update), eps_n+1, T_n+1
     /// become the state.
@@ -172,6 +190,8 @@ namespace bmgfe
     Matrix matrix;
     Vector rhs, solution, displacement_ghosted;
     bool   matrix_assembled = false;
+    /// The matrix was assembled with every point frozen (elastic tangent, viscous model).
+    bool   matrix_is_frozen_tangent = false;
     typename LA::AMG preconditioner;
     // CG from the projection onto the last solutions of the same matrix: with fixed moduli
     // the displacement follows the smoothly changing temperature, so later steps need a

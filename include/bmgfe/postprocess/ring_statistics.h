@@ -29,6 +29,20 @@ namespace bmgfe
     double weight(unsigned int ring) const { return sum_w[ring]; }
     unsigned int n_rings() const { return static_cast<unsigned int>(sum_w.size()); }
 
+    const std::vector<std::string> &field_names() const { return names; }
+    bool has_field(const std::string &name) const;
+    /// Index of a field by name; throws std::logic_error if there is none.
+    unsigned int field_index(const std::string &name) const;
+    /// Weighted mean of a field over all rings together (the whole ring region).
+    double volume_mean(unsigned int field) const;
+
+    /// Append the field `name` = (field `source`) / volume_mean(source), e.g. H/mean(H) of
+    /// MODEL.md 5. Its sums are the source's scaled by 1/mean and 1/mean^2, which is exact,
+    /// so the samples need not be visited twice. Call it after reduce(): before, the mean
+    /// would be the rank's own. Throws std::logic_error when the mean is zero (unless there
+    /// are no samples at all).
+    void add_relative_field(const std::string &name, unsigned int source);
+
     /// CSV: ring, r_inner, r_outer, then <field>_mean, <field>_std, <field>_fwhm per field.
     void write_csv(std::ostream &out) const;
 
