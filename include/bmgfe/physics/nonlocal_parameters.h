@@ -1,0 +1,37 @@
+#pragma once
+// Parameters of the nonlocal (regularised) free volume x-bar - l^2 lap(x-bar) = x
+// (MODEL.md section 4, doc/model.md "Nonlocal free volume"): subsection
+// "Mechanics/Nonlocal free volume". Kept free of deal.II headers so that the top-level
+// Parameters can hold it cheaply.
+#include <string>
+
+namespace dealii
+{
+  class ParameterHandler;
+}
+
+namespace bmgfe
+{
+  struct NonlocalParameters
+  {
+    /// l [m]. 0 means local: x-bar = x at the quadrature points, no field is solved for.
+    double       length    = 0;
+    unsigned int fe_degree = 1;
+    /// CG stops when ||b - A x-bar|| <= tolerance ||b||.
+    double       linear_tolerance      = 1e-10;
+    unsigned int max_linear_iterations = 1000;
+    /// CG starts from the A-norm projection onto the last this many x-bar fields (1: from
+    /// the previous x-bar itself).
+    unsigned int initial_guess_history = 4;
+
+    /// True when x-bar = x (l = 0).
+    bool is_local() const { return length == 0; }
+
+    /// Entries of "Mechanics/Nonlocal free volume" (declared from the top level).
+    static void declare_parameters(dealii::ParameterHandler &prm);
+    /// Reads them and calls check().
+    void parse_parameters(dealii::ParameterHandler &prm);
+    /// Throws InputError naming the entry when a value is out of range.
+    void check() const;
+  };
+} // namespace bmgfe

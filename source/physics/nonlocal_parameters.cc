@@ -1,0 +1,66 @@
+#include <bmgfe/core/input_error.h>
+#include <bmgfe/physics/nonlocal_parameters.h>
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <cmath>
+
+namespace bmgfe
+{
+  void NonlocalParameters::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using namespace dealii::Patterns;
+    prm.enter_subsection("Mechanics");
+    prm.enter_subsection("Nonlocal free volume");
+    prm.declare_entry("Length", "0", Double(0),
+                      "Regularisation length l [m] of x-bar - l^2 lap(x-bar) = x (zero normal flux "
+                      "on the whole boundary): the strength sees x-bar, the free volume averaged "
+                      "over about l (an exponential kernel of decay length l). l sets the numerical "
+                      "shear-band width independently of the mesh; it is a mesoscale length "
+                      "(micrometres), not the 10-100 nm of a real band, and the mesh must resolve it "
+                      "(cell size h <= l/2, better l/4). 0: local model, x-bar = x exactly.");
+    prm.declare_entry("Finite element degree", "1", Integer(1, 2),
+                      "Polynomial degree of the continuous x-bar field (Q1 or Q2) on the mesh of "
+                      "the mechanics.");
+    prm.declare_entry("Linear solver tolerance", "1e-10", Double(0, 1),
+                      "CG stops when the residual is below this times the norm of the right-hand "
+                      "side; the error in x-bar is of the same relative size.");
+    prm.declare_entry("Maximum linear iterations", "1000", Integer(1),
+                      "CG iteration limit of one x-bar solve.");
+    prm.declare_entry("Initial guess history", "4", Integer(1, 100),
+                      "CG starts from the best (A-norm) combination of the last this many x-bar "
+                      "fields; 1 starts from the previous x-bar. x changes little per step, so a "
+                      "few iterations suffice.");
+    prm.leave_subsection();
+    prm.leave_subsection();
+  }
+
+  void NonlocalParameters::parse_parameters(dealii::ParameterHandler &prm)
+  {
+    prm.enter_subsection("Mechanics");
+    prm.enter_subsection("Nonlocal free volume");
+    length                = prm.get_double("Length");
+    fe_degree             = prm.get_integer("Finite element degree");
+    linear_tolerance      = prm.get_double("Linear solver tolerance");
+    max_linear_iterations = prm.get_integer("Maximum linear iterations");
+    initial_guess_history = prm.get_integer("Initial guess history");
+    prm.leave_subsection();
+    prm.leave_subsection();
+    check();
+  }
+
+  void NonlocalParameters::check() const
+  {
+    const std::string entry = "entry 'Mechanics/Nonlocal free volume/";
+    require(std::isfinite(length) && length >= 0, entry + "Length'",
+            "must be zero (local) or a positive length in m (got " + value_text(length) + ")");
+    require(fe_degree == 1 || fe_degree == 2, entry + "Finite element degree'",
+            "must be 1 or 2 (got " + std::to_string(fe_degree) + ")");
+    // A zero tolerance can never be met; 1 or more would accept the initial guess.
+    require(linear_tolerance > 0 && linear_tolerance < 1, entry + "Linear solver tolerance'",
+            "must lie in (0, 1) (got " + value_text(linear_tolerance) + ")");
+    require(max_linear_iterations >= 1, entry + "Maximum linear iterations'",
+            "must be at least 1");
+    require(initial_guess_history >= 1, entry + "Initial guess history'", "must be at least 1");
+  }
+} // namespace bmgfe
