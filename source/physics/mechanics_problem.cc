@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 namespace bmgfe
 {
@@ -541,7 +542,24 @@ namespace bmgfe
   {
     TimerOutput::Scope scope(timer, "mechanics: solve");
     SolverControl      control(prm.max_linear_iterations, prm.linear_tolerance * b.l2_norm());
-    return cg.solve(matrix, preconditioner, x, b, control);
+    try
+      {
+        return cg.solve(matrix, preconditioner, x, b, control);
+      }
+    catch (const SolverControl::NoConvergence &e)
+      {
+        // Every rank sees the same reduced residual: a RunError on all of them.
+        std::ostringstream what;
+        what << "the mechanics solver (CG + AMG) did not converge in " << e.last_step
+             << " iterations (residual " << e.last_residual << ", target " << control.tolerance()
+             << "); raise 'Mechanics/Solver/Maximum linear iterations' or 'Linear solver "
+                "tolerance'"
+             << (prm.viscous && prm.max_relaxation_exponent == 0 ?
+                   ", or set 'Mechanics/Maximum relaxation exponent' (a melt makes the tangent "
+                   "nearly incompressible)" :
+                   "");
+        throw RunError(what.str());
+      }
   }
 
   template <int dim, typename LA>
@@ -663,6 +681,10 @@ namespace bmgfe
                   d.lambda        = viscous_flow::relaxation_exponent_from_reduced_time(
                     E / (2 * (1 + nu)), fvp.tau0, eta0, step.reduced_time);
                 }
+              // A melt relaxes completely either way; the limit keeps the tangent's shear
+              // stiffness G phi1(lambda) >= G/cap (see 'Maximum relaxation exponent').
+              if (prm.max_relaxation_exponent > 0)
+                d.lambda = std::min(d.lambda, prm.max_relaxation_exponent);
               max_lambda = std::max(max_lambda, d.lambda);
             }
         }

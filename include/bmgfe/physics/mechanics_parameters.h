@@ -19,6 +19,8 @@ namespace bmgfe
     unsigned int fe_degree = 1;
     /// 'Inelastic model = viscous': free volume and Maxwell flow at the quadrature points.
     bool         viscous   = false;
+    /// Largest relaxation exponent per step (0: none); see the entry.
+    double       max_relaxation_exponent = 1000;
 
     /// Body force [N/m^3] per unit volume: one muparser expression of x, y, (z), t
     /// per displacement component (x, y[, z]; r, z in axisymmetric models, where x, y are
