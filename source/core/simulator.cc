@@ -935,6 +935,26 @@ namespace bmgfe
             statistics.set_precision("L2 error of displacement (m)", 14);
             statistics.set_scientific("L2 error of displacement (m)", true);
           }
+        // Reaction forces of the prescribed displacements (platens, loading programmes):
+        // int sigma n dA of the boundary, per unit length for plane sections.
+        {
+          std::set<std::pair<unsigned int, unsigned int>> loaded;
+          for (const auto &p : parameters.mechanics.prescribed)
+            loaded.emplace(p.id, p.component);
+          const bool axi = parameters.kinematics == Kinematics::axisymmetric;
+          for (const auto &[id, component] : loaded)
+            {
+              const char letter = axi ? "rz"[component] : "xyz"[component];
+              const std::string key = std::string("Reaction force ") + letter + " on boundary " +
+                                      std::to_string(id) +
+                                      (is_planar(parameters.kinematics) ? " (N/m)" : " (N)");
+              statistics.add_value(key, mechanics->reaction_force(t, id, component,
+                                                                  heat->dof_handler(),
+                                                                  heat->temperature()));
+              statistics.set_precision(key, 12);
+              statistics.set_scientific(key, true);
+            }
+        }
         statistics.add_value("Linear iterations (mechanics)", mechanics_report.linear_iterations);
       }
     statistics.add_value("Nonlinear iterations (heat)", report.nonlinear_iterations);

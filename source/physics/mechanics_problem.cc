@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 #include <sstream>
 
 namespace bmgfe
@@ -862,6 +863,75 @@ namespace bmgfe
               f(x, s.volume, T[q], s);
             }
         }
+  }
+
+  template <int dim, typename LA>
+  double MechanicsProblem<dim, LA>::reaction_force(const double t, const unsigned int id, const unsigned int component,
+                                                   const DoFHandler<dim> &heat_dofs,
+                                                   const typename LA::Vector &temperature) const
+  {
+    // DoFs of `component` on boundary `id` (also those owned by other ranks: every cell is
+    // owned by one rank, so summing each owned cell's contributions counts each term once).
+    ComponentMask mask(dim, false);
+    mask.set(component, true);
+    const IndexSet on_boundary =
+      DoFTools::extract_boundary_dofs(dofs, mask, std::set<types::boundary_id>{
+                                                    static_cast<types::boundary_id>(id)});
+    const bool    axisymmetric = kinematics == Kinematics::axisymmetric;
+    FEValues<dim> fv(mapping, fe, quadrature,
+                     update_values | update_gradients | update_quadrature_points | update_JxW_values);
+    FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
+    std::unique_ptr<Function<dim>> body_force;
+    if (!prm.body_force.empty())
+      {
+        body_force = make_vector_expression_function<dim>(prm.body_force, "Mechanics/Body force", true);
+        body_force->set_time(t);
+      }
+    const unsigned int                   n = fe.n_dofs_per_cell(), nq = quadrature.size();
+    std::vector<types::global_dof_index> indices(n);
+    std::vector<double>                  T(nq);
+    std::vector<SymmetricTensor<2, 3>>   strains(nq);
+    double                               force = 0;
+    for (const auto &cell : dofs.active_cell_iterators())
+      if (cell->is_locally_owned() && cell->at_boundary())
+        {
+          cell->get_dof_indices(indices);
+          bool touches = false;
+          for (unsigned int i = 0; i < n && !touches; ++i)
+            touches = on_boundary.is_element(indices[i]);
+          if (!touches)
+            continue;
+          fv.reinit(cell);
+          const typename DoFHandler<dim>::active_cell_iterator heat_cell(&tria, cell->level(),
+                                                                         cell->index(), &heat_dofs);
+          hv.reinit(heat_cell);
+          hv.get_function_values(temperature, T);
+          quadrature_point_strains(fv, cell, strains);
+          const auto data = state.get_data(cell);
+          for (unsigned int q = 0; q < nq; ++q)
+            {
+              const Point<dim> &x = fv.quadrature_point(q);
+              const double      w = fv.JxW(q) * volume_weight(kinematics, x[0]);
+              const SymmetricTensor<2, 3> sigma =
+                point_stress(strains[q], T[q], data[q]->g, data[q]->inelastic_strain, data[q]->x).stress;
+              for (unsigned int i = 0; i < n; ++i)
+                if (fe.system_to_component_index(i).first == component &&
+                    on_boundary.is_element(indices[i]))
+                  {
+                    // eps(phi_i) : sigma for phi_i = N e_c (plus the hoop term u_r/r).
+                    const Tensor<1, dim> &grad = fv.shape_grad(i, q);
+                    double                f    = 0;
+                    for (unsigned int d = 0; d < dim; ++d)
+                      f += sigma[component][d] * grad[d];
+                    if (axisymmetric && component == 0)
+                      f += sigma[2][2] * fv.shape_value(i, q) / x[0];
+                    if (body_force)
+                      f -= body_force->value(x, component) * fv.shape_value(i, q);
+                    force += f * w;
+                  }
+            }
+        }
+    return Utilities::MPI::sum(force, comm);
   }
 
   template <int dim, typename LA>

@@ -135,6 +135,15 @@ namespace bmgfe
     void state_field(const std::vector<TensorComponent> &components, dealii::DoFHandler<dim> &dg_dofs,
                      dealii::LinearAlgebra::distributed::Vector<double> &values) const;
 
+    /// Reaction force [N; N/m for plane sections] at time t on boundary `id` in displacement component
+    /// `component`: the sum over the boundary's DoFs of that component of the internal force
+    /// int eps(phi_i) : sigma dV minus the body force (the residual of the constrained rows),
+    /// i.e. int sigma n dA of the boundary. sigma is the stress of the last solve (committed
+    /// viscous state). Collective.
+    double reaction_force(double t, unsigned int id, unsigned int component,
+                          const dealii::DoFHandler<dim> &heat_dofs,
+                          const typename LA::Vector &temperature) const;
+
     /// Set the state of every locally owned quadrature point from its position: `f` fills
     /// what it knows (e.g. x and the viscous strain read from a previous run's output).
     /// Call after setup() and before the first solve.
