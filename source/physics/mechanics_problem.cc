@@ -720,17 +720,18 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
-  void MechanicsProblem<dim, LA>::commit_state(const DoFHandler<dim> &heat_dofs,
-                                               const typename LA::Vector &temperature)
+  void MechanicsProblem<dim, LA>::visit_cells(
+    const DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
+    const std::function<bool(const typename DoFHandler<dim>::active_cell_iterator &)> &select,
+    const CellVisitor &f) const
   {
-    TimerOutput::Scope scope(timer, "mechanics: free volume");
-    FEValues<dim> fv(mapping, fe, quadrature, update_values | update_gradients | update_quadrature_points);
+    FEValues<dim> fv(mapping, fe, quadrature,
+                     update_values | update_gradients | update_quadrature_points | update_JxW_values);
     FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
-    const unsigned int                 nq = quadrature.size();
-    std::vector<double>                T(nq);
-    std::vector<SymmetricTensor<2, 3>> strains(nq);
+    std::vector<double>                T(quadrature.size());
+    std::vector<SymmetricTensor<2, 3>> strains(quadrature.size());
     for (const auto &cell : dofs.active_cell_iterators())
-      if (cell->is_locally_owned())
+      if (cell->is_locally_owned() && (!select || select(cell)))
         {
           fv.reinit(cell);
           const typename DoFHandler<dim>::active_cell_iterator heat_cell(&tria, cell->level(),
@@ -738,21 +739,34 @@ namespace bmgfe
           hv.reinit(heat_cell);
           hv.get_function_values(temperature, T);
           quadrature_point_strains(fv, cell, strains);
-          const auto data = state.get_data(cell);
-          for (unsigned int q = 0; q < nq; ++q)
-            {
-              MaterialPointState          &d      = *data[q];
-              const SymmetricTensor<2, 3> &strain = strains[q];
-              const double E  = material.youngs(T[q], d.g);
-              const double nu = material.poisson_ratio.value(T[q]);
-              const auto   step = viscous_flow::update(strain, strain - d.strain, d.inelastic_strain,
-                                                       E / (2 * (1 + nu)), d.lambda);
-              d.inelastic_strain = step.viscous_strain;
-              d.strain           = strain;
-              d.x                = d.x_trial;
-              d.temperature      = T[q];
-            }
+          f(cell, fv, T, strains);
         }
+  }
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::commit_state(const DoFHandler<dim> &heat_dofs,
+                                               const typename LA::Vector &temperature)
+  {
+    TimerOutput::Scope scope(timer, "mechanics: free volume");
+    visit_cells(heat_dofs, temperature, {},
+                [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &,
+                    const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &strains) {
+                  const auto data = state.get_data(cell);
+                  for (unsigned int q = 0; q < strains.size(); ++q)
+                    {
+                      MaterialPointState          &d      = *data[q];
+                      const SymmetricTensor<2, 3> &strain = strains[q];
+                      const double E  = material.youngs(T[q], d.g);
+                      const double nu = material.poisson_ratio.value(T[q]);
+                      const auto   step = viscous_flow::update(strain, strain - d.strain,
+                                                               d.inelastic_strain,
+                                                               E / (2 * (1 + nu)), d.lambda);
+                      d.inelastic_strain = step.viscous_strain;
+                      d.strain           = strain;
+                      d.x                = d.x_trial;
+                      d.temperature      = T[q];
+                    }
+                });
   }
 
   template <int dim, typename LA>
@@ -838,31 +852,19 @@ namespace bmgfe
     const DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
     const std::function<void(const Point<dim> &, double, double, const StressState &)> &f) const
   {
-    FEValues<dim> fv(mapping, fe, quadrature,
-                     update_values | update_gradients | update_quadrature_points | update_JxW_values);
-    FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
-    const unsigned int                 nq = quadrature.size();
-    std::vector<double>                T(nq);
-    std::vector<SymmetricTensor<2, 3>> strains(nq);
-    for (const auto &cell : dofs.active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          fv.reinit(cell);
-          const typename DoFHandler<dim>::active_cell_iterator heat_cell(&tria, cell->level(),
-                                                                         cell->index(), &heat_dofs);
-          hv.reinit(heat_cell);
-          hv.get_function_values(temperature, T);
-          quadrature_point_strains(fv, cell, strains);
-          const auto data = state.get_data(cell);
-          for (unsigned int q = 0; q < nq; ++q)
-            {
-              const Point<dim> &x = fv.quadrature_point(q);
-              StressState       s = point_stress(strains[q], T[q], data[q]->g,
-                                           data[q]->inelastic_strain, data[q]->x);
-              s.volume            = fv.JxW(q) * volume_weight(kinematics, x[0]);
-              f(x, s.volume, T[q], s);
-            }
-        }
+    visit_cells(heat_dofs, temperature, {},
+                [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
+                    const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &strains) {
+                  const auto data = state.get_data(cell);
+                  for (unsigned int q = 0; q < strains.size(); ++q)
+                    {
+                      const Point<dim> &x = fv.quadrature_point(q);
+                      StressState       s = point_stress(strains[q], T[q], data[q]->g,
+                                                   data[q]->inelastic_strain, data[q]->x);
+                      s.volume            = fv.JxW(q) * volume_weight(kinematics, x[0]);
+                      f(x, s.volume, T[q], s);
+                    }
+                });
   }
 
   template <int dim, typename LA>
@@ -877,60 +879,54 @@ namespace bmgfe
     const IndexSet on_boundary =
       DoFTools::extract_boundary_dofs(dofs, mask, std::set<types::boundary_id>{
                                                     static_cast<types::boundary_id>(id)});
-    const bool    axisymmetric = kinematics == Kinematics::axisymmetric;
-    FEValues<dim> fv(mapping, fe, quadrature,
-                     update_values | update_gradients | update_quadrature_points | update_JxW_values);
-    FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
+    const bool axisymmetric = kinematics == Kinematics::axisymmetric;
     std::unique_ptr<Function<dim>> body_force;
     if (!prm.body_force.empty())
       {
         body_force = make_vector_expression_function<dim>(prm.body_force, "Mechanics/Body force", true);
         body_force->set_time(t);
       }
-    const unsigned int                   n = fe.n_dofs_per_cell(), nq = quadrature.size();
+    const unsigned int                   n = fe.n_dofs_per_cell();
     std::vector<types::global_dof_index> indices(n);
-    std::vector<double>                  T(nq);
-    std::vector<SymmetricTensor<2, 3>>   strains(nq);
     double                               force = 0;
-    for (const auto &cell : dofs.active_cell_iterators())
-      if (cell->is_locally_owned() && cell->at_boundary())
-        {
-          cell->get_dof_indices(indices);
-          bool touches = false;
-          for (unsigned int i = 0; i < n && !touches; ++i)
-            touches = on_boundary.is_element(indices[i]);
-          if (!touches)
-            continue;
-          fv.reinit(cell);
-          const typename DoFHandler<dim>::active_cell_iterator heat_cell(&tria, cell->level(),
-                                                                         cell->index(), &heat_dofs);
-          hv.reinit(heat_cell);
-          hv.get_function_values(temperature, T);
-          quadrature_point_strains(fv, cell, strains);
-          const auto data = state.get_data(cell);
-          for (unsigned int q = 0; q < nq; ++q)
-            {
-              const Point<dim> &x = fv.quadrature_point(q);
-              const double      w = fv.JxW(q) * volume_weight(kinematics, x[0]);
-              const SymmetricTensor<2, 3> sigma =
-                point_stress(strains[q], T[q], data[q]->g, data[q]->inelastic_strain, data[q]->x).stress;
-              for (unsigned int i = 0; i < n; ++i)
-                if (fe.system_to_component_index(i).first == component &&
-                    on_boundary.is_element(indices[i]))
-                  {
-                    // eps(phi_i) : sigma for phi_i = N e_c (plus the hoop term u_r/r).
-                    const Tensor<1, dim> &grad = fv.shape_grad(i, q);
-                    double                f    = 0;
-                    for (unsigned int d = 0; d < dim; ++d)
-                      f += sigma[component][d] * grad[d];
-                    if (axisymmetric && component == 0)
-                      f += sigma[2][2] * fv.shape_value(i, q) / x[0];
-                    if (body_force)
-                      f -= body_force->value(x, component) * fv.shape_value(i, q);
-                    force += f * w;
-                  }
-            }
-        }
+    const auto touches_boundary = [&](const typename DoFHandler<dim>::active_cell_iterator &cell) {
+      if (!cell->at_boundary())
+        return false;
+      cell->get_dof_indices(indices);
+      for (const auto i : indices)
+        if (on_boundary.is_element(i))
+          return true;
+      return false;
+    };
+    visit_cells(
+      heat_dofs, temperature, touches_boundary,
+      [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
+          const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &strains) {
+        // `indices` still holds this cell's DoFs from touches_boundary().
+        const auto data = state.get_data(cell);
+        for (unsigned int q = 0; q < strains.size(); ++q)
+          {
+            const Point<dim> &x = fv.quadrature_point(q);
+            const double      w = fv.JxW(q) * volume_weight(kinematics, x[0]);
+            const SymmetricTensor<2, 3> sigma =
+              point_stress(strains[q], T[q], data[q]->g, data[q]->inelastic_strain, data[q]->x).stress;
+            for (unsigned int i = 0; i < n; ++i)
+              if (fe.system_to_component_index(i).first == component &&
+                  on_boundary.is_element(indices[i]))
+                {
+                  // eps(phi_i) : sigma for phi_i = N e_c (plus the hoop term u_r/r).
+                  const Tensor<1, dim> &grad = fv.shape_grad(i, q);
+                  double                f    = 0;
+                  for (unsigned int d = 0; d < dim; ++d)
+                    f += sigma[component][d] * grad[d];
+                  if (axisymmetric && component == 0)
+                    f += sigma[2][2] * fv.shape_value(i, q) / x[0];
+                  if (body_force)
+                    f -= body_force->value(x, component) * fv.shape_value(i, q);
+                  force += f * w;
+                }
+          }
+      });
     return Utilities::MPI::sum(force, comm);
   }
 

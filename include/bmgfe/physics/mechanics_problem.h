@@ -177,6 +177,17 @@ namespace bmgfe
                                                double radius) const;
     /// Total strain of the current displacement at every quadrature point of the cell that
     /// `fv` was reinitialised on (needs values, gradients and quadrature points).
+    /// Visit every locally owned cell that `select` accepts (all if it is empty) with `fv`
+    /// reinitialised on it (values, gradients, quadrature points, JxW), the temperature and
+    /// the total strain at its quadrature points: the loop of the state commit, the stress
+    /// statistics and the reaction forces.
+    using CellVisitor = std::function<void(const typename dealii::DoFHandler<dim>::active_cell_iterator &,
+                                           const dealii::FEValues<dim, dim> &,
+                                           const std::vector<double> &,
+                                           const std::vector<dealii::SymmetricTensor<2, 3>> &)>;
+    void visit_cells(const dealii::DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
+                     const std::function<bool(const typename dealii::DoFHandler<dim>::active_cell_iterator &)> &select,
+                     const CellVisitor &f) const;
     void quadrature_point_strains(const dealii::FEValues<dim, dim> &fv,
                                   const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
                                   std::vector<dealii::SymmetricTensor<2, 3>> &strains) const;
