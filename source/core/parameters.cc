@@ -42,6 +42,7 @@ namespace bmgfe
     StatisticsParameters::declare_parameters(prm);
     HardnessParameters::declare_parameters(prm);
     RelaxationEnthalpyParameters::declare_parameters(prm);
+    ShearBandParameters::declare_parameters(prm);
   }
 
   void Parameters::parse_parameters(ParameterHandler &prm, const std::string &base_directory)
@@ -55,13 +56,14 @@ namespace bmgfe
     material.parse_parameters(prm);
     protocol.parse_parameters(prm);
     heat.parse_parameters(prm);
-    elastic.parse_parameters(prm);
+    elastic.parse_parameters(prm, dimension);
     mechanics.parse_parameters(prm, dimension, kinematics == Kinematics::axisymmetric);
     time_stepping.parse_parameters(prm);
     statistics.parse_parameters(prm);
     hardness.parse_parameters(prm);
     // After the material: 'Tg' is the free-volume model's glass transition.
     relaxation_enthalpy.parse_parameters(prm, elastic.free_volume);
+    shear_bands.parse_parameters(prm);
   }
 
   namespace

@@ -8,6 +8,7 @@
 #include <bmgfe/postprocess/glass_state_measures.h>
 #include <bmgfe/postprocess/reference_solutions.h>
 #include <bmgfe/postprocess/ring_statistics.h>
+#include <bmgfe/postprocess/shear_bands.h>
 #include <bmgfe/postprocess/stress_measures.h>
 
 #include <deal.II/base/quadrature_lib.h>
@@ -47,6 +48,31 @@ namespace bmgfe
       std::snprintf(buf, sizeof(buf), "%02ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
       return buf;
     }
+
+    /// Plastic dissipation beta_TQ sigma : d eps_p / dt of the last mechanics step as the heat
+    /// source of the next heat step (cell averages; MODEL.md 4, issue 5).
+    template <int dim, typename LA>
+    class PlasticHeatSource : public HeatSource<dim>
+    {
+    public:
+      PlasticHeatSource(const MechanicsProblem<dim, LA> &mechanics, const double beta)
+        : mechanics(mechanics), beta(beta)
+      {}
+      void add_values(const typename DoFHandler<dim>::active_cell_iterator &cell,
+                      const std::vector<Point<dim>> &, double, std::vector<double> &values) const override
+      {
+        const auto &power = mechanics.plastic_power_per_cell();
+        if (power.empty())
+          return;
+        const double q = beta * power[cell->active_cell_index()];
+        for (double &v : values)
+          v += q;
+      }
+
+    private:
+      const MechanicsProblem<dim, LA> &mechanics;
+      const double                     beta;
+    };
 
     std::string json_number(double v)
     {
@@ -176,6 +202,9 @@ namespace bmgfe
                                                                 parameters.elastic,
                                                                 parameters.kinematics, timer);
         mechanics->setup();
+        if (mechanics->plastic() && parameters.elastic.strength.taylor_quinney > 0)
+          heat->set_source(std::make_shared<PlasticHeatSource<dim, LA>>(
+            *mechanics, parameters.elastic.strength.taylor_quinney));
         const std::string &state_file = parameters.elastic.free_volume.initial_state;
         if (!state_file.empty())
           {
@@ -296,8 +325,15 @@ namespace bmgfe
                   "section 'Mechanics/Boundary conditions'",
                   "boundary id " + std::to_string(id) + " does not exist in the mesh (" +
                     domain.description + "; its boundary ids are " + existing + ")");
+        if (m.loading.enabled)
+          for (const auto &[entry, id] : {std::make_pair("Loaded boundary id", m.loading.loaded_boundary_id),
+                                          std::make_pair("Supported boundary id", m.loading.supported_boundary_id)})
+            require(std::find(ids.begin(), ids.end(), id) != ids.end(),
+                    "entry 'Mechanics/Loading programme/" + std::string(entry) + "'",
+                    "boundary id " + std::to_string(id) + " does not exist in the mesh (" +
+                      domain.description + "; its boundary ids are " + existing + ")");
         require(!m.fixed_components.empty() || !m.symmetry_ids.empty() || !m.prescribed.empty() ||
-                  !m.point_constraints.empty(),
+                  !m.point_constraints.empty() || m.loading.enabled,
                 "section 'Mechanics/Boundary conditions'",
                 "the body has no supports: fix components, symmetry planes, prescribed "
                 "displacements or point constraints must remove its rigid-body motions");
@@ -717,6 +753,15 @@ namespace bmgfe
                                 "structural_strain", "hardness", "apparent_hardness",
                                 "relaxation_enthalpy_J_per_g"})
             names.push_back(n);
+        const bool plastic = mechanics->plastic();
+        if (plastic)
+          {
+            if (!viscous)
+              names.push_back("free_volume");
+            for (const auto *n : {"equivalent_plastic_strain", "nonlocal_free_volume",
+                                  "plastic_power", "strength_hardness"})
+              names.push_back(n);
+          }
         cell_fields.assign(names.size(), Vector<float>(triangulation.n_active_cells()));
         for (const auto &cell : triangulation.active_cell_iterators())
           if (cell->is_locally_owned())
@@ -742,6 +787,17 @@ namespace bmgfe
                                          gs.relaxation_enthalpy * joule_per_gram})
                     cell_fields[k++][c] = v;
                 }
+              if (plastic)
+                {
+                  if (!viscous)
+                    cell_fields[k++][c] = st.free_volume;
+                  // Hardness proxy from the regularised free volume that sets the strength.
+                  for (const double v : {st.equivalent_plastic_strain, st.nonlocal_free_volume,
+                                         st.plastic_power,
+                                         parameters.hardness.hardness(parameters.elastic.strength,
+                                                                      st.nonlocal_free_volume)})
+                    cell_fields[k++][c] = v;
+                }
             }
         for (unsigned int k = 0; k < names.size(); ++k)
           data_out.add_data_vector(cell_fields[k], names[k], DataOut<dim>::type_cell_data);
@@ -765,6 +821,110 @@ namespace bmgfe
     flags.time = t;
     data_out.set_flags(flags);
     return writer->write(data_out, t);
+  }
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::plastic_statistics(const double t, const bool snapshot)
+  {
+    TimerOutput::Scope scope(timer, "postprocess: plasticity");
+    const auto        &r      = mechanics_report;
+    const bool         planar = is_planar(parameters.kinematics);
+    const auto add = [&](const std::string &key, const double value, const bool scientific) {
+      statistics.add_value(key, value);
+      if (scientific)
+        {
+          statistics.set_precision(key, 8);
+          statistics.set_scientific(key, true);
+        }
+    };
+    statistics.add_value("Newton iterations (mechanics)", r.newton_iterations);
+    statistics.add_value("Maximal Newton iterations of a substep", r.max_newton_iterations);
+    statistics.add_value("Mechanics substeps", r.substeps);
+    statistics.add_value("Mechanics cutbacks", r.cutbacks);
+    statistics.add_value("Plastic quadrature points", r.plastic_points);
+    add("Final Newton residual", r.residuals.empty() ? 0.0 : r.residuals.back(), true);
+    {
+      // The whole sequence of the last substep (relative residuals), to judge convergence.
+      std::ostringstream history;
+      history << std::setprecision(3) << std::scientific;
+      for (std::size_t i = 0; i < r.residuals.size(); ++i)
+        history << (i ? "," : "") << r.residuals[i];
+      statistics.add_value("Newton residuals of the last substep", r.residuals.empty() ? std::string("-") : history.str());
+    }
+    add(planar ? "Plastic work of the step (J/m)" : "Plastic work of the step (J)", r.plastic_work, true);
+    double max_p = 0;
+    for (const auto &cell : triangulation.active_cell_iterators())
+      if (cell->is_locally_owned())
+        max_p = std::max(max_p, cell_stress[cell->active_cell_index()].equivalent_plastic_strain);
+    add("Maximal equivalent plastic strain", Utilities::MPI::max(max_p, comm), true);
+
+    // Shear bands from the equivalent plastic strain at the quadrature points; a CSV with every
+    // band at the output times.
+    Tensor<1, dim> axis;
+    axis[load_axis_component()] = 1;
+    ShearBandAnalysis<dim> analysis(parameters.shear_bands, axis);
+    const Kinematics kin = parameters.kinematics;
+    mechanics->for_each_quadrature_point(
+      heat->dof_handler(), heat->temperature(),
+      [&](const Point<dim> &x, const double volume, double, const StressState &st) {
+        // 2D sections are analysed by area (the axisymmetric weight 2 pi r is taken out).
+        analysis.add(x, volume / volume_weight(kin, x[0]), st.equivalent_plastic_strain);
+      });
+    const ShearBandResult<dim> bands = analysis.analyse(comm);
+    statistics.add_value("Shear bands", static_cast<unsigned int>(bands.bands.size()));
+    add("Shear band angle to the load axis (deg)",
+        bands.bands.empty() ? 0.0 : bands.bands[0].angle_to_load_axis, false);
+    add("Shear band width (m)", bands.bands.empty() ? 0.0 : bands.bands[0].width, true);
+    if (snapshot && Utilities::MPI::this_mpi_process(comm) == 0)
+      {
+        std::ostringstream name;
+        name << "shear_bands-" << std::setw(5) << std::setfill('0') << n_shear_band_files << ".csv";
+        write_shear_band_csv(run_directory->file(name.str()), t, bands);
+      }
+    if (snapshot)
+      ++n_shear_band_files;
+  }
+
+  template <int dim, typename LA>
+  unsigned int Simulator<dim, LA>::load_axis_component() const
+  {
+    if (mechanics && mechanics->loading_programme().enabled)
+      return mechanics->loading_programme().component();
+    return dim - 1; // z in 3D and axisymmetric models, y in planar ones
+  }
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::write_loading_curve(const double t)
+  {
+    const LoadingProgramme &lp     = mechanics->loading_programme();
+    const bool              planar = is_planar(parameters.kinematics);
+    if (loaded_area == 0)
+      loaded_area = mechanics->boundary_area(lp.loaded_boundary_id);
+    const double force     = reactions.at({lp.loaded_boundary_id, lp.component()});
+    const double supported = reactions.at({lp.supported_boundary_id, lp.component()});
+    if (Utilities::MPI::this_mpi_process(comm) != 0)
+      return;
+    const std::string file  = run_directory->file("force_displacement.csv");
+    const bool        first = !loading_curve_started;
+    std::ofstream     out(file, first ? std::ios::trunc : std::ios::app);
+    if (first)
+      {
+        const std::string f_unit = planar ? "N/m" : "N";
+        out << "# Loading programme (Mechanics/Loading programme): platen on boundary "
+            << lp.loaded_boundary_id << " moves along " << lp.direction << ", boundary "
+            << lp.supported_boundary_id << " is supported; " << (lp.bonded() ? "bonded" : "frictionless")
+            << " platens; gauge length " << lp.gauge_length() << " m; initial loaded area "
+            << loaded_area << (planar ? " m (per unit thickness)" : " m^2") << ".\n"
+            << "# Forces: reactions int sigma n dA of the platen faces in the load direction "
+            << "(compression negative); nominal stress = force / initial loaded area.\n"
+            << "time_s,segment,nominal_strain,platen_displacement_m,force_" << f_unit
+            << ",supported_force_" << f_unit << ",nominal_stress_Pa\n";
+        loading_curve_started = true;
+      }
+    out << std::setprecision(12) << t << ',' << lp.segment_name(lp.segment_index(t)) << ','
+        << lp.nominal_strain(t) << ',' << lp.platen_displacement(t) << ',' << force << ','
+        << supported << ',' << force / loaded_area << '\n';
+    require(out.good(), "entry 'Output/Output directory'", "cannot write " + file);
   }
 
   template <int dim, typename LA>
@@ -941,6 +1101,12 @@ namespace bmgfe
           std::set<std::pair<unsigned int, unsigned int>> loaded;
           for (const auto &p : parameters.mechanics.prescribed)
             loaded.emplace(p.id, p.component);
+          const LoadingProgramme &lp = mechanics->loading_programme();
+          if (lp.enabled)
+            {
+              loaded.emplace(lp.loaded_boundary_id, lp.component());
+              loaded.emplace(lp.supported_boundary_id, lp.component());
+            }
           const bool axi = parameters.kinematics == Kinematics::axisymmetric;
           for (const auto &[id, component] : loaded)
             {
@@ -948,14 +1114,19 @@ namespace bmgfe
               const std::string key = std::string("Reaction force ") + letter + " on boundary " +
                                       std::to_string(id) +
                                       (is_planar(parameters.kinematics) ? " (N/m)" : " (N)");
-              statistics.add_value(key, mechanics->reaction_force(t, id, component,
-                                                                  heat->dof_handler(),
-                                                                  heat->temperature()));
+              const double force = mechanics->reaction_force(t, id, component, heat->dof_handler(),
+                                                             heat->temperature());
+              statistics.add_value(key, force);
+              reactions[{id, component}] = force;
               statistics.set_precision(key, 12);
               statistics.set_scientific(key, true);
             }
         }
         statistics.add_value("Linear iterations (mechanics)", mechanics_report.linear_iterations);
+        if (mechanics->plastic())
+          plastic_statistics(t, snapshot);
+        if (mechanics->loading_programme().enabled)
+          write_loading_curve(t);
       }
     statistics.add_value("Nonlinear iterations (heat)", report.nonlinear_iterations);
     statistics.add_value("Linear iterations (heat)", report.linear_iterations);
@@ -1053,7 +1224,13 @@ namespace bmgfe
                 dt          = std::min(dt, ts.initial_time_step);
                 last_stage  = stage;
               }
-            const double stage_end = proto.stages()[stage].end;
+            // Land on the end of the protocol stage and on the loading programme's breakpoints
+            // (the platen velocity jumps there).
+            double stage_end = proto.stages()[stage].end;
+            if (mechanics)
+              for (const double b : mechanics->loading_programme().breakpoints())
+                if (mechanics->loading_programme().enabled && b > t + time_tolerance && b < stage_end)
+                  stage_end = b;
             const double remaining = stage_end - t;
             double       dt_try    = dt;
             bool         clipped   = false;
@@ -1098,6 +1275,7 @@ namespace bmgfe
                     << " K\n";
             heat->accept_time_step();
             solve_mechanics(data.time);
+
             ++step;
             rejected_total += rejected;
             linear_total += report.linear_iterations;
@@ -1110,6 +1288,10 @@ namespace bmgfe
             dt = std::min(controller.next(planned, change, true), ts.maximum_growth * data.dt);
             if (!ts.adaptive)
               dt = ts.initial_time_step;
+            else if (mechanics_report.cutbacks > 0)
+              // The mechanics needed substeps: the next step starts at their mean size.
+              dt = std::max(ts.minimum_time_step,
+                            std::min(dt, data.dt / std::max(1u, mechanics_report.substeps)));
 
             bool snapshot = false;
             if (parameters.output.interval_steps > 0 && step % parameters.output.interval_steps == 0)
@@ -1158,7 +1340,21 @@ namespace bmgfe
       }
     catch (const std::exception &e)
       {
-        // Leave what was computed (statistics, snapshots) but mark the run as failed.
+        // Leave what was computed (statistics, snapshots) but mark the run as failed. A
+        // mechanics failure leaves the last converged state: write it as the last output.
+        if (mechanics && mechanics->plastic() && writer)
+          try
+            {
+              mechanics->cell_averages(heat->dof_handler(), heat->temperature(), cell_stress);
+              const double t_state = mechanics->last_converged_time();
+              const std::string file = write_snapshot(std::isnan(t_state) ? 0.0 : t_state);
+              if (!file.empty())
+                pcout << "bmgfe: the last converged state (t = " << t_state << " s) is in " << file
+                      << '\n';
+            }
+          catch (...)
+            {
+            }
         write_statistics(true);
         run_directory->write_summary("failed", single_line(e.what()), summary);
         throw;

@@ -167,6 +167,49 @@ namespace bmgfe
       info.half_thickness = t / 2;
     }
 
+    /// Rectangle (2D planar) or box (3D) with the load axis (height) as the last coordinate,
+    /// from 0 to the height, centred on it in the other directions.
+    template <int dim>
+    void build_block(Triangulation<dim> &serial, const GeometryParameters &g, const Kinematics kin,
+                     DomainInfo<dim> &info)
+    {
+      // The r-z section of a cylinder is the rod's job (it has the axis id 0 and the
+      // 2 pi r weight); a 'block' there would silently become a cylinder.
+      require(kin != Kinematics::axisymmetric, "entry 'Geometry/Type'",
+              "'block' is a rectangle (2D plane strain, generalized plane strain) or a box (3D), "
+              "not an axisymmetric section; use 'Type = rod' for an axisymmetric specimen");
+      const double W = g.block_width, H = g.block_height, D = g.block_depth;
+      const double h = g.mesh_size > 0 ? g.mesh_size : W / 8;
+      Point<dim>   lo, hi;
+      std::vector<unsigned int> rep(dim);
+      lo[0]  = -W / 2;
+      hi[0]  = W / 2;
+      rep[0] = n_cells(W, h);
+      if constexpr (dim == 3)
+        {
+          lo[1]  = -D / 2;
+          hi[1]  = D / 2;
+          rep[1] = n_cells(D, h);
+        }
+      lo[dim - 1]  = 0;
+      hi[dim - 1]  = H;
+      rep[dim - 1] = n_cells(H, h);
+      GridGenerator::subdivided_hyper_rectangle(serial, rep, lo, hi);
+      for (auto &face : serial.active_face_iterators())
+        if (face->at_boundary())
+          {
+            const double z = face->center()[dim - 1];
+            face->set_boundary_id(z < 1e-9 * H ? 2 : (z > H * (1 - 1e-9) ? 3 : 1));
+          }
+      Point<dim> centre, surface;
+      centre[dim - 1]  = H / 2;
+      surface          = centre;
+      surface[0]       = W / 2;
+      info.description = dim == 3 ? "block (box) x in [-W/2, W/2], y in [-D/2, D/2], z in [0, H]" :
+                                    "block (rectangle) x in [-W/2, W/2], y in [0, H]";
+      info.default_probes = {{"centre", centre}, {"surface", surface}};
+    }
+
     template <int dim>
     void read_gmsh(Triangulation<dim> &serial, const GeometryParameters &g, const MPI_Comm comm,
                    DomainInfo<dim> &info)
@@ -256,20 +299,30 @@ namespace bmgfe
     using namespace dealii::Patterns;
     prm.enter_subsection("Geometry");
     prm.declare_entry(
-      "Type", "rod", Selection("rod|plate|gmsh"),
+      "Type", "rod", Selection("rod|plate|block|gmsh"),
       "rod: a cylinder of 'Rod radius' and 'Rod length' (3D), its r-z half-section "
       "(2D axisymmetric; boundary ids 0 axis, 1 lateral surface, 2 bottom z = 0, 3 top z = L) or "
       "its circular cross-section (2D planar; id 1 the circumference); 3D ids 1 lateral, 2 bottom, "
       "3 top. plate: thickness 'Plate thickness' along the last coordinate, width 'Plate width' "
-      "(ids 1 the large faces, 2 the edges, 0 the axis when axisymmetric). gmsh: 'Mesh file', "
-      "boundary ids are the physical group numbers of the boundary entities.");
+      "(ids 1 the large faces, 2 the edges, 0 the axis when axisymmetric). block: a rectangle "
+      "(2D plane strain / generalized plane strain) or box (3D) of 'Block width' (x), 'Block "
+      "height' (the load axis: y in 2D, z in 3D) and 'Block depth' (y, 3D only), x centred on 0 "
+      "(and y in 3D), the load axis from 0 to the height: ids 1 the lateral sides, 2 the bottom "
+      "(load-axis coordinate 0), 3 the top; not for axisymmetric models (use rod). gmsh: "
+      "'Mesh file', boundary ids are the physical group numbers of the boundary entities.");
     prm.declare_entry("Rod radius", "1.5e-3", Double(0), "Rod radius R [m].");
     prm.declare_entry("Rod length", "6e-3", Double(0), "Rod length L [m].");
     prm.declare_entry("Plate width", "10e-3", Double(0), "Plate width [m].");
     prm.declare_entry("Plate thickness", "2e-3", Double(0), "Plate thickness [m].");
+    prm.declare_entry("Block width", "3e-3", Double(0), "Block width along x [m].");
+    prm.declare_entry("Block height", "6e-3", Double(0),
+                      "Block height along the load axis (y in 2D, z in 3D) [m]; the default "
+                      "aspect ratio height/width = 2 is that of compression specimens.");
+    prm.declare_entry("Block depth", "3e-3", Double(0),
+                      "Block depth along y [m] (3D only).");
     prm.declare_entry("Mesh size", "0", Double(0),
                       "Target cell size of the built-in meshes before refinement [m]; 0 chooses "
-                      "R/4 for rods and thickness/8 for plates.");
+                      "R/4 for rods, thickness/8 for plates and width/8 for blocks.");
     prm.declare_entry("Mesh file", "", Anything(),
                       "gmsh mesh (.msh, format 2.2 or 4.1 ASCII) or gmsh geometry (.geo, meshed "
                       "with the gmsh executable at start-up). Relative paths are looked up next "
@@ -291,11 +344,15 @@ namespace bmgfe
   {
     prm.enter_subsection("Geometry");
     const std::string t = prm.get("Type");
-    type = (t == "rod") ? Type::rod : (t == "plate" ? Type::plate : Type::gmsh);
+    type = (t == "rod") ? Type::rod :
+                          (t == "plate" ? Type::plate : (t == "block" ? Type::block : Type::gmsh));
     rod_radius          = prm.get_double("Rod radius");
     rod_length          = prm.get_double("Rod length");
     plate_width         = prm.get_double("Plate width");
     plate_thickness     = prm.get_double("Plate thickness");
+    block_width         = prm.get_double("Block width");
+    block_height        = prm.get_double("Block height");
+    block_depth         = prm.get_double("Block depth");
     mesh_size           = prm.get_double("Mesh size");
     mesh_file           = resolve_path(prm.get("Mesh file"), base_directory);
     mesh_scaling        = prm.get_double("Mesh scaling");
@@ -309,6 +366,8 @@ namespace bmgfe
             "'Rod radius' and 'Rod length' must be positive");
     require(type != Type::plate || (plate_width > 0 && plate_thickness > 0), "section 'Geometry'",
             "'Plate width' and 'Plate thickness' must be positive");
+    require(type != Type::block || (block_width > 0 && block_height > 0 && block_depth > 0),
+            "section 'Geometry'", "'Block width', 'Block height' and 'Block depth' must be positive");
     require(mesh_scaling > 0, "entry 'Geometry/Mesh scaling'", "must be positive");
     require(boundary_refinement == 0 || !boundary_refinement_ids.empty(),
             "entry 'Geometry/Boundary refinement ids'",
@@ -328,6 +387,9 @@ namespace bmgfe
           break;
         case GeometryParameters::Type::plate:
           build_plate(serial, g, kin, info);
+          break;
+        case GeometryParameters::Type::block:
+          build_block(serial, g, kin, info);
           break;
         case GeometryParameters::Type::gmsh:
           read_gmsh(serial, g, tria.get_communicator(), info);

@@ -55,6 +55,18 @@ namespace bmgfe
                       "2.4 %, the order of the hardness rise on annealing near Tg (seed 000).");
     prm.declare_entry("Friction softening", "0", Double(0),
                       "s_mu in mu = max(0, mu0 - s_mu (x - x_ref)/x_ref).");
+    prm.declare_entry("Dilatancy factor", "0.1", Double(0, 1),
+                      "beta0 in sin(psi) = beta0 max(0, 1 - x/x_ss): the dilatancy of a dense "
+                      "glass (plastic models). An estimate: metallic glasses dilate little; 0.1 "
+                      "keeps psi below phi(Vit1) = 6 deg, i.e. non-associated flow. Set it to "
+                      "sin(phi) with a large x_ss for (nearly) associated flow, 0 for psi = 0.");
+    prm.declare_entry("Steady-state free volume", "0.05", Double(0),
+                      "x_ss: free volume of a steady-state shear band, where dilatancy stops. An "
+                      "estimate: the equilibrium free volume of Vit1 260 K above Tg.");
+    prm.declare_entry("Taylor-Quinney coefficient", "0.9", Double(0, 1),
+                      "beta_TQ: fraction of the plastic work sigma : d eps_p that heats the glass "
+                      "(the heat source of the next heat step; 0.9 is the customary value for "
+                      "metals).");
     prm.leave_subsection();
     prm.leave_subsection();
   }
@@ -67,6 +79,9 @@ namespace bmgfe
     friction0          = prm.get_double("Friction coefficient");
     cohesion_softening = prm.get_double("Cohesion softening");
     friction_softening = prm.get_double("Friction softening");
+    dilatancy_factor         = prm.get_double("Dilatancy factor");
+    steady_state_free_volume = prm.get_double("Steady-state free volume");
+    taylor_quinney           = prm.get_double("Taylor-Quinney coefficient");
     prm.leave_subsection();
     prm.leave_subsection();
     check();
@@ -80,6 +95,8 @@ namespace bmgfe
             "must lie in [0, 1) (got " + value_text(friction0) + ")");
     require(cohesion_softening >= 0, entry + "Cohesion softening'", "must not be negative");
     require(friction_softening >= 0, entry + "Friction softening'", "must not be negative");
+    require(steady_state_free_volume > 0, entry + "Steady-state free volume'",
+            "must be positive (got " + value_text(steady_state_free_volume) + ")");
     require(reference_free_volume > 0, "Mohr-Coulomb strength",
             "needs a positive reference free volume (got " + value_text(reference_free_volume) + ")");
   }

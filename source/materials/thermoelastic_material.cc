@@ -1,7 +1,12 @@
+#include <bmgfe/core/expression.h>
 #include <bmgfe/core/input_error.h>
 #include <bmgfe/materials/thermoelastic_material.h>
 
+#include <deal.II/base/function.h>
 #include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/point.h>
+
+#include <memory>
 
 namespace bmgfe
 {
@@ -14,6 +19,38 @@ namespace bmgfe
     if (is_planar(k))
       return field.value({{p[0], p[1], 0.0}});
     return field.value(p);
+  }
+
+  void ThermoElasticMaterial::set_free_volume_perturbation(const std::string &expression,
+                                                           const int dim)
+  {
+    const std::string entry = "Material/Free volume/Initial free volume perturbation";
+    // In 2D only x, y are variables (a 'z' is refused like in 'Heat/Initial temperature').
+    if (dim == 2)
+      make_expression_function<2>(expression, entry, false);
+    // One parser of x, y, z for every model: a 2D point is (x, y, 0).
+    std::shared_ptr<const dealii::Function<3>> f =
+      make_expression_function<3>(expression, entry, false);
+    free_volume_perturbation_expression = expression;
+    // The number 0 (the default): nothing to evaluate at every quadrature point.
+    std::size_t used = 0;
+    double      v    = 1;
+    try
+      {
+        v = std::stod(expression, &used);
+      }
+    catch (...)
+      {
+        used = 0;
+      }
+    const bool zero =
+      used > 0 && expression.find_first_not_of(" \t", used) == std::string::npos && v == 0;
+    if (zero)
+      free_volume_perturbation = nullptr;
+    else
+      free_volume_perturbation = [f](const std::array<double, 3> &p) {
+        return f->value(dealii::Point<3>(p[0], p[1], p[2]));
+      };
   }
 
   void ThermoElasticMaterial::declare_parameters(dealii::ParameterHandler &prm)
@@ -58,10 +95,23 @@ namespace bmgfe
     prm.leave_subsection();
 
     FreeVolumeParameters::declare_parameters(prm);
+    prm.enter_subsection("Material");
+    prm.enter_subsection("Free volume");
+    prm.declare_entry("Initial free volume perturbation", "0", Anything(),
+                      "dx(X): a deterministic imperfection added to the initial free volume, "
+                      "x(X) = x_initial (1 + delta_x g(X)) + dx(X) (dimensionless, like x), "
+                      "e.g. a soft spot that seeds a shear band: "
+                      "'0.005*exp(-((x-1e-3)^2 + (y-3e-3)^2)/(2*(2e-4)^2))'. A number or a "
+                      "muparser expression of the coordinates x, y (and z in 3D; r = x, z = y in "
+                      "axisymmetric models) [m], constant pi. The resulting x must stay positive. "
+                      "Like 'Initial fictive temperature', not used when 'Initial state' is "
+                      "given. 0 (default): none.");
+    prm.leave_subsection();
+    prm.leave_subsection();
     MohrCoulombStrength::declare_parameters(prm);
   }
 
-  void ThermoElasticMaterial::parse_parameters(dealii::ParameterHandler &prm)
+  void ThermoElasticMaterial::parse_parameters(dealii::ParameterHandler &prm, const int dim)
   {
     const auto read_table = [&](const std::string &entry, const double min_value,
                                 const double max_value) {
@@ -98,6 +148,12 @@ namespace bmgfe
     prm.leave_subsection();
 
     free_volume.parse_parameters(prm);
+    prm.enter_subsection("Material");
+    prm.enter_subsection("Free volume");
+    const std::string perturbation = prm.get("Initial free volume perturbation");
+    prm.leave_subsection();
+    prm.leave_subsection();
+    set_free_volume_perturbation(perturbation, dim);
     // One x_ref for the structural strain and the strength: the free volume of the
     // reference glass (set before parsing, which checks it).
     strength.reference_free_volume = free_volume.x_ref();

@@ -1,6 +1,7 @@
 #include <bmgfe/core/expression.h>
 #include <bmgfe/core/input_error.h>
 #include <bmgfe/physics/mechanics_parameters.h>
+#include <bmgfe/physics/nonlocal_parameters.h>
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/utilities.h>
@@ -64,8 +65,13 @@ namespace bmgfe
                       "equation in every time step (staggered).");
     prm.declare_entry("Finite element degree", "1", Integer(1, 2),
                       "Polynomial degree of the displacement element.");
-    prm.declare_entry("Inelastic model", "none", Selection("none|viscous"),
-                      "none: thermo-elasticity (the inelastic strain stays zero). viscous: "
+    prm.declare_entry("Inelastic model", "none", Selection("none|viscous|plastic|viscoplastic"),
+                      "none: thermo-elasticity (the inelastic strain stays zero). plastic: "
+                      "rate-independent free-volume-dependent Mohr-Coulomb plasticity "
+                      "(Material/Mohr-Coulomb, MODEL.md 4) solved by a global Newton method "
+                      "(Mechanics/Newton); the free volume changes only by plastic dilatation. "
+                      "viscoplastic: the viscous model below plus the Mohr-Coulomb correction in "
+                      "one local update (doc/model.md). viscous: "
                       "free volume x and Maxwell viscous flow at every quadrature point "
                       "(Material/Free volume, MODEL.md 2-3): x relaxes with T over each step, "
                       "the structural eigenstrain (zeta/3)(x - x_ref) I adds to the thermal one "
@@ -118,6 +124,30 @@ namespace bmgfe
     prm.declare_entry("Axial value", "0", Double(),
                       "Net axial force [N] or axial strain, see 'Axial condition'.");
     prm.leave_subsection();
+    prm.enter_subsection("Newton");
+    prm.declare_entry("Tolerance", "1e-8", Double(0, 1),
+                      "Plastic models: a Newton iteration has converged when the norm of the "
+                      "residual (free DoFs) is below this times the norm of the internal force "
+                      "vector (all DoFs, reactions included).");
+    prm.declare_entry("Maximum iterations", "15", Integer(1, 200),
+                      "Newton iterations per (sub)step; more means failure and a cutback.");
+    prm.declare_entry("Linear tolerance", "1e-8", Double(0, 1),
+                      "GMRES stops when the residual of the Newton correction is below this times "
+                      "the Newton residual. Small enough to keep the convergence quadratic down "
+                      "to the Newton tolerance.");
+    prm.declare_entry("Maximum linear iterations", "500", Integer(1),
+                      "GMRES iterations per Newton iteration; more means failure and a cutback. "
+                      "GMRES is preconditioned by the AMG of the elastic stiffness (viscoplastic: "
+                      "of the Maxwell stiffness K 1x1 + 2 G phi1 P_dev): the tangent of plastic "
+                      "points is singular or indefinite and its own AMG does not converge.");
+    prm.declare_entry("Line search steps", "6", Integer(0, 30),
+                      "Backtracking line search: the Newton step is halved up to this many times "
+                      "until the residual norm decreases (Armijo, c = 1e-4); 0 takes full steps.");
+    prm.declare_entry("Maximum cutbacks", "8", Integer(0, 30),
+                      "A (sub)step whose Newton iteration or return mapping fails is halved and "
+                      "retried; after this many halvings in one time step the run stops with a "
+                      "message and a last output of the last converged state.");
+    prm.leave_subsection();
     prm.enter_subsection("Solver");
     prm.declare_entry("Linear solver tolerance", "1e-8", Double(0, 1),
                       "CG stops when the residual is below this times the norm of the right-hand side.");
@@ -142,6 +172,10 @@ namespace bmgfe
                       "PETSc GAMG drop tolerance of the aggregation graph.");
     prm.leave_subsection();
     prm.leave_subsection();
+    NonlocalParameters::declare_parameters(prm); // Mechanics/Nonlocal free volume
+    prm.enter_subsection("Mechanics"); // Mechanics/Loading programme
+    LoadingProgramme::declare_parameters(prm);
+    prm.leave_subsection();
   }
 
   void MechanicsParameters::parse_parameters(dealii::ParameterHandler &prm, const int dim,
@@ -150,7 +184,11 @@ namespace bmgfe
     prm.enter_subsection("Mechanics");
     enabled   = prm.get_bool("Enabled");
     fe_degree = prm.get_integer("Finite element degree");
-    viscous   = prm.get("Inelastic model") == "viscous";
+    {
+      const std::string model = prm.get("Inelastic model");
+      viscous = model == "viscous" || model == "viscoplastic";
+      plastic = model == "plastic" || model == "viscoplastic";
+    }
     max_relaxation_exponent = prm.get_double("Maximum relaxation exponent");
     body_force.clear();
     {
@@ -244,6 +282,14 @@ namespace bmgfe
     prescribe_axial_strain = prm.get("Axial condition") == "strain";
     axial_value            = prm.get_double("Axial value");
     prm.leave_subsection();
+    prm.enter_subsection("Newton");
+    newton_tolerance            = prm.get_double("Tolerance");
+    newton_max_iterations       = prm.get_integer("Maximum iterations");
+    newton_linear_tolerance     = prm.get_double("Linear tolerance");
+    newton_max_linear_iterations = prm.get_integer("Maximum linear iterations");
+    line_search_steps           = prm.get_integer("Line search steps");
+    max_cutbacks                = prm.get_integer("Maximum cutbacks");
+    prm.leave_subsection();
     prm.enter_subsection("Solver");
     linear_tolerance          = prm.get_double("Linear solver tolerance");
     max_linear_iterations     = prm.get_integer("Maximum linear iterations");
@@ -254,6 +300,10 @@ namespace bmgfe
     initial_guess_history     = prm.get_integer("Initial guess history");
     gamg_threshold            = prm.get_double("GAMG threshold");
     prm.leave_subsection();
+    prm.leave_subsection();
+    nonlocal.parse_parameters(prm);
+    prm.enter_subsection("Mechanics"); // Mechanics/Loading programme
+    loading.parse_parameters(prm, dim, axi);
     prm.leave_subsection();
   }
 } // namespace bmgfe

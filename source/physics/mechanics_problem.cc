@@ -35,6 +35,11 @@ namespace bmgfe
     out[8] = temperature;
     for (unsigned int k = 0; k < 6; ++k)
       out[9 + k] = strain.access_raw_entry(k);
+    for (unsigned int k = 0; k < 6; ++k)
+      out[15 + k] = plastic_strain.access_raw_entry(k);
+    out[21] = equivalent_plastic_strain;
+    out[22] = plastic_free_volume;
+    out[23] = nonlocal_free_volume;
   }
 
   void MaterialPointState::unpack(const double *in)
@@ -46,6 +51,12 @@ namespace bmgfe
     temperature = in[8];
     for (unsigned int k = 0; k < 6; ++k)
       strain.access_raw_entry(k) = in[9 + k];
+    for (unsigned int k = 0; k < 6; ++k)
+      plastic_strain.access_raw_entry(k) = in[15 + k];
+    equivalent_plastic_strain = in[21];
+    plastic_free_volume       = in[22];
+    nonlocal_free_volume      = in[23];
+    plastic_power             = 0;
     x_trial = x;
     lambda  = 0;
   }
@@ -86,6 +97,11 @@ namespace bmgfe
       make_expression_function<dim>(expr, "Mechanics/Boundary conditions/Pressure", true);
     if (!prm.body_force.empty())
       make_vector_expression_function<dim>(prm.body_force, "Mechanics/Body force", true);
+    if (prm.plastic)
+      require(kinematics != Kinematics::generalized_plane_strain,
+              "entry 'Mechanics/Inelastic model'",
+              "plastic models need 3D, axisymmetric or plane-strain kinematics (generalized plane "
+              "strain couples the axial strain to the Newton iteration, which is not implemented)");
     if (prm.viscous)
       {
         const FreeVolumeParameters &fvp = material.free_volume;
@@ -199,6 +215,26 @@ namespace bmgfe
         boundary.close();
         constraints.merge(boundary, AffineConstraints<double>::right_object_wins);
       }
+    // Loading programme: rigid platens. The supported one holds the load component at zero,
+    // the loaded one moves along it; bonded platens also hold the other components.
+    if (loading.enabled)
+      {
+        ComponentMask others(dim, true);
+        others.set(loading.component(), false);
+        const ComponentMask axial = mask_of({loading.component()});
+        AffineConstraints<double> platens(relevant);
+        std::vector<double>       values(dim, 0.0);
+        values[loading.component()] = loading.platen_displacement(t);
+        const Functions::ConstantFunction<dim> moved(values);
+        VectorTools::interpolate_boundary_values(mapping, dofs,
+                                                 static_cast<types::boundary_id>(loading.loaded_boundary_id),
+                                                 moved, platens, loading.bonded() ? ComponentMask() : axial);
+        VectorTools::interpolate_boundary_values(mapping, dofs,
+                                                 static_cast<types::boundary_id>(loading.supported_boundary_id),
+                                                 zero, platens, loading.bonded() ? ComponentMask() : axial);
+        platens.close();
+        constraints.merge(platens, AffineConstraints<double>::right_object_wins);
+      }
     // Point constraints at the nearest vertex.
     for (const auto &pc : prm.point_constraints)
       {
@@ -223,7 +259,7 @@ namespace bmgfe
                   }
       }
     constraints.close();
-    has_inhomogeneous_constraints = !prm.prescribed.empty();
+    has_inhomogeneous_constraints = !prm.prescribed.empty() || loading.enabled;
   }
 
   template <int dim, typename LA>
@@ -233,6 +269,22 @@ namespace bmgfe
     dofs.distribute_dofs(fe);
     owned = dofs.locally_owned_dofs();
     DoFTools::extract_locally_relevant_dofs(dofs, relevant);
+    loading = prm.loading;
+    if (loading.enabled)
+      {
+        // Automatic gauge length: the extent of the body along the load axis.
+        double lo = std::numeric_limits<double>::max(), hi = -lo;
+        for (const auto &cell : tria.active_cell_iterators())
+          if (cell->is_locally_owned())
+            for (const auto v : cell->vertex_indices())
+              {
+                lo = std::min(lo, cell->vertex(v)[loading.component()]);
+                hi = std::max(hi, cell->vertex(v)[loading.component()]);
+              }
+        lo = Utilities::MPI::min(lo, comm);
+        hi = Utilities::MPI::max(hi, comm);
+        loading.set_automatic_gauge_length(hi - lo);
+      }
     make_constraints(0);
 
     DynamicSparsityPattern dsp(relevant);
@@ -248,12 +300,22 @@ namespace bmgfe
         gps_b.reinit(owned, comm);
         gps_u2.reinit(owned, comm);
       }
+    if (prm.plastic)
+      {
+        for (Vector *v : {&newton_residual, &newton_increment, &newton_trial, &internal_force,
+                          &last_increment, &newton_start})
+          v->reinit(owned, comm);
+        last_increment_dt = 0;
+        elastic_matrix.reinit(owned, owned, dsp, comm);
+        preconditioner_is_elastic = false;
+      }
     matrix_assembled = false;
     eps0             = 0;
     t_last           = std::numeric_limits<double>::quiet_NaN();
 
     // Quadrature-point state with the heterogeneity field evaluated once.
     FEValues<dim> fv(mapping, fe, quadrature, update_quadrature_points);
+    double        smallest_x = std::numeric_limits<double>::max();
     state.clear();
     for (const auto &cell : tria.active_cell_iterators())
       if (cell->is_locally_owned())
@@ -266,14 +328,51 @@ namespace bmgfe
               const Point<dim>     &x = fv.quadrature_point(q);
               std::array<double, 3> p{{x[0], x[1], dim == 3 ? x[dim - 1] : 0.0}};
               data[q]->g = material.g(p, kinematics);
-              data[q]->x = data[q]->x_trial = material.initial_free_volume(data[q]->g);
+              data[q]->x = data[q]->x_trial = material.initial_free_volume(data[q]->g, p);
+              smallest_x = std::min(smallest_x, data[q]->x);
               data[q]->lambda               = 0;
               data[q]->temperature          = std::numeric_limits<double>::quiet_NaN();
               data[q]->strain               = SymmetricTensor<2, 3>();
               data[q]->inelastic_strain     = SymmetricTensor<2, 3>();
+              data[q]->plastic_strain       = SymmetricTensor<2, 3>();
+              data[q]->equivalent_plastic_strain = 0;
+              data[q]->plastic_free_volume  = 0;
+              data[q]->plastic_power        = 0;
+              data[q]->nonlocal_free_volume = data[q]->x;
             }
         }
+    // Every rank throws (a collective decision): x > 0 is needed by exp(1/x) and the updates.
+    smallest_x = Utilities::MPI::min(smallest_x, comm);
+    require(smallest_x > 0 || !(prm.viscous || prm.plastic),
+            "entry 'Material/Free volume/Initial free volume perturbation'",
+            "makes the initial free volume non-positive (smallest value " +
+              std::to_string(smallest_x) + ")");
     near_null_space = linear_algebra::rigid_body_modes(dofs, mapping, kinematics, prm.rigid_body_modes);
+    if (prm.plastic)
+      {
+        // Residual floor: a force of relative size 1e-15 of E times the body's section.
+        FEValues<dim> jv(mapping, fe, quadrature, update_quadrature_points | update_JxW_values);
+        double        volume = 0;
+        for (const auto &cell : tria.active_cell_iterators())
+          if (cell->is_locally_owned())
+            {
+              jv.reinit(cell);
+              for (unsigned int q = 0; q < quadrature.size(); ++q)
+                volume += jv.JxW(q) * volume_weight(kinematics, jv.quadrature_point(q)[0]);
+            }
+        volume = Utilities::MPI::sum(volume, comm);
+        const double d = is_planar(kinematics) ? 2.0 : 3.0;
+        force_floor    = 1e-15 * material.youngs(material.stress_free_temperature, 0) *
+                      std::pow(volume, (d - 1) / d);
+        cell_plastic_power.assign(tria.n_active_cells(), 0.0);
+        if (!prm.nonlocal.is_local())
+          {
+            nonlocal = std::make_unique<NonlocalFreeVolume<dim, LA>>(tria, mapping, quadrature,
+                                                                     prm.nonlocal, kinematics, timer);
+            nonlocal->setup();
+          }
+        update_nonlocal_free_volume();
+      }
   }
 
   template <int dim, typename LA>
@@ -568,6 +667,8 @@ namespace bmgfe
                                                        const DoFHandler<dim> &heat_dofs,
                                                        const typename LA::Vector &temperature)
   {
+    if (prm.plastic)
+      return solve_plastic(t, heat_dofs, temperature);
     MechanicsStepReport report;
     if (has_inhomogeneous_constraints)
       make_constraints(t);
@@ -659,7 +760,8 @@ namespace bmgfe
           for (unsigned int q = 0; q < quadrature.size(); ++q)
             {
               MaterialPointState &d     = *data[q];
-              const double        T_new = T_q[q];
+              // Plastic models' substeps: the temperature a fraction of the way through the step.
+              const double T_new = prm.plastic ? interpolated_temperature(d, T_q[q], temperature_fraction) : T_q[q];
               const double        T_old = std::isnan(d.temperature) ? T_new : d.temperature;
               d.x_trial                 = d.x;
               d.lambda                  = 0;
@@ -771,10 +873,11 @@ namespace bmgfe
 
   template <int dim, typename LA>
   StressState MechanicsProblem<dim, LA>::point_stress(const SymmetricTensor<2, 3> &strain,
-                                                      const double T, const double g,
-                                                      const SymmetricTensor<2, 3> &inelastic,
-                                                      const double x) const
+                                                      const double T, const MaterialPointState &d) const
   {
+    const double                 g         = d.g;
+    const double                 x         = d.x;
+    const SymmetricTensor<2, 3> &inelastic = d.inelastic_strain;
     StressState s;
     s.g              = g;
     s.thermal_strain = material.thermal_strain(T, g);
@@ -785,10 +888,19 @@ namespace bmgfe
         const FreeVolumeParameters &fvp = material.free_volume;
         s.free_volume         = x;
         s.fictive_temperature = fvp.fictive_temperature(x);
-        s.structural_strain   = fvp.structural_strain(x);
+        s.structural_strain   = fvp.structural_strain(x - d.plastic_free_volume);
         s.viscous_strain      = std::sqrt(2.0 / 3.0 * (inelastic * inelastic));
         s.inelastic_strain    = inelastic;
         iso += s.structural_strain;
+      }
+    if (prm.plastic)
+      {
+        s.free_volume               = x;
+        s.fictive_temperature       = material.free_volume.fictive_temperature(x);
+        s.inelastic_strain          = inelastic;
+        s.equivalent_plastic_strain = d.equivalent_plastic_strain;
+        s.nonlocal_free_volume      = d.nonlocal_free_volume;
+        s.plastic_power             = d.plastic_power;
       }
     s.stress = isotropic_stress(strain - iso * unit_symmetric_tensor<3>() - inelastic,
                                 material.youngs(T, g), material.poisson_ratio.value(T));
@@ -823,9 +935,10 @@ namespace bmgfe
     // interpolant through the cell's Gauss points (exact for fields of degree fe_degree in
     // each reference coordinate; a cell average would make point stresses of a viscous
     // state O(h) even with Q2 elements).
-    SymmetricTensor<2, 3> inelastic;
-    double                free_volume = 0;
-    const auto            data = state.get_data(cell);
+    MaterialPointState ps;
+    ps.g                = g;
+    ps.x                = 0;
+    const auto         data = state.get_data(cell);
     for (unsigned int q = 0; q < quadrature.size(); ++q)
       {
         const Point<dim> &xq = quadrature.point(q);
@@ -841,10 +954,14 @@ namespace bmgfe
               if (!seen)
                 w *= (reference_point[d] - node) / (xq[d] - node);
             }
-        inelastic += w * data[q]->inelastic_strain;
-        free_volume += w * data[q]->x;
+        ps.inelastic_strain += w * data[q]->inelastic_strain;
+        ps.x += w * data[q]->x;
+        ps.plastic_free_volume += w * data[q]->plastic_free_volume;
+        ps.equivalent_plastic_strain += w * data[q]->equivalent_plastic_strain;
+        ps.nonlocal_free_volume += w * data[q]->nonlocal_free_volume;
+        ps.plastic_power += w * data[q]->plastic_power;
       }
-    return point_stress(total_strain(grads[0], u, x[0]), T[0], g, inelastic, free_volume);
+    return point_stress(total_strain(grads[0], u, x[0]), T[0], ps);
   }
 
   template <int dim, typename LA>
@@ -859,8 +976,7 @@ namespace bmgfe
                   for (unsigned int q = 0; q < strains.size(); ++q)
                     {
                       const Point<dim> &x = fv.quadrature_point(q);
-                      StressState       s = point_stress(strains[q], T[q], data[q]->g,
-                                                   data[q]->inelastic_strain, data[q]->x);
+                      StressState       s = point_stress(strains[q], T[q], *data[q]);
                       s.volume            = fv.JxW(q) * volume_weight(kinematics, x[0]);
                       f(x, s.volume, T[q], s);
                     }
@@ -909,7 +1025,7 @@ namespace bmgfe
             const Point<dim> &x = fv.quadrature_point(q);
             const double      w = fv.JxW(q) * volume_weight(kinematics, x[0]);
             const SymmetricTensor<2, 3> sigma =
-              point_stress(strains[q], T[q], data[q]->g, data[q]->inelastic_strain, data[q]->x).stress;
+              point_stress(strains[q], T[q], *data[q]).stress;
             for (unsigned int i = 0; i < n; ++i)
               if (fe.system_to_component_index(i).first == component &&
                   on_boundary.is_element(indices[i]))
@@ -928,6 +1044,24 @@ namespace bmgfe
           }
       });
     return Utilities::MPI::sum(force, comm);
+  }
+
+  template <int dim, typename LA>
+  double MechanicsProblem<dim, LA>::boundary_area(const unsigned int id) const
+  {
+    const QGauss<dim - 1> face_quadrature(fe.degree + 1);
+    FEFaceValues<dim>     ffv(mapping, fe, face_quadrature, update_quadrature_points | update_JxW_values);
+    double                area = 0;
+    for (const auto &cell : dofs.active_cell_iterators())
+      if (cell->is_locally_owned() && cell->at_boundary())
+        for (const auto f : cell->face_indices())
+          if (cell->face(f)->at_boundary() && cell->face(f)->boundary_id() == id)
+            {
+              ffv.reinit(cell, f);
+              for (unsigned int q = 0; q < ffv.n_quadrature_points; ++q)
+                area += ffv.JxW(q) * volume_weight(kinematics, ffv.quadrature_point(q)[0]);
+            }
+    return Utilities::MPI::sum(area, comm);
   }
 
   template <int dim, typename LA>
@@ -958,6 +1092,9 @@ namespace bmgfe
                                 avg.viscous_strain += w * s.viscous_strain;
                                 avg.structural_strain += w * s.structural_strain;
                                 avg.inelastic_strain += w * s.inelastic_strain;
+                                avg.equivalent_plastic_strain += w * s.equivalent_plastic_strain;
+                                avg.nonlocal_free_volume += w * s.nonlocal_free_volume;
+                                avg.plastic_power += w * s.plastic_power;
                                 avg.volume += w;
                                 if (++q == nq)
                                   {
@@ -970,6 +1107,9 @@ namespace bmgfe
                                     avg.viscous_strain /= avg.volume;
                                     avg.structural_strain /= avg.volume;
                                     avg.inelastic_strain /= avg.volume;
+                                    avg.equivalent_plastic_strain /= avg.volume;
+                                    avg.nonlocal_free_volume /= avg.volume;
+                                    avg.plastic_power /= avg.volume;
                                     q = 0;
                                     ++cell;
                                     next_owned();

@@ -13,6 +13,7 @@
 #include <bmgfe/physics/time_stepping.h>
 #include <bmgfe/postprocess/glass_state_measures.h>
 #include <bmgfe/postprocess/point_probes.h>
+#include <bmgfe/postprocess/shear_bands.h>
 #include <bmgfe/protocol/thermal_protocol.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -42,6 +43,7 @@ namespace bmgfe
     StatisticsParameters   statistics;
     HardnessParameters           hardness;            ///< Postprocess/Hardness
     RelaxationEnthalpyParameters relaxation_enthalpy; ///< Postprocess/Relaxation enthalpy
+    ShearBandParameters          shear_bands;         ///< Postprocess/Shear bands
 
     /// Hardness and relaxation-enthalpy proxies with this run's material data.
     GlassStateMeasures glass_state_measures() const

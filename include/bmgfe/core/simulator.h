@@ -16,6 +16,7 @@
 #include <deal.II/distributed/tria.h>
 #include <deal.II/fe/mapping_q.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -72,6 +73,13 @@ namespace bmgfe
     void postprocess(unsigned int step, double t, double dt, std::size_t stage,
                      const HeatStepReport &report, unsigned int rejected, bool write_snapshot);
     std::string write_snapshot(double t);
+    /// Plastic models: Newton and plasticity columns of the statistics, shear bands (a CSV at
+    /// the output times).
+    void         plastic_statistics(double t, bool snapshot);
+    unsigned int load_axis_component() const;
+    /// Loading programme: a row of force_displacement.csv (time, segment, nominal strain,
+    /// platen displacement, reactions, nominal stress).
+    void         write_loading_curve(double t);
     void        write_statistics(bool force);
 
     const Parameters               &parameters;
@@ -90,6 +98,11 @@ namespace bmgfe
     PointProbes<dim>                                  probes;
     PointProbes<dim>                                  profile_points; ///< along a radius
     unsigned int                                      n_profiles_written = 0;
+    unsigned int                                      n_shear_band_files = 0;
+    /// Reaction forces of the last postprocess, by (boundary id, component).
+    std::map<std::pair<unsigned int, unsigned int>, double> reactions;
+    double                                            loaded_area           = 0;
+    bool                                              loading_curve_started = false;
     std::unique_ptr<RunDirectory>                     run_directory;
     std::unique_ptr<SolutionWriter<dim>>              writer;
     dealii::TableHandler                              statistics;

@@ -1,5 +1,5 @@
 #pragma once
-// Computational domains: built-in rods and plates, or a gmsh mesh (.msh, or a .geo
+// Computational domains: built-in rods, plates and blocks, or a gmsh mesh (.msh, or a .geo
 // that is meshed with the gmsh executable), with global and boundary-layer refinement.
 //
 // Boundary ids of the built-in geometries (documented in the parameter help):
@@ -7,6 +7,9 @@
 //           (planar 2D: the circular cross-section, 1 = its circumference)
 //   plate : 0 axis (axisymmetric only), 1 the two large faces (normal to the thickness),
 //           2 the rim/edges
+//   block : 1 the lateral sides, 2 bottom (load-axis coordinate 0), 3 top (load-axis
+//           coordinate = height); the load axis is y in 2D planar models, z in 3D
+//           (compression specimens between platens: Mechanics/Loading programme)
 #include <bmgfe/physics/kinematics.h>
 
 #include <deal.II/base/point.h>
@@ -30,6 +33,7 @@ namespace bmgfe
     {
       rod,
       plate,
+      block,
       gmsh
     };
     Type        type            = Type::rod;
@@ -37,7 +41,10 @@ namespace bmgfe
     double      rod_length      = 6e-3;
     double      plate_width     = 10e-3;
     double      plate_thickness = 2e-3;
-    double      mesh_size       = 0; ///< target cell size of built-in meshes; 0: radius/4
+    double      block_width     = 3e-3; ///< along x
+    double      block_height    = 6e-3; ///< along the load axis (y in 2D, z in 3D)
+    double      block_depth     = 3e-3; ///< along y (3D only)
+    double      mesh_size       = 0; ///< target cell size of built-in meshes; 0: R/4, t/8, width/8
     std::string mesh_file;           ///< resolved (absolute or relative to the cwd)
     double      mesh_scaling    = 1;
     unsigned int global_refinement   = 0;

@@ -25,6 +25,12 @@ namespace bmgfe
     double cohesion_softening  = 0.5;    ///< s_c
     double friction_softening  = 0.0;    ///< s_mu
     double reference_free_volume = 0.0225; ///< x_ref (set from the free-volume model)
+    /// Flow rule and dissipation of the plasticity (same subsection): beta0 and x_ss of
+    /// sin(psi) = beta0 max(0, 1 - x/x_ss) (MohrCoulombFlow), and the Taylor-Quinney fraction
+    /// of the plastic work that becomes heat.
+    double dilatancy_factor         = 0.1;
+    double steady_state_free_volume = 0.05;
+    double taylor_quinney           = 0.9;
 
     double cohesion(double x) const;
     double friction_coefficient(double x) const;

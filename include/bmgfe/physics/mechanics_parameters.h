@@ -1,6 +1,9 @@
 #pragma once
 // Parameters of the quasi-static mechanics (MODEL.md sections 0 and 3): element, body force,
 // boundary conditions, the axial condition of generalized plane strain, solver.
+#include <bmgfe/physics/nonlocal_parameters.h>
+#include <bmgfe/protocol/loading_programme.h>
+
 #include <array>
 #include <map>
 #include <string>
@@ -19,6 +22,17 @@ namespace bmgfe
     unsigned int fe_degree = 1;
     /// 'Inelastic model = viscous': free volume and Maxwell flow at the quadrature points.
     bool         viscous   = false;
+    /// 'Inelastic model = plastic|viscoplastic': Mohr-Coulomb plasticity, global Newton.
+    bool         plastic   = false;
+    /// Mechanics/Newton (plastic models).
+    double       newton_tolerance             = 1e-8;
+    unsigned int newton_max_iterations        = 15;
+    double       newton_linear_tolerance      = 1e-8;
+    unsigned int newton_max_linear_iterations = 500;
+    unsigned int line_search_steps            = 6;
+    unsigned int max_cutbacks                 = 8;
+    /// Mechanics/Nonlocal free volume: the regularised xbar of the plasticity.
+    NonlocalParameters nonlocal;
     /// Largest relaxation exponent per step (0: none); see the entry.
     double       max_relaxation_exponent = 1000;
 
@@ -62,6 +76,9 @@ namespace bmgfe
     unsigned int amg_smoother_sweeps       = 2;
     unsigned int initial_guess_history     = 12; ///< earlier solutions spanning CG's start
     double       gamg_threshold            = 0.01;
+
+    /// Mechanics/Loading programme: displacement-controlled loading through rigid platens.
+    LoadingProgramme loading;
 
     static void declare_parameters(dealii::ParameterHandler &prm);
     /// `dim` and `axisymmetric` define the component letters: x, y, z (3D and planar);

@@ -20,6 +20,7 @@
 #include <bmgfe/materials/thermoelastic_material.h>
 #include <bmgfe/physics/kinematics.h>
 #include <bmgfe/physics/mechanics_parameters.h>
+#include <bmgfe/physics/nonlocal_free_volume.h>
 
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/quadrature_point_data.h>
@@ -50,11 +51,22 @@ namespace bmgfe
     double                        x = 0;            ///< free volume
     double                        temperature = std::numeric_limits<double>::quiet_NaN(); ///< T_n (NaN before the first solve)
     dealii::SymmetricTensor<2, 3> strain;           ///< total strain eps_n
+    // 'Inelastic model = plastic|viscoplastic':
+    dealii::SymmetricTensor<2, 3> plastic_strain;          ///< eps_p (part of inelastic_strain)
+    double equivalent_plastic_strain = 0; ///< sum of sqrt(2/3 d eps_p : d eps_p)
+    double plastic_free_volume       = 0; ///< the part of x created by plastic dilatation
+    double nonlocal_free_volume      = 0; ///< xbar at the end of the last step
+    double plastic_power             = 0; ///< sigma : d eps_p / dt of the last step [W/m^3]
     // Trial values of the step being solved (not packed: recomputed by every solve).
-    double                        x_trial = 0;      ///< x_n+1
+    double                        x_trial = 0;      ///< x_n+1 (viscous: after relaxation)
     double                        lambda  = 0;      ///< relaxation exponent of the step
+    double temperature_begin = 0; ///< T at the start of the time step (substeps interpolate)
+    // Plastic models: the material-point update at the latest Newton iterate.
+    dealii::SymmetricTensor<2, 3> trial_inelastic_strain, trial_plastic_increment;
+    double trial_free_volume = 0, trial_plastic_work = 0, trial_equivalent_increment = 0;
+    double trial_free_volume_increment = 0;
 
-    static constexpr unsigned int n_packed = 1 + 6 + 1 + 1 + 6;
+    static constexpr unsigned int n_packed = 1 + 6 + 1 + 1 + 6 + 6 + 4;
     void pack(double *out) const;
     void unpack(const double *in);
   };
@@ -62,6 +74,16 @@ namespace bmgfe
   struct MechanicsStepReport
   {
     unsigned int linear_iterations = 0;
+    // Plastic models (global Newton):
+    unsigned int newton_iterations     = 0; ///< over all substeps
+    unsigned int max_newton_iterations = 0; ///< of one substep
+    unsigned int substeps              = 0; ///< converged substeps (1: no cutback)
+    unsigned int cutbacks              = 0; ///< failed attempts that were halved
+    unsigned int inexact_solves        = 0; ///< GMRES stopped short of its tolerance (inexact Newton)
+    unsigned int plastic_points        = 0; ///< quadrature points that yielded (last substep)
+    double       plastic_work          = 0; ///< int sigma : d eps_p dV over the step [J; J/m planar]
+    /// Residual norms (relative to the internal force) of the Newton iterations of the last substep.
+    std::vector<double> residuals;
     double       axial_strain      = 0; ///< eps_zz of (generalized) plane strain
     bool         matrix_rebuilt    = false; ///< stiffness matrix and AMG rebuilt by this solve
   };
@@ -78,8 +100,12 @@ namespace bmgfe
     double free_volume         = 0; ///< x
     double fictive_temperature = 0; ///< T_f(x) [K]
     double viscous_strain      = 0; ///< equivalent viscous strain sqrt(2/3 eps_v : eps_v)
-    double structural_strain   = 0; ///< (zeta/3)(x - x_ref)
-    dealii::SymmetricTensor<2, 3> inelastic_strain; ///< viscous strain tensor
+    double structural_strain   = 0; ///< (zeta/3)(x - x_p - x_ref)
+    dealii::SymmetricTensor<2, 3> inelastic_strain; ///< viscous + plastic strain tensor
+    // Plastic models (zero otherwise):
+    double equivalent_plastic_strain = 0;
+    double nonlocal_free_volume      = 0; ///< xbar
+    double plastic_power             = 0; ///< sigma : d eps_p / dt of the last step [W/m^3]
   };
 
   template <int dim, typename LA>
@@ -106,8 +132,17 @@ namespace bmgfe
     const Vector                  &displacement() const { return displacement_ghosted; }
     const dealii::DoFHandler<dim> &dof_handler() const { return dofs; }
     double                         axial_strain() const { return eps0; }
-    /// 'Mechanics/Inelastic model = viscous'.
+    /// 'Mechanics/Inelastic model = viscous|viscoplastic'.
     bool                           viscous() const { return prm.viscous; }
+    /// Time of the last converged (sub)step of the viscous and plastic models (NaN before).
+    double                         last_converged_time() const { return t_last; }
+    /// 'Mechanics/Inelastic model = plastic|viscoplastic'.
+    bool                           plastic() const { return prm.plastic; }
+    /// Plastic models: the regularised free volume (null without plasticity).
+    const NonlocalFreeVolume<dim, LA> *nonlocal_free_volume() const { return nonlocal.get(); }
+    /// Plastic models: cell averages of the plastic power sigma : d eps_p / dt of the last
+    /// step [W/m^3], indexed by active cell index (0 elsewhere); the heat source.
+    const std::vector<double> &plastic_power_per_cell() const { return cell_plastic_power; }
 
     /// Stress etc. at a reference point of a locally owned cell.
     StressState stress_at(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
@@ -144,6 +179,12 @@ namespace bmgfe
                           const dealii::DoFHandler<dim> &heat_dofs,
                           const typename LA::Vector &temperature) const;
 
+    /// Area of boundary `id` [m^2; m for plane sections] (axisymmetric: 2 pi r weighted).
+    double boundary_area(unsigned int id) const;
+    /// The loading programme with its gauge length (automatic: the body's extent along the
+    /// load axis, set by setup()).
+    const LoadingProgramme &loading_programme() const { return loading; }
+
     /// Set the state of every locally owned quadrature point from its position: `f` fills
     /// what it knows (e.g. x and the viscous strain read from a previous run's output).
     /// Call after setup() and before the first solve.
@@ -154,8 +195,35 @@ namespace bmgfe
     quadrature_point_state() { return state; }
 
   private:
-    /// Strain of shape function i at quadrature point q as a 3x3 tensor (without eps0).
     void make_constraints(double t);
+    // Plastic models (mechanics_newton.cc): the time step in substeps with cutback, each a
+    // Newton iteration with line search.
+    MechanicsStepReport solve_plastic(double t, const dealii::DoFHandler<dim> &heat_dofs,
+                                      const typename LA::Vector &temperature);
+    /// Newton iteration for the substep to time t_sub (temperature fraction `fraction` of the
+    /// way from the step's start to `temperature`). Returns false on failure (state untouched).
+    bool newton(double t_sub, double fraction, const dealii::DoFHandler<dim> &heat_dofs,
+                const typename LA::Vector &temperature, MechanicsStepReport &report);
+    /// Residual (and, with `with_matrix`, the tangent) at the displacement `u` (ghosted): runs
+    /// the material-point update everywhere and stores the trial results in the state.
+    /// Returns false when a return mapping failed (on any rank). `residual_norm`: of the free
+    /// rows; `force_norm`: of the internal force over all DoFs.
+    bool assemble_newton(const Vector &u, double t_sub, double fraction,
+                         const dealii::DoFHandler<dim> &heat_dofs,
+                         const typename LA::Vector &temperature,
+                         const dealii::AffineConstraints<double> &increment_constraints,
+                         bool with_matrix, bool with_elastic_matrix, double &residual_norm,
+                         double &force_norm,
+                         unsigned int &plastic_points);
+    /// After a converged Newton iteration: the trial results become the state, xbar is updated.
+    void commit_plastic_state(double t_sub, double dt_sub, double fraction,
+                              const dealii::DoFHandler<dim> &heat_dofs,
+                              const typename LA::Vector &temperature, MechanicsStepReport &report);
+    /// Temperature at a quadrature point: T_begin + fraction (T - T_begin).
+    static double interpolated_temperature(const MaterialPointState &d, double T_field, double fraction)
+    {
+      return fraction == 1 ? T_field : d.temperature_begin + fraction * (T_field - d.temperature_begin);
+    }
     void assemble(double t, const dealii::DoFHandler<dim> &heat_dofs,
                   const typename LA::Vector &temperature, bool with_matrix);
     unsigned int solve_linear(Vector &x, const Vector &b);
@@ -170,8 +238,7 @@ namespace bmgfe
                       const typename LA::Vector &temperature);
     /// Stress at a point from the strain, temperature and committed state (all models).
     StressState point_stress(const dealii::SymmetricTensor<2, 3> &strain, double T,
-                             double g, const dealii::SymmetricTensor<2, 3> &inelastic,
-                             double x) const;
+                             const MaterialPointState &d) const;
     dealii::SymmetricTensor<2, 3> total_strain(const std::vector<dealii::Tensor<1, dim>> &grads,
                                                const std::vector<double> &values,
                                                double radius) const;
@@ -230,5 +297,25 @@ namespace bmgfe
 
     dealii::CellDataStorage<typename dealii::Triangulation<dim>::cell_iterator, MaterialPointState>
       state;
+
+    LoadingProgramme loading; ///< prm.loading with the gauge length of this mesh
+
+    // Plastic models.
+    void update_nonlocal_free_volume(); ///< xbar from the committed x (= x if local)
+    std::unique_ptr<NonlocalFreeVolume<dim, LA>> nonlocal;
+    dealii::AffineConstraints<double>            homogeneous_constraints; ///< of the Newton corrections
+    /// Force below which a residual is round-off: 1e-15 E V^((d-1)/d) [N; N/m planar].
+    double                                       force_floor = 0;
+    Vector                                       internal_force;
+    /// Elastic (viscous: Maxwell) stiffness whose AMG preconditions GMRES on the tangent.
+    Matrix                                       elastic_matrix;
+    bool                                         preconditioner_is_elastic = false;
+    /// Predictor: the displacement increment of the last converged substep and its length.
+    Vector                                       last_increment, newton_start;
+    double                                       last_increment_dt = 0;
+    Vector                                       newton_residual, newton_increment, newton_trial;
+    Vector                                       newton_ghosted;
+    std::vector<double>                          cell_plastic_power;
+    double                                       temperature_fraction = 1; ///< of the substep
   };
 } // namespace bmgfe

@@ -1,0 +1,80 @@
+#pragma once
+// The material-point update of the glass: one strain-driven backward-Euler step that
+// combines the Maxwell (viscous) relaxation of MODEL.md section 3 with the free-volume-
+// dependent Mohr-Coulomb correction of section 4 (operator split, doc/model.md "Viscous
+// and plastic update"). No mesh, no MPI: the mechanics calls it at every quadrature point
+// in every Newton iteration and the unit tests call it alone.
+//
+//   eps = eps_e + eps_iso 1 + eps_v + eps_p,   sigma = K tr(eps_e) 1 + 2 G dev(eps_e)
+//
+// 1. Viscous predictor (exact exponential integrator, viscous_flow.h) with the plastic
+//    strain frozen at eps_p,n:
+//      sigma_tr = K (tr eps - 3 eps_iso - tr eps_p,n) 1
+//               + 2 G [e^-lambda e_e,n + phi1(lambda) dev(eps - eps_n)]
+//    d sigma_tr / d eps = K 1 x 1 + 2 G phi1 P_dev = C(K, G_eff), G_eff = G phi1(lambda).
+// 2. Plastic corrector: the Mohr-Coulomb return map (mohr_coulomb.h) of sigma_tr with the
+//    moduli (K, G_eff): sigma = sigma_tr - C(K, G_eff) : d eps_p. The Maxwell integrator sees
+//    the plastic increment as part of its strain increment, so this is the exact update of the
+//    combined model and the return map's tangent is the consistent d sigma / d eps.
+// 3. The new inelastic strain eps_v + eps_p follows from the stress:
+//      eps_in,n+1 = eps - eps_iso 1 - C(K, G)^-1 : sigma,
+//    which holds for every branch (elastic, viscous, plastic) by definition of eps_e.
+//
+// The isotropic eigenstrain eps_iso = eps_th(T) + eps_s is the caller's; the structural part
+// eps_s = (zeta/3)(x - x_p - x_ref) must leave out the free volume x_p created by plastic
+// dilatation, which is already tr(eps_p) (mohr_coulomb.h).
+#include <bmgfe/materials/mohr_coulomb.h>
+
+#include <deal.II/base/symmetric_tensor.h>
+
+namespace bmgfe
+{
+  struct MohrCoulombStrength;
+
+  /// State at the start of the step and the data of the step at one material point.
+  struct ViscoplasticInput
+  {
+    dealii::SymmetricTensor<2, 3> strain;               ///< eps_n+1 (total)
+    dealii::SymmetricTensor<2, 3> strain_old;           ///< eps_n
+    dealii::SymmetricTensor<2, 3> inelastic_strain_old; ///< eps_v,n + eps_p,n
+    dealii::SymmetricTensor<2, 3> plastic_strain_old;   ///< eps_p,n
+    double isotropic_eigenstrain = 0; ///< eps_th(T_n+1) + eps_s(x) at the end of the step
+    double bulk_modulus  = 0;         ///< K(T_n+1) [Pa]
+    double shear_modulus = 0;         ///< G(T_n+1) [Pa]
+    double relaxation_exponent = 0;   ///< lambda of the Maxwell step (0: no viscous flow)
+    /// x before the plastic correction (after the structural relaxation of the step).
+    double free_volume          = 0;
+    /// xbar_n: where c and phi are evaluated (plus the local dx of the step).
+    double strength_free_volume = 0;
+    bool   plastic              = true; ///< false: viscous (or elastic) update only
+  };
+
+  struct ViscoplasticResult
+  {
+    dealii::SymmetricTensor<2, 3> stress;           ///< sigma_n+1 [Pa]
+    dealii::SymmetricTensor<4, 3> tangent;          ///< d sigma_n+1 / d eps_n+1 (not major-symmetric) [Pa]
+    dealii::SymmetricTensor<2, 3> inelastic_strain; ///< eps_v,n+1 + eps_p,n+1
+    dealii::SymmetricTensor<2, 3> plastic_strain_increment; ///< d eps_p
+    double free_volume           = 0; ///< x_n+1 = x + dx
+    double free_volume_increment = 0; ///< dx = tr(d eps_p)/zeta
+    /// sqrt(2/3 d eps_p : d eps_p): increment of the equivalent plastic strain.
+    double equivalent_plastic_strain_increment = 0;
+    /// sigma_n+1 : d eps_p [J/m^3]: the plastic work of the step (>= 0 up to round-off).
+    double plastic_work = 0;
+    MohrCoulombRegion region     = MohrCoulombRegion::elastic;
+    unsigned int      iterations = 0;
+    bool              converged  = true; ///< false: the return map failed (cut the step back)
+  };
+
+  namespace viscoplastic
+  {
+    /// One step at one point (see the top of this file). `strength` and `flow` are only used
+    /// when input.plastic; throws std::invalid_argument for non-positive moduli and, when
+    /// input.plastic, for non-positive free volumes. When the return map finds no plastic
+    /// state (converged = false) the result is the viscous predictor: trial stress, tangent
+    /// C(K, G_eff), no plastic increment.
+    ViscoplasticResult update(const ViscoplasticInput &input, const MohrCoulombStrength &strength,
+                              const MohrCoulombFlow    &flow,
+                              const MohrCoulombControl &control = MohrCoulombControl());
+  } // namespace viscoplastic
+} // namespace bmgfe
