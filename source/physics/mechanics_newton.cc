@@ -68,13 +68,19 @@ namespace bmgfe
         // solution instead of from an elastic guess; the first iteration corrects the boundary
         // values and any change of the pattern.
         const Vector substep_start = solution;
+        const double eps0_start    = eps0;
         newton_start               = solution;
+        newton_start_eps0          = eps0;
         if (last_increment_dt > 0 && t_sub > t_prev)
-          newton_start.add((t_sub - t_prev) / last_increment_dt, last_increment);
+          {
+            newton_start.add((t_sub - t_prev) / last_increment_dt, last_increment);
+            newton_start_eps0 += (t_sub - t_prev) / last_increment_dt * last_increment_eps0;
+          }
         if (newton(t_sub, target, heat_dofs, temperature, report))
           {
             last_increment = solution;
             last_increment -= substep_start;
+            last_increment_eps0 = eps0 - eps0_start;
             last_increment_dt = t_sub - t_prev;
             commit_plastic_state(t_sub, t_sub - t_prev, target, heat_dofs, temperature, report);
             t_last = t_sub;
@@ -91,6 +97,7 @@ namespace bmgfe
             fraction /= 2;
             // Back to the last converged displacement (the state was not touched).
             displacement_ghosted = solution;
+            eps0                 = eps0_start;
             if (report.cutbacks > prm.max_cutbacks)
               {
                 // The state stays at the last converged substep (t_last): that is what the
@@ -109,6 +116,7 @@ namespace bmgfe
           }
       }
     temperature_fraction = 1;
+    report.axial_strain  = eps0;
     return report;
   }
 
@@ -141,7 +149,11 @@ namespace bmgfe
     largest_increment = Utilities::MPI::max(largest_increment, comm);
 
     report.residuals.clear();
-    Vector       u = newton_start; // owned iterate
+    const bool   gps        = kinematics == Kinematics::generalized_plane_strain;
+    const bool   axial_free = gps && !prm.prescribe_axial_strain;
+    Vector       u          = newton_start; // owned iterate
+    eps0 = gps ? (prm.prescribe_axial_strain ? prm.axial_value : newton_start_eps0) : 0.0;
+    double eps0_iterate = eps0;
     double       residual_norm = 0, force_norm = 0;
     unsigned int plastic_points = 0;
     displacement_ghosted        = u;
@@ -191,17 +203,17 @@ namespace bmgfe
           }
 
         // Correction: GMRES on the tangent, preconditioned by the elastic AMG.
-        newton_increment = 0;
-        {
+        const auto gmres_solve = [&](Vector &x, const Vector &b) -> bool {
           TimerOutput::Scope scope(timer, "mechanics: solve");
-          const double       rhs_norm = rhs.l2_norm();
+          const double       b_norm = b.l2_norm();
           SolverControl      control(prm.newton_max_linear_iterations,
-                                     prm.newton_linear_tolerance * rhs_norm);
+                                     prm.newton_linear_tolerance * b_norm);
           typename SolverGMRES<Vector>::AdditionalData data(std::min(200u, prm.newton_max_linear_iterations), true);
           SolverGMRES<Vector> gmres(control, data);
+          x = 0;
           try
             {
-              gmres.solve(matrix, newton_increment, rhs, preconditioner);
+              gmres.solve(matrix, x, b, preconditioner);
             }
           catch (const SolverControl::NoConvergence &e)
             {
@@ -209,16 +221,30 @@ namespace bmgfe
               // still a descent direction worth trying (the line search guards it); plastic
               // zones at a Mohr-Coulomb edge make the tangent nearly singular and GMRES may
               // stall short of the tolerance. Anything worse is a failure.
-              if (!(e.last_residual <= 1e-2 * rhs_norm))
-                {
-                  report.linear_iterations += control.last_step();
-                  return false;
-                }
+              report.linear_iterations += control.last_step();
+              if (!(e.last_residual <= 1e-2 * b_norm))
+                return false;
               ++report.inexact_solves;
+              return true;
             }
           report.linear_iterations += control.last_step();
-        }
+          return true;
+        };
+        if (!gmres_solve(newton_increment, rhs))
+          return false;
         (it == 0 && largest_increment > 0 ? first : homogeneous).distribute(newton_increment);
+        // Generalized plane strain: eliminate the axial-strain correction (bordered system
+        // [K k_u0; k_0u^T k_00] [du; de0] = -[R_u; R_0], k_u0 != k_0u for a non-symmetric C).
+        double d_eps0 = 0;
+        if (axial_free)
+          {
+            if (!gmres_solve(gps_u2, gps_b))
+              return false;
+            homogeneous.distribute(gps_u2);
+            d_eps0 = (-gps_axial_residual - (gps_b_row * newton_increment)) /
+                     (gps_c - (gps_b_row * gps_u2));
+            newton_increment.add(-d_eps0, gps_u2);
+          }
 
         // Backtracking line search on the residual norm (none in the first iteration with a
         // prescribed increment: a shorter step would miss the boundary values).
@@ -231,6 +257,7 @@ namespace bmgfe
             newton_trial = u;
             newton_trial.add(alpha, newton_increment);
             displacement_ghosted = newton_trial;
+            eps0                 = eps0_iterate + alpha * d_eps0;
             const bool ok = assemble_newton(newton_trial, t_sub, fraction, heat_dofs, temperature,
                                             homogeneous, true, false, residual_norm, force_norm,
                                             plastic_points);
@@ -243,10 +270,9 @@ namespace bmgfe
               }
           }
         if (!accepted)
-          {
-            return false;
-          }
-        u = newton_trial;
+          return false;
+        u            = newton_trial;
+        eps0_iterate = eps0;
       }
   }
 
@@ -291,7 +317,7 @@ namespace bmgfe
 
     const unsigned int n = fe.n_dofs_per_cell(), nq = quadrature.size();
     FullMatrix<double>                   local_matrix(n, n), local_elastic(n, n);
-    dealii::Vector<double>               local_rhs(n), local_force(n);
+    dealii::Vector<double>               local_rhs(n), local_force(n), local_col(n), local_row(n);
     std::vector<types::global_dof_index> indices(n);
     std::vector<double>                  T_q(nq);
     std::vector<unsigned int>            component(n);
@@ -303,6 +329,13 @@ namespace bmgfe
       matrix = 0;
     if (with_elastic_matrix)
       elastic_matrix = 0;
+    const bool gps = kinematics == Kinematics::generalized_plane_strain;
+    double     k00 = 0, axial_force = 0, axial_abs = 0;
+    if (gps)
+      {
+        gps_b     = 0;
+        gps_b_row = 0;
+      }
     rhs             = 0;
     newton_residual = 0;
     internal_force  = 0;
@@ -322,6 +355,8 @@ namespace bmgfe
           local_elastic   = 0;
           local_rhs       = 0;
           local_force     = 0;
+          local_col       = 0;
+          local_row       = 0;
           if (body_force)
             body_force->vector_value_list(fv.get_quadrature_points(), f_q);
           for (unsigned int q = 0; q < nq; ++q)
@@ -392,6 +427,22 @@ namespace bmgfe
                     for (unsigned int j = 0; j < n; ++j)
                       local_elastic(i, j) += (la * trace(B[i]) * trace(B[j]) + 2 * mu * (B[i] * B[j])) * w;
                 }
+              if (gps)
+                {
+                  // Axial row and column of the bordered tangent, E_zz = e_z (x) e_z.
+                  SymmetricTensor<2, 3> Ezz;
+                  Ezz[2][2]                   = 1;
+                  const SymmetricTensor<2, 3> C_E = res.tangent * Ezz; // C : E_zz
+                  const SymmetricTensor<2, 3> E_C = Ezz * res.tangent; // E_zz : C
+                  for (unsigned int i = 0; i < n; ++i)
+                    {
+                      local_col(i) += (B[i] * C_E) * w;
+                      local_row(i) += (E_C * B[i]) * w;
+                    }
+                  k00 += C_E[2][2] * w;
+                  axial_force += res.stress[2][2] * w;
+                  axial_abs += std::abs(res.stress[2][2]) * w;
+                }
               if (with_matrix)
                 {
                   for (unsigned int j = 0; j < n; ++j)
@@ -426,6 +477,11 @@ namespace bmgfe
             increment_constraints.distribute_local_to_global(local_rhs, indices, rhs);
           homogeneous_constraints.distribute_local_to_global(local_rhs, indices, newton_residual);
           internal_force.add(indices, local_force);
+          if (gps)
+            {
+              homogeneous_constraints.distribute_local_to_global(local_col, indices, gps_b);
+              gps_b_row.add(indices, local_row);
+            }
         }
     if (with_matrix)
       matrix.compress(VectorOperation::add);
@@ -437,6 +493,21 @@ namespace bmgfe
     plastic_points = Utilities::MPI::sum(yielded, comm);
     residual_norm  = newton_residual.l2_norm();
     force_norm     = internal_force.l2_norm();
+    if (gps)
+      {
+        gps_b.compress(VectorOperation::add);
+        gps_b_row.compress(VectorOperation::add);
+        gps_c              = Utilities::MPI::sum(k00, comm);
+        gps_axial_residual = Utilities::MPI::sum(axial_force, comm) - prm.axial_value;
+        axial_abs          = Utilities::MPI::sum(axial_abs, comm);
+        if (!prm.prescribe_axial_strain)
+          {
+            // The axial equation int sigma_zz dA = N joins the residual, scaled like a force.
+            residual_norm = std::sqrt(residual_norm * residual_norm +
+                                      gps_axial_residual * gps_axial_residual);
+            force_norm = std::sqrt(force_norm * force_norm + axial_abs * axial_abs);
+          }
+      }
     (void)t_sub;
     return Utilities::MPI::max(failed ? 1 : 0, comm) == 0;
   }

@@ -97,11 +97,6 @@ namespace bmgfe
       make_expression_function<dim>(expr, "Mechanics/Boundary conditions/Pressure", true);
     if (!prm.body_force.empty())
       make_vector_expression_function<dim>(prm.body_force, "Mechanics/Body force", true);
-    if (prm.plastic)
-      require(kinematics != Kinematics::generalized_plane_strain,
-              "entry 'Mechanics/Inelastic model'",
-              "plastic models need 3D, axisymmetric or plane-strain kinematics (generalized plane "
-              "strain couples the axial strain to the Newton iteration, which is not implemented)");
     if (prm.viscous)
       {
         const FreeVolumeParameters &fvp = material.free_volume;
@@ -306,6 +301,9 @@ namespace bmgfe
                           &last_increment, &newton_start})
           v->reinit(owned, comm);
         last_increment_dt = 0;
+        last_increment_eps0 = newton_start_eps0 = 0;
+        if (kinematics == Kinematics::generalized_plane_strain)
+          gps_b_row.reinit(owned, comm);
         elastic_matrix.reinit(owned, owned, dsp, comm);
         preconditioner_is_elastic = false;
       }

@@ -313,6 +313,11 @@ namespace bmgfe
     /// Predictor: the displacement increment of the last converged substep and its length.
     Vector                                       last_increment, newton_start;
     double                                       last_increment_dt = 0;
+    double last_increment_eps0 = 0, newton_start_eps0 = 0; ///< the same for eps0 (GPS)
+    /// Generalized plane strain under Newton: the row k_0u of the bordered tangent (gps_b is
+    /// its column k_u0, gps_c its k_00) and the axial residual int sigma_zz dA - N.
+    Vector                                       gps_b_row;
+    double                                       gps_axial_residual = 0;
     Vector                                       newton_residual, newton_increment, newton_trial;
     Vector                                       newton_ghosted;
     std::vector<double>                          cell_plastic_power;
