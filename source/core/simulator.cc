@@ -49,7 +49,7 @@ namespace bmgfe
       return buf;
     }
 
-    /// Plastic dissipation beta_TQ sigma : d eps_p / dt of the last mechanics step as the heat
+    /// Plastic dissipation beta_TQ sigma : d eps_p of the last mechanics step as the heat
     /// source of the next heat step (cell averages; MODEL.md 4, issue 5).
     template <int dim, typename LA>
     class PlasticHeatSource : public HeatSource<dim>
@@ -59,12 +59,19 @@ namespace bmgfe
         : mechanics(mechanics), beta(beta)
       {}
       void add_values(const typename DoFHandler<dim>::active_cell_iterator &cell,
-                      const std::vector<Point<dim>> &, double, std::vector<double> &values) const override
+                      const std::vector<Point<dim>> &, const double t,
+                      std::vector<double> &values) const override
       {
-        const auto &power = mechanics.plastic_power_per_cell();
-        if (power.empty())
+        // The work density of the last mechanics step (all its substeps) spread over this
+        // heat step, t_last..t: the glass receives beta W whatever the two step lengths are.
+        const auto &work = mechanics.plastic_work_per_cell();
+        if (work.empty())
           return;
-        const double q = beta * power[cell->active_cell_index()];
+        const double w  = work[cell->active_cell_index()];
+        const double dt = t - mechanics.last_converged_time();
+        if (w == 0 || !(dt > 0))
+          return;
+        const double q = beta * w / dt;
         for (double &v : values)
           v += q;
       }

@@ -48,9 +48,14 @@ namespace bmgfe
               {
                 MaterialPointState &d = *state.get_data(cell)[q];
                 d.temperature_begin   = std::isnan(d.temperature) ? T_q[q] : d.temperature;
+                d.plastic_power       = 0; // sums the substeps' work, divided below
+
               }
           }
     }
+    // The plastic work density of the whole step, summed over its substeps: the heat source of
+    // the next heat step (whatever its length) must receive exactly this energy.
+    cell_plastic_work.assign(tria.n_active_cells(), 0.0);
     double       done = 0, fraction = 1;
     unsigned int successes_in_row = 0;
     while (done < 1)
@@ -109,7 +114,8 @@ namespace bmgfe
                      << " s; last relative residuals";
                 for (const double r : report.residuals)
                   what << ' ' << r;
-                what << "); reduce the time step ('Time stepping/Maximum time step') or raise "
+                what << "); reduce the time step ('Time stepping/Initial time step', "
+                        "'Maximum time step') or raise "
                         "'Mechanics/Newton/Maximum cutbacks' or 'Maximum iterations'";
                 throw RunError(what.str());
               }
@@ -117,6 +123,11 @@ namespace bmgfe
       }
     temperature_fraction = 1;
     report.axial_strain  = eps0;
+    // Plastic power of the step at the points (output): its work over its length.
+    for (const auto &cell : tria.active_cell_iterators())
+      if (cell->is_locally_owned())
+        for (auto &d : state.get_data(cell))
+          d->plastic_power = t > t0 ? d->plastic_power / (t - t0) : 0.0;
     return report;
   }
 
@@ -522,8 +533,6 @@ namespace bmgfe
     TimerOutput::Scope scope(timer, "mechanics: commit state");
     displacement_ghosted = solution;
     double work = 0;
-    std::fill(cell_plastic_power.begin(), cell_plastic_power.end(), 0.0);
-    cell_plastic_power.resize(tria.n_active_cells(), 0.0);
     visit_cells(heat_dofs, temperature, {},
                 [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
                     const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &strains) {
@@ -540,14 +549,13 @@ namespace bmgfe
                       d.x_trial     = d.x;
                       d.strain      = strains[q];
                       d.temperature = interpolated_temperature(d, T[q], fraction);
-                      d.plastic_power = dt_sub > 0 ? d.trial_plastic_work / dt_sub : 0.0;
+                      d.plastic_power += d.trial_plastic_work; // work until solve_plastic() ends
                       const double w = fv.JxW(q) * volume_weight(kinematics, fv.quadrature_point(q)[0]);
                       cell_work += d.trial_plastic_work * w;
                       cell_volume += w;
                     }
                   work += cell_work;
-                  cell_plastic_power[cell->active_cell_index()] =
-                    dt_sub > 0 ? cell_work / cell_volume / dt_sub : 0.0;
+                  cell_plastic_work[cell->active_cell_index()] += cell_work / cell_volume;
                 });
     report.plastic_work += Utilities::MPI::sum(work, comm);
     update_nonlocal_free_volume();

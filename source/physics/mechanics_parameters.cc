@@ -284,6 +284,8 @@ namespace bmgfe
     prm.leave_subsection();
     prm.enter_subsection("Newton");
     newton_tolerance            = prm.get_double("Tolerance");
+    require(newton_tolerance > 0, "entry 'Mechanics/Newton/Tolerance'",
+            "must be positive (0 can never be reached)");
     newton_max_iterations       = prm.get_integer("Maximum iterations");
     newton_linear_tolerance     = prm.get_double("Linear tolerance");
     newton_max_linear_iterations = prm.get_integer("Maximum linear iterations");

@@ -362,7 +362,7 @@ namespace bmgfe
         const double d = is_planar(kinematics) ? 2.0 : 3.0;
         force_floor    = 1e-15 * material.youngs(material.stress_free_temperature, 0) *
                       std::pow(volume, (d - 1) / d);
-        cell_plastic_power.assign(tria.n_active_cells(), 0.0);
+        cell_plastic_work.assign(tria.n_active_cells(), 0.0);
         if (!prm.nonlocal.is_local())
           {
             nonlocal = std::make_unique<NonlocalFreeVolume<dim, LA>>(tria, mapping, quadrature,
@@ -424,6 +424,7 @@ namespace bmgfe
               data[q]->x_trial = data[q]->x;
             }
         }
+    update_nonlocal_free_volume(); // x-bar of the new x (plastic models)
   }
 
   template <int dim, typename LA>

@@ -56,7 +56,7 @@ namespace bmgfe
     double equivalent_plastic_strain = 0; ///< sum of sqrt(2/3 d eps_p : d eps_p)
     double plastic_free_volume       = 0; ///< the part of x created by plastic dilatation
     double nonlocal_free_volume      = 0; ///< xbar at the end of the last step
-    double plastic_power             = 0; ///< sigma : d eps_p / dt of the last step [W/m^3]
+    double plastic_power             = 0; ///< sigma : d eps_p / dt of the last time step [W/m^3]
     // Trial values of the step being solved (not packed: recomputed by every solve).
     double                        x_trial = 0;      ///< x_n+1 (viscous: after relaxation)
     double                        lambda  = 0;      ///< relaxation exponent of the step
@@ -140,9 +140,10 @@ namespace bmgfe
     bool                           plastic() const { return prm.plastic; }
     /// Plastic models: the regularised free volume (null without plasticity).
     const NonlocalFreeVolume<dim, LA> *nonlocal_free_volume() const { return nonlocal.get(); }
-    /// Plastic models: cell averages of the plastic power sigma : d eps_p / dt of the last
-    /// step [W/m^3], indexed by active cell index (0 elsewhere); the heat source.
-    const std::vector<double> &plastic_power_per_cell() const { return cell_plastic_power; }
+    /// Plastic models: cell averages of the plastic work sum sigma : d eps_p of the last time
+    /// step (all its substeps) [J/m^3], indexed by active cell index (0 elsewhere): the heat
+    /// source spreads it over the next heat step.
+    const std::vector<double> &plastic_work_per_cell() const { return cell_plastic_work; }
 
     /// Stress etc. at a reference point of a locally owned cell.
     StressState stress_at(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
@@ -320,7 +321,7 @@ namespace bmgfe
     double                                       gps_axial_residual = 0;
     Vector                                       newton_residual, newton_increment, newton_trial;
     Vector                                       newton_ghosted;
-    std::vector<double>                          cell_plastic_power;
+    std::vector<double>                          cell_plastic_work;
     double                                       temperature_fraction = 1; ///< of the substep
   };
 } // namespace bmgfe
