@@ -798,11 +798,14 @@ namespace bmgfe
                 {
                   if (!viscous)
                     cell_fields[k++][c] = st.free_volume;
-                  // Hardness proxy from the regularised free volume that sets the strength.
+                  // Hardness proxy from the free volume that sets the strength (x-bar, or
+                  // m x-bar + (1 - m) x when over-nonlocal).
+                  const double strength_x = parameters.mechanics.nonlocal.strength_free_volume(
+                    st.nonlocal_free_volume, st.free_volume);
                   for (const double v : {st.equivalent_plastic_strain, st.nonlocal_free_volume,
                                          st.plastic_power,
                                          parameters.hardness.hardness(parameters.elastic.strength,
-                                                                      st.nonlocal_free_volume)})
+                                                                      strength_x)})
                     cell_fields[k++][c] = v;
                 }
             }

@@ -113,8 +113,9 @@ namespace bmgfe
         return p.flow.zeta * d * k / (1 + k);
       }
 
-      /// Strength at the end of the step, c(xbar_n + v/zeta) and phi(xbar_n + v/zeta), and
-      /// its derivatives with respect to v. The derivatives follow the closed forms of
+      /// Strength at the end of the step, c(xbar_n + w v/zeta) and phi(xbar_n + w v/zeta)
+      /// (w: MohrCoulombControl::strength_increment_weight), and its derivatives with respect
+      /// to v. The derivatives follow the closed forms of
       /// mohr_coulomb_strength.h: dc/dx = -s_c c/x_ref, dmu/dx = -s_mu/x_ref while mu > 0.
       struct EndStrength
       {
@@ -124,12 +125,14 @@ namespace bmgfe
       EndStrength end_strength(const Point &p, const double v)
       {
         const MohrCoulombStrength &s    = p.strength;
-        const double               xbar = p.xbar_n + v / p.flow.zeta;
+        const double               w    = p.control.strength_increment_weight;
+        const double               xbar = p.xbar_n + w * v / p.flow.zeta;
         EndStrength                e;
         e.c      = s.cohesion(xbar);
-        e.dc_dv  = -s.cohesion_softening / s.reference_free_volume * e.c / p.flow.zeta;
+        e.dc_dv  = -w * s.cohesion_softening / s.reference_free_volume * e.c / p.flow.zeta;
         e.mu     = s.friction_coefficient(xbar);
-        e.dmu_dv = e.mu > 0 ? -s.friction_softening / s.reference_free_volume / p.flow.zeta : 0;
+        e.dmu_dv =
+          e.mu > 0 ? -w * s.friction_softening / s.reference_free_volume / p.flow.zeta : 0;
         // phi = atan(mu): sin = mu/sqrt(1 + mu^2), cos = 1/sqrt(1 + mu^2).
         e.cos_phi = 1 / std::sqrt(1 + e.mu * e.mu);
         e.sin_phi = e.mu * e.cos_phi;
@@ -475,12 +478,14 @@ namespace bmgfe
                                  const MohrCoulombFlow     &flow,
                                  const MohrCoulombControl  &control)
     {
+      // The strength free volume may be zero or negative: an over-nonlocal x-hat is a
+      // softening variable, not a free volume.
       if (!(bulk_modulus > 0) || !(shear_modulus > 0) || !(free_volume > 0) ||
-          !(strength_free_volume > 0) || !std::isfinite(bulk_modulus) ||
+          !std::isfinite(bulk_modulus) ||
           !std::isfinite(shear_modulus) || !std::isfinite(free_volume) ||
           !std::isfinite(strength_free_volume))
         throw std::invalid_argument(
-          "mohr_coulomb::return_map: need K, G, x and xbar positive and finite (K = " +
+          "mohr_coulomb::return_map: need K, G and x positive and finite, xbar finite (K = " +
           value_text(bulk_modulus) + ", G = " + value_text(shear_modulus) +
           ", x = " + value_text(free_volume) + ", xbar = " + value_text(strength_free_volume) + ")");
 
@@ -575,7 +580,7 @@ namespace bmgfe
       result.volumetric_plastic_strain = plastic.v;
       result.free_volume_increment     = plastic.v / flow.zeta;
       result.free_volume               = free_volume + result.free_volume_increment;
-      result.strength_free_volume      = strength_free_volume + result.free_volume_increment;
+      result.strength_free_volume      = strength_free_volume + control.strength_increment_weight * result.free_volume_increment;
       result.cohesion                  = plastic.end.c;
       result.friction_angle            = std::atan(plastic.end.mu);
       result.sin_dilatancy             = flow.sin_dilatancy(result.free_volume);

@@ -325,6 +325,10 @@ namespace bmgfe
     flow.dilatancy_factor         = material.strength.dilatancy_factor;
     flow.steady_state_free_volume = material.strength.steady_state_free_volume;
     flow.zeta                     = fvp.zeta();
+    // The strength sees x-hat = m x-bar + (1 - m) x; x-bar_n lags one step, and the point's
+    // own dilatation of the step enters x-hat with (1 - m) + m w (NonlocalParameters).
+    MohrCoulombControl return_control;
+    return_control.strength_increment_weight = prm.nonlocal.strength_increment_weight();
 
     const unsigned int n = fe.n_dofs_per_cell(), nq = quadrature.size();
     FullMatrix<double>                   local_matrix(n, n), local_elastic(n, n);
@@ -396,9 +400,11 @@ namespace bmgfe
                 }
               else
                 in.free_volume = d.x;
-              in.strength_free_volume = d.nonlocal_free_volume;
+              in.strength_free_volume =
+                prm.nonlocal.strength_free_volume(d.nonlocal_free_volume, in.free_volume);
               in.plastic              = true;
-              const ViscoplasticResult res = viscoplastic::update(in, material.strength, flow);
+              const ViscoplasticResult res =
+                viscoplastic::update(in, material.strength, flow, return_control);
               if (!res.converged)
                 {
                   failed = true;

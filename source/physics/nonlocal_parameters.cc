@@ -31,6 +31,25 @@ namespace bmgfe
                       "CG starts from the best (A-norm) combination of the last this many x-bar "
                       "fields; 1 starts from the previous x-bar. x changes little per step, so a "
                       "few iterations suffice.");
+    prm.declare_entry(
+      "Over-nonlocal factor", "1", Double(1),
+      "m >= 1: cohesion and friction are evaluated at x-hat = m x-bar + (1 - m) x "
+      "(over-nonlocal for m > 1; Vermeer and Brinkgreve 1994). m = 1 is the nonlocal model of "
+      "MODEL.md, c(x-bar). In 1D theory m = 1 smooths the strength but not the plastic strain "
+      "of a softening band, and m > 1 adds local hardening that gives the band a width of "
+      "order pi l sqrt(m - 1) (doc/model.md, 'Regularisation'). Measured band widths still "
+      "depend on the mesh at h = l/2 and l/4 for m = 1, 1.25 and 2 (doc/results.md).");
+    prm.declare_entry(
+      "Local increment weight", "0", Double(0, 1),
+      "w in [0, 1]: during a step the strength of a point sees x-bar_n + w dx (times m, see "
+      "above), x-bar_n the regularised free volume of the start of the step (x-bar is solved "
+      "after every converged step, so its nonlocal part lags one step) and dx the point's own "
+      "plastic dilatation of the step. 0: the strength of the start of the step: perfectly "
+      "plastic within the step, the softening enters smoothed by the filter at the next step "
+      "(an O(dt) lag). 1: the step's softening is implicit but local; within the step that is "
+      "a local softening problem, which made the plastic strain alternate between steps and "
+      "needed 50 Newton iterations and 3 cutbacks where w = 0 needs 11 (doc/model.md). "
+      "Ignored by local models (l = 0), which always use w = 1.");
     prm.leave_subsection();
     prm.leave_subsection();
   }
@@ -44,6 +63,8 @@ namespace bmgfe
     linear_tolerance      = prm.get_double("Linear solver tolerance");
     max_linear_iterations = prm.get_integer("Maximum linear iterations");
     initial_guess_history = prm.get_integer("Initial guess history");
+    local_increment_weight = prm.get_double("Local increment weight");
+    over_nonlocal_factor   = prm.get_double("Over-nonlocal factor");
     prm.leave_subsection();
     prm.leave_subsection();
     check();
@@ -62,5 +83,11 @@ namespace bmgfe
     require(max_linear_iterations >= 1, entry + "Maximum linear iterations'",
             "must be at least 1");
     require(initial_guess_history >= 1, entry + "Initial guess history'", "must be at least 1");
+    require(local_increment_weight >= 0 && local_increment_weight <= 1,
+            entry + "Local increment weight'",
+            "must lie in [0, 1] (got " + value_text(local_increment_weight) + ")");
+    require(std::isfinite(over_nonlocal_factor) && over_nonlocal_factor >= 1,
+            entry + "Over-nonlocal factor'",
+            "must be at least 1 (got " + value_text(over_nonlocal_factor) + ")");
   }
 } // namespace bmgfe

@@ -23,6 +23,7 @@
 #include <random>
 #include <string>
 
+using bmgfe::MohrCoulombControl;
 using bmgfe::MohrCoulombFlow;
 using bmgfe::MohrCoulombRegion;
 using bmgfe::MohrCoulombReturn;
@@ -49,10 +50,11 @@ namespace
     /// Whether a plastic state at the apex exists for trials slightly beyond it (see
     /// ApexUnderHydrostaticTension for why Vit1 with its cohesion softening has none).
     bool                apex_reachable = true;
+    MohrCoulombControl  control; // strength_increment_weight w: c at xbar + w dx
 
     MohrCoulombReturn update(const SymmetricTensor<2, 3> &trial) const
     {
-      return mc::return_map(trial, K, G, x, xbar, strength, flow);
+      return mc::return_map(trial, K, G, x, xbar, strength, flow, control);
     }
     MohrCoulombReturn update_strain(const SymmetricTensor<2, 3> &eps) const
     {
@@ -97,6 +99,28 @@ namespace
     s.x                           = 1.10 * s.strength.reference_free_volume;
     s.xbar                        = 1.15 * s.strength.reference_free_volume;
     s.G                           = 0.6 * G_vit1;
+    return s;
+  }
+
+  /// vit1_softening() as a staggered over-nonlocal model sees it (NonlocalParameters, m = 2,
+  /// w = 0): c and phi at xbar_n + (1 - m) dx = xbar_n - dx, i.e. the point's own dilatation
+  /// hardens it within the step, and the strength free volume x-hat = 2 xbar - x of the start.
+  Setting vit1_over_nonlocal()
+  {
+    Setting s                           = vit1_softening();
+    s.name                              = "Vit1, softening, over-nonlocal w = -1";
+    s.xbar                              = 2 * s.xbar - s.x;
+    s.control.strength_increment_weight = -1;
+    return s;
+  }
+
+  /// vit1_softening() with the strength of the start of the step (w = 0): perfectly plastic
+  /// within the step although the material softens.
+  Setting vit1_lagged_softening()
+  {
+    Setting s                           = vit1_softening();
+    s.name                              = "Vit1, softening, lagged w = 0";
+    s.control.strength_increment_weight = 0;
     return s;
   }
 
@@ -197,7 +221,9 @@ namespace
   /// result) at the strength free volume xbar_n + dx, dx = tr(d eps_p)/zeta.
   double relative_yield(const Setting &s, const MohrCoulombReturn &r)
   {
-    const double xbar = s.xbar + dealii::trace(r.plastic_strain_increment) / s.flow.zeta;
+    // the end-of-step strength free volume xbar + w dx, recomputed from the plastic strain
+    const double xbar = s.xbar + s.control.strength_increment_weight *
+                                   dealii::trace(r.plastic_strain_increment) / s.flow.zeta;
     const double c = s.strength.cohesion(xbar), phi = s.strength.friction_angle(xbar);
     return std::abs(mc::yield_function(r.stress, c, phi)) / (c * std::cos(phi));
   }
@@ -315,7 +341,8 @@ namespace
 TEST(MohrCoulombReturn, ReturnsOntoPlaneEdgesAndApex)
 {
   std::mt19937 gen(5);
-  for (const Setting &s : {vit1_perfect(), vit1(), vit1_softening(), frictional()})
+  for (const Setting &s : {vit1_perfect(), vit1(), vit1_softening(), vit1_over_nonlocal(),
+                           vit1_lagged_softening(), frictional()})
     {
       std::vector<RegionCase> cases = {
         {MohrCoulombRegion::elastic, {{0.2, 0.0, -0.3}}},
@@ -361,7 +388,8 @@ TEST(MohrCoulombReturn, ConsistentTangentMatchesFiniteDifferences)
 {
   std::mt19937 gen(17);
   std::map<std::string, double> worst;
-  for (const Setting &s : {vit1_perfect(), vit1(), vit1_softening(), frictional()})
+  for (const Setting &s : {vit1_perfect(), vit1(), vit1_softening(), vit1_over_nonlocal(),
+                           vit1_lagged_softening(), frictional()})
     {
       std::vector<RegionCase> cases = {
         {MohrCoulombRegion::elastic, {{0.2, 0.0, -0.3}}},
@@ -721,6 +749,47 @@ TEST(MohrCoulombReturn, SofteningUsesTheEndState)
   ASSERT_TRUE(r.converged);
   EXPECT_LT(r.free_volume, s.flow.steady_state_free_volume);
   EXPECT_GT(r.sin_dilatancy, 0);
+}
+
+// The strength sees xbar_n + w dx (MohrCoulombControl::strength_increment_weight): the
+// returned stress lies on the surface of exactly that free volume, for w = 1 (implicit
+// softening), 0 (lagged: the start-of-step surface) and -1 (over-nonlocal m = 2: the point's
+// own dilatation hardens it), while x_n+1 = x_n + dx always.
+TEST(MohrCoulombReturn, StrengthIncrementWeight)
+{
+  std::mt19937 gen(23);
+  for (const double w : {1.0, 0.0, -1.0})
+    {
+      Setting s                           = vit1_softening();
+      s.flow.dilatancy_factor             = 0.3;
+      s.control.strength_increment_weight = w;
+      const std::array<double, 3> p{{1.2 * 1.5 * s.c(), 0.1 * s.c(), -1.4 * 1.5 * s.c()}};
+      const MohrCoulombReturn     r = s.update(rotated(p, random_rotation(gen)));
+      ASSERT_TRUE(r.converged);
+      ASSERT_NE(r.region, MohrCoulombRegion::elastic);
+      const double dx  = r.free_volume_increment;
+      const double ulp = std::numeric_limits<double>::epsilon() * r.free_volume;
+      EXPECT_GT(dx, 0);
+      EXPECT_NEAR(r.free_volume, s.x + dx, 8 * ulp);
+      EXPECT_NEAR(r.strength_free_volume, s.xbar + w * dx, 8 * ulp) << "w = " << w;
+      const double xb = s.xbar + w * dx;
+      const double c1 = s.strength.cohesion(xb), phi1 = s.strength.friction_angle(xb);
+      EXPECT_NEAR(r.cohesion, c1, 1e-12 * c1) << "w = " << w;
+      EXPECT_LE(std::abs(mc::yield_function(r.stress, c1, phi1)), 1e-10 * c1 * std::cos(phi1))
+        << "w = " << w;
+      // the other weights' surfaces are clearly missed (the test can fail)
+      for (const double other : {1.0, 0.0, -1.0})
+        if (other != w)
+          {
+            const double xo = s.xbar + other * dx;
+            EXPECT_GT(std::abs(mc::yield_function(r.stress, s.strength.cohesion(xo),
+                                                  s.strength.friction_angle(xo))),
+                      1e-6 * c1)
+              << "w = " << w << " vs " << other;
+          }
+      std::cout << "w = " << w << ": dx = " << dx << ", c(xbar + w dx)/c(xbar) = " << c1 / s.c()
+                << "\n";
+    }
 }
 
 // Input errors and a non-finite trial: an exception for the programming errors, a reported

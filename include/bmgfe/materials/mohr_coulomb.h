@@ -11,7 +11,7 @@
 //   x_n+1    = x_n + tr(d eps_p)/zeta                 plastic dilatation is free volume
 //
 // Time discretisation: backward Euler in everything: c, phi and psi are evaluated at the end
-// of the step, c(xbar_n + dx), phi(xbar_n + dx), psi(x_n + dx), with dx = tr(d eps_p)/zeta
+// of the step, c(xbar_n + w dx), phi(xbar_n + w dx) (w: MohrCoulombControl), psi(x_n + dx), with dx = tr(d eps_p)/zeta
 // the free volume created in the step. Two free volumes enter: the strength uses the value
 // the caller chooses (the regularised, nonlocal xbar_n of the start of the step), the
 // dilatancy and the returned x_n+1 use the point's own x_n; both grow by the same local dx.
@@ -81,6 +81,11 @@ namespace bmgfe
     /// Relative slack of the Kuhn-Tucker checks (ordering, multipliers >= 0) so that a
     /// trial on a region boundary is not rejected by both neighbours through round-off.
     double       region_tolerance   = 1e-12;
+    /// Share w in [0, 1] of the step's own free-volume increment that the strength sees:
+    /// c and phi at strength_free_volume + w dx. 1 (default): implicit softening, the right
+    /// choice for a local model; a staggered nonlocal model passes its lagged xbar_n and
+    /// chooses w (doc/model.md, "Time discretisation").
+    double       strength_increment_weight = 1;
   };
 
   enum class MohrCoulombRegion
@@ -106,11 +111,11 @@ namespace bmgfe
     double volumetric_plastic_strain = 0; ///< tr(d eps_p) = zeta dx
     double free_volume_increment   = 0; ///< dx = tr(d eps_p)/zeta
     double free_volume             = 0; ///< x_n+1 = x_n + dx (the point's own x)
-    double strength_free_volume    = 0; ///< xbar_n + dx (where c, phi were evaluated)
-    double cohesion                = 0; ///< c(xbar_n + dx) [Pa]
-    double friction_angle          = 0; ///< phi(xbar_n + dx) [rad]
+    double strength_free_volume    = 0; ///< xbar_n + w dx (where c, phi were evaluated)
+    double cohesion                = 0; ///< c(xbar_n + w dx) [Pa]
+    double friction_angle          = 0; ///< phi(xbar_n + w dx) [rad]
     double sin_dilatancy           = 0; ///< sin psi(x_n + dx)
-    /// d x_n+1 / d eps (also d(xbar_n + dx)/d eps): zero when elastic.
+    /// d x_n+1 / d eps (w times it is d(xbar_n + w dx)/d eps): zero when elastic.
     dealii::SymmetricTensor<2, 3> free_volume_tangent;
     MohrCoulombRegion region     = MohrCoulombRegion::elastic;
     unsigned int      iterations = 0; ///< residual evaluations of the local Newton, all regions tried
@@ -137,7 +142,7 @@ namespace bmgfe
     /// `shear_modulus` G (or G_eff) > 0 of the predictor; `free_volume`: the point's x_n
     /// (dilatancy, returned x_n+1); `strength_free_volume`: the value at which the caller
     /// wants c and phi at the start of the step (xbar_n; pass x_n for a local model): c and
-    /// phi are evaluated at strength_free_volume + dx. Throws std::invalid_argument for
+    /// phi are evaluated at strength_free_volume + w dx (w: control). Throws std::invalid_argument for
     /// non-positive moduli or free volumes; returns converged = false when no solution is
     /// found (e.g. beyond the apex with the dilatancy exhausted: see doc/model.md).
     MohrCoulombReturn return_map(const dealii::SymmetricTensor<2, 3> &trial_stress,
