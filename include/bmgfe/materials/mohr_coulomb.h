@@ -11,10 +11,11 @@
 //   x_n+1    = x_n + tr(d eps_p)/zeta                 plastic dilatation is free volume
 //
 // Time discretisation: backward Euler in everything: c, phi and psi are evaluated at the end
-// of the step, c(xbar_n + w dx), phi(xbar_n + w dx) (w: MohrCoulombControl), psi(x_n + dx), with dx = tr(d eps_p)/zeta
-// the free volume created in the step. Two free volumes enter: the strength uses the value
-// the caller chooses (the regularised, nonlocal xbar_n of the start of the step), the
-// dilatancy and the returned x_n+1 use the point's own x_n; both grow by the same local dx.
+// of the step, c(xbar_n + w dx), phi(xbar_n + w dx) (w: MohrCoulombControl, 1 by default),
+// psi(x_n + dx), with dx = tr(d eps_p)/zeta the free volume created in the step. Two free
+// volumes enter: the strength uses the value the caller chooses (the regularised, nonlocal
+// xbar_n of the start of the step) plus w dx, the dilatancy and the returned x_n+1 use the
+// point's own x_n + dx.
 // With the implicit dilatancy, dx follows in closed form from the sum Gamma of the plastic
 // multipliers: dx = (x_ss - x_n) k / (1 + k), k = 2 beta0 Gamma / (zeta x_ss), so x never
 // passes x_ss and every plane/edge return is one scalar equation in Gamma.
@@ -81,10 +82,10 @@ namespace bmgfe
     /// Relative slack of the Kuhn-Tucker checks (ordering, multipliers >= 0) so that a
     /// trial on a region boundary is not rejected by both neighbours through round-off.
     double       region_tolerance   = 1e-12;
-    /// Share w in [0, 1] of the step's own free-volume increment that the strength sees:
-    /// c and phi at strength_free_volume + w dx. 1 (default): implicit softening, the right
-    /// choice for a local model; a staggered nonlocal model passes its lagged xbar_n and
-    /// chooses w (doc/model.md, "Time discretisation").
+    /// Weight w of the step's own free-volume increment in the strength: c and phi at
+    /// strength_free_volume + w dx. 1 (default): implicit softening, the right choice for a
+    /// local model; a staggered nonlocal model passes its lagged x-hat_n and (1 - m) + m w of
+    /// its parameters, which is 0 or negative (doc/model.md, "Regularisation").
     double       strength_increment_weight = 1;
   };
 
@@ -142,9 +143,10 @@ namespace bmgfe
     /// `shear_modulus` G (or G_eff) > 0 of the predictor; `free_volume`: the point's x_n
     /// (dilatancy, returned x_n+1); `strength_free_volume`: the value at which the caller
     /// wants c and phi at the start of the step (xbar_n; pass x_n for a local model): c and
-    /// phi are evaluated at strength_free_volume + w dx (w: control). Throws std::invalid_argument for
-    /// non-positive moduli or free volumes; returns converged = false when no solution is
-    /// found (e.g. beyond the apex with the dilatancy exhausted: see doc/model.md).
+    /// phi are evaluated at strength_free_volume + w dx (w: control). Throws
+    /// std::invalid_argument for non-positive moduli or x, or a non-finite
+    /// strength_free_volume; returns converged = false when no solution is found (e.g. beyond
+    /// the apex with the dilatancy exhausted: see doc/model.md).
     MohrCoulombReturn return_map(const dealii::SymmetricTensor<2, 3> &trial_stress,
                                  double bulk_modulus, double shear_modulus, double free_volume,
                                  double strength_free_volume,

@@ -44,7 +44,7 @@ namespace bmgfe
     double relaxation_exponent = 0;   ///< lambda of the Maxwell step (0: no viscous flow)
     /// x before the plastic correction (after the structural relaxation of the step).
     double free_volume          = 0;
-    /// xbar_n: where c and phi are evaluated (plus the local dx of the step).
+    /// xbar_n (x-hat_n): where c and phi are evaluated, plus w dx (w: the control passed).
     double strength_free_volume = 0;
     bool   plastic              = true; ///< false: viscous (or elastic) update only
   };
