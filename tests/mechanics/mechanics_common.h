@@ -180,48 +180,14 @@ namespace mechanics
     return s;
   }
 
-  /// profiles/rings_*.csv: columns by name, numbers and their text.
-  struct Rings
+  /// profiles/rings_*.csv: one row per ring, columns by name.
+  struct Rings : bmgfe_test::CsvTable
   {
-    std::vector<std::string>              names;
-    std::vector<std::vector<std::string>> text;
-
-    explicit Rings(const std::string &file)
-    {
-      std::ifstream in(file);
-      if (!in)
-        throw std::runtime_error("cannot open " + file);
-      std::string line;
-      while (std::getline(in, line))
-        {
-          if (line.empty() || line[0] == '#')
-            continue;
-          std::vector<std::string> cells;
-          std::stringstream        ls(line);
-          std::string              cell;
-          while (std::getline(ls, cell, ','))
-            cells.push_back(cell);
-          if (names.empty())
-            names = cells;
-          else
-            text.push_back(cells);
-        }
-    }
-    std::size_t index(const std::string &c) const
-    {
-      const auto it = std::find(names.begin(), names.end(), c);
-      if (it == names.end())
-        throw std::runtime_error("no ring column " + c);
-      return it - names.begin();
-    }
-    std::size_t n() const { return text.size(); }
-    double      value(const std::string &c, const std::size_t ring) const
-    {
-      return std::stod(text.at(ring).at(index(c)));
-    }
+    using bmgfe_test::CsvTable::CsvTable;
+    std::size_t        n() const { return n_rows(); }
     const std::string &string(const std::string &c, const std::size_t ring) const
     {
-      return text.at(ring).at(index(c));
+      return text(c, ring);
     }
   };
 

@@ -121,29 +121,16 @@ namespace plasticity
 
     explicit LoadingCurve(const std::string &file)
     {
-      std::ifstream in(file);
-      if (!in)
-        throw std::runtime_error("cannot open " + file);
-      std::string line;
-      while (std::getline(in, line))
+      const bmgfe_test::CsvTable csv(file);
+      header = csv.header();
+      if (header.size() != 7 || header[0] != "time_s" || header[2] != "nominal_strain" ||
+          header[6] != "nominal_stress_Pa")
+        throw std::runtime_error("unexpected header of " + file);
+      for (std::size_t i = 0; i < csv.n_rows(); ++i)
         {
-          if (line.empty() || line[0] == '#')
-            continue;
-          std::vector<std::string> cells;
-          std::stringstream        ls(line);
-          std::string              cell;
-          while (std::getline(ls, cell, ','))
-            cells.push_back(cell);
-          if (header.empty())
-            {
-              header = cells;
-              if (cells.size() != 7 || cells[0] != "time_s" || cells[2] != "nominal_strain" ||
-                  cells[6] != "nominal_stress_Pa")
-                throw std::runtime_error("unexpected header of " + file + ": " + line);
-              continue;
-            }
+          const std::vector<std::string> &cells = csv.row(i);
           if (cells.size() != 7)
-            throw std::runtime_error("malformed row of " + file + ": " + line);
+            throw std::runtime_error("malformed row " + std::to_string(i) + " of " + file);
           Row r;
           r.time            = std::stod(cells[0]);
           r.segment         = cells[1];

@@ -48,51 +48,6 @@ namespace shear_band_mechanics
     return 45.0 - 0.5 * std::atan(friction_coefficient) * 180.0 / M_PI;
   }
 
-  /// A CSV file with '#' comment lines, one header row and numeric (or text) cells.
-  class Table
-  {
-  public:
-    explicit Table(const std::string &file)
-    {
-      std::ifstream in(file);
-      if (!in)
-        throw std::runtime_error("cannot open " + file);
-      std::string line;
-      while (std::getline(in, line))
-        {
-          if (line.empty() || line[0] == '#')
-            continue;
-          std::vector<std::string> cells;
-          std::stringstream        ls(line);
-          std::string              cell;
-          while (std::getline(ls, cell, ','))
-            cells.push_back(cell);
-          if (names.empty())
-            names = cells;
-          else
-            rows.push_back(cells);
-        }
-      if (names.empty())
-        throw std::runtime_error("no header row in " + file);
-    }
-    std::size_t n_rows() const { return rows.size(); }
-    std::size_t index(const std::string &column) const
-    {
-      const auto it = std::find(names.begin(), names.end(), column);
-      if (it == names.end())
-        throw std::runtime_error("no column '" + column + "'");
-      return it - names.begin();
-    }
-    double value(const std::string &column, const std::size_t row) const
-    {
-      return std::stod(rows.at(row).at(index(column)));
-    }
-
-  private:
-    std::vector<std::string>              names;
-    std::vector<std::vector<std::string>> rows;
-  };
-
   /// One row of a shear_bands-NNNNN.csv.
   struct Band
   {
@@ -114,7 +69,7 @@ namespace shear_band_mechanics
   {
     BandTable t;
     t.file = file;
-    const Table csv(file);
+    const bmgfe_test::CsvTable csv(file);
     for (std::size_t r = 0; r < csv.n_rows(); ++r)
       {
         Band b;
@@ -229,7 +184,7 @@ namespace shear_band_mechanics
 
   inline Curve read_curve(const std::string &dir)
   {
-    const Table csv(dir + "/force_displacement.csv");
+    const bmgfe_test::CsvTable csv(dir + "/force_displacement.csv");
     Curve       c;
     for (std::size_t r = 0; r < csv.n_rows(); ++r)
       {

@@ -1,5 +1,6 @@
 #pragma once
 // Helpers for tests that run the bmgfe executable and read what it wrote.
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <sys/wait.h>
@@ -126,6 +127,61 @@ namespace bmgfe_test
         throw std::runtime_error("no statistics column '" + column + "'");
       return i;
     }
+    std::vector<std::string>              names;
+    std::vector<std::vector<std::string>> rows;
+  };
+
+  /// A CSV output of bmgfe (force_displacement.csv, shear_bands-*.csv, profiles/rings_*.csv):
+  /// '#' comment lines, one header row, then rows of comma-separated cells (numbers or text).
+  class CsvTable
+  {
+  public:
+    explicit CsvTable(const std::string &file)
+      : file(file)
+    {
+      std::ifstream in(file);
+      if (!in)
+        throw std::runtime_error("cannot open " + file);
+      std::string line;
+      while (std::getline(in, line))
+        {
+          if (line.empty() || line[0] == '#')
+            continue;
+          std::vector<std::string> cells;
+          std::stringstream        ls(line);
+          std::string              cell;
+          while (std::getline(ls, cell, ','))
+            cells.push_back(cell);
+          if (names.empty())
+            names = cells;
+          else
+            rows.push_back(cells);
+        }
+      if (names.empty())
+        throw std::runtime_error("no header row in " + file);
+    }
+
+    const std::vector<std::string> &header() const { return names; }
+    std::size_t                     n_rows() const { return rows.size(); }
+    const std::vector<std::string> &row(const std::size_t r) const { return rows.at(r); }
+    std::size_t                     index(const std::string &column) const
+    {
+      const auto it = std::find(names.begin(), names.end(), column);
+      if (it == names.end())
+        throw std::runtime_error("no column '" + column + "' in " + file);
+      return it - names.begin();
+    }
+    const std::string &text(const std::string &column, const std::size_t r) const
+    {
+      return rows.at(r).at(index(column));
+    }
+    double value(const std::string &column, const std::size_t r) const
+    {
+      return std::stod(text(column, r));
+    }
+
+  private:
+    std::string                           file;
     std::vector<std::string>              names;
     std::vector<std::vector<std::string>> rows;
   };
