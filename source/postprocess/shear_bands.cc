@@ -598,11 +598,14 @@ namespace bmgfe
     /// Orientation, size and p of a band from its members; the width from the profile of p
     /// across it. The profile takes every sample near the band (within the band's extent along
     /// it and W = 4 sqrt(3) std(d) + 2h of its mid-plane, d the coordinate along the normal:
-    /// about four half-widths of the above-threshold core), except the members of other bands
+    /// about four half-widths of the above-threshold core, widened up to max_window_growths
+    /// times by 1.5 while a half-maximum crossing is missing), except the members of other bands
     /// and of ignored clusters, bins them in d (about 25 samples per bin, each bin at the
     /// weighted mean d of its samples, so that empty or unevenly filled bins do not shift the
     /// profile) and finds where the weighted mean p falls to half of the profile's peak above
     /// the background, by linear interpolation between bins.
+    constexpr unsigned int max_window_growths = 6; // W up to 11.4 times the first one
+
     template <int dim>
     ShearBand<dim> measure_band(const std::vector<unsigned int> &members, const int label,
                                 const std::vector<int> &labels, const Context<dim> &c)
@@ -674,46 +677,56 @@ namespace bmgfe
       const double mean_d = sum_w > 0 ? sum_d / sum_w : 0.0;
       const double std_d =
         sum_w > 0 ? std::sqrt(std::max(sum_d2 / sum_w - mean_d * mean_d, 0.0)) : 0.0;
-      const double W      = 4 * std::sqrt(3.0) * std_d + 2 * c.h;
-
-      std::vector<std::array<double, 3>> profile; // d, p, w
-      for (std::size_t j = 0; j < c.samples.size(); ++j)
-        {
-          if (labels[j] != below_threshold && labels[j] != label)
-            continue;
-          const Tensor<1, dim> r = c.samples[j].position - x0;
-          const double         d = basis[0] * r;
-          if (std::abs(d) > W)
-            continue;
-          bool inside = true;
-          for (unsigned int k = 1; k < dim; ++k)
-            inside = inside && basis[k] * r >= t_min[k] && basis[k] * r <= t_max[k];
-          if (inside)
-            profile.push_back({{d, c.samples[j].plastic_strain, c.samples[j].weight}});
-        }
-
-      const std::size_t n_bins =
-        std::min<std::size_t>(400, std::max<std::size_t>(10, profile.size() / 25));
-      std::vector<double> bin_w(n_bins, 0.0), bin_wd(n_bins, 0.0), bin_wp(n_bins, 0.0);
-      for (const auto &s : profile)
-        {
-          const std::size_t b =
-            std::min(n_bins - 1, static_cast<std::size_t>((s[0] + W) / (2 * W) * n_bins));
-          bin_w[b] += s[2];
-          bin_wd[b] += s[2] * s[0];
-          bin_wp[b] += s[2] * s[1];
-        }
-      std::vector<double> d_bin, p_bin;
-      for (std::size_t b = 0; b < n_bins; ++b)
-        if (bin_w[b] > 0)
-          {
-            d_bin.push_back(bin_wd[b] / bin_w[b]);
-            p_bin.push_back(bin_wp[b] / bin_w[b]);
-          }
-
+      // The window starts at about four half-widths of the above-threshold core. A band that
+      // barely rises above the threshold (a weak arm next to a stronger spot) has a core much
+      // thinner than its FWHM, so the window grows by 1.5x until the profile falls to half
+      // its peak on both sides or the window holds every sample near the band.
+      double W = 4 * std::sqrt(3.0) * std_d + 2 * c.h;
       double shift = 0;
-      if (!d_bin.empty())
+      for (unsigned int attempt = 0;; ++attempt)
         {
+          std::vector<std::array<double, 3>> profile; // d, p, w
+          bool                               window_cut = false;
+          for (std::size_t j = 0; j < c.samples.size(); ++j)
+            {
+              if (labels[j] != below_threshold && labels[j] != label)
+                continue;
+              const Tensor<1, dim> r = c.samples[j].position - x0;
+              bool                 inside = true;
+              for (unsigned int k = 1; k < dim; ++k)
+                inside = inside && basis[k] * r >= t_min[k] && basis[k] * r <= t_max[k];
+              if (!inside)
+                continue;
+              const double d = basis[0] * r;
+              if (std::abs(d) > W)
+                {
+                  window_cut = true;
+                  continue;
+                }
+              profile.push_back({{d, c.samples[j].plastic_strain, c.samples[j].weight}});
+            }
+
+          const std::size_t n_bins =
+            std::min<std::size_t>(400, std::max<std::size_t>(10, profile.size() / 25));
+          std::vector<double> bin_w(n_bins, 0.0), bin_wd(n_bins, 0.0), bin_wp(n_bins, 0.0);
+          for (const auto &s : profile)
+            {
+              const std::size_t b =
+                std::min(n_bins - 1, static_cast<std::size_t>((s[0] + W) / (2 * W) * n_bins));
+              bin_w[b] += s[2];
+              bin_wd[b] += s[2] * s[0];
+              bin_wp[b] += s[2] * s[1];
+            }
+          std::vector<double> d_bin, p_bin;
+          for (std::size_t b = 0; b < n_bins; ++b)
+            if (bin_w[b] > 0)
+              {
+                d_bin.push_back(bin_wd[b] / bin_w[b]);
+                p_bin.push_back(bin_wp[b] / bin_w[b]);
+              }
+          if (d_bin.empty())
+            break;
+
           const std::size_t peak =
             std::max_element(p_bin.begin(), p_bin.end()) - p_bin.begin();
           const double half = c.background + 0.5 * (p_bin[peak] - c.background);
@@ -750,6 +763,9 @@ namespace bmgfe
                                        d_bin.back() - d_bin.front();
               shift      = d_bin[peak];
             }
+          if (band.width_sides == 2 || !window_cut || attempt == max_window_growths)
+            break;
+          W *= 1.5;
         }
       band.centre = x0 + shift * basis[0];
       return band;

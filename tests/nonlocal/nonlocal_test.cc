@@ -617,6 +617,9 @@ TEST(NonlocalParameters, DefaultsAreLocalAndEntriesAreRead)
   EXPECT_EQ(d.linear_tolerance, 1e-10);
   EXPECT_EQ(d.max_linear_iterations, 1000u);
   EXPECT_EQ(d.initial_guess_history, 4u);
+  EXPECT_EQ(d.over_nonlocal_factor, 2.0);
+  EXPECT_EQ(d.local_increment_weight, 0.0);
+  EXPECT_EQ(NonlocalParameters().over_nonlocal_factor, d.over_nonlocal_factor);
 
   const NonlocalParameters p = parse("set Length = 5e-6\n set Finite element degree = 2\n"
                                      "set Linear solver tolerance = 1e-8\n"

@@ -527,6 +527,34 @@ TEST(ShearBands2D, SmallClustersAreIgnored)
   EXPECT_EQ(find_shear_bands<2>(samples, prm, axis_y()).bands.size(), 1u);
 }
 
+TEST(ShearBands2D, WeakBandNextToStrongSpotHasItsFullWidth)
+{
+  // A band only 2 % above the threshold (half of a stronger spot elsewhere): its core above
+  // the threshold is about 0.4 sigma thick, far thinner than its FWHM of 2.35 sigma. The
+  // profile window starts at four half-widths of that core and must grow until the profile
+  // falls to half the band's peak on both sides (width_sides = 2, not a lower bound).
+  const PointSet set  = regular_grid(250, L);
+  const auto     band = band_2d(45, Point<2>(0.3e-3, 0.3e-3), 2 * sigma, 0.102);
+  const Point<2> spot(-0.6e-3, 0.6e-3); // off the band's line
+  const double   spot_sigma = 3 * sigma;
+  const auto     p          = [&](const Point<2> &x) {
+    return std::max(band.value(x),
+                    0.2 * std::exp(-(x - spot).norm_square() / (2 * spot_sigma * spot_sigma)));
+  };
+  const auto r = find_shear_bands<2>(sample<2>(set.points, set.weight, p), defaults(), axis_y());
+  expect_finite(r);
+  const ShearBand<2> *weak = nullptr;
+  for (const auto &b : r.bands)
+    if (b.coherence > 0.9)
+      weak = &b;
+  ASSERT_NE(weak, nullptr) << r.bands.size() << " band(s), none elongated";
+  std::cout << "weak band: width/FWHM " << weak->width / band.fwhm() << ", sides "
+            << weak->width_sides << ", angle " << weak->angle_to_load_axis << '\n';
+  EXPECT_EQ(weak->width_sides, 2u);
+  EXPECT_NEAR(weak->width / band.fwhm(), 1.0, 0.05);
+  EXPECT_NEAR(weak->angle_to_load_axis, 45, 0.5);
+}
+
 TEST(ShearBands3D, PlanarBandInABox)
 {
   // Box of 1 mm, 50^3 jittered points (spacing 20 um), band sigma 80 um; load axis z. The

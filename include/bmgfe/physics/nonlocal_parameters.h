@@ -27,8 +27,9 @@ namespace bmgfe
     /// dilatation of the step). Only used when the model is nonlocal.
     double local_increment_weight = 0;
 
-    /// m: the strength sees x-hat = m x-bar + (1 - m) x (over-nonlocal for m > 1).
-    double over_nonlocal_factor = 1;
+    /// m: the strength sees x-hat = m x-bar + (1 - m) x (over-nonlocal for m > 1; m = 1
+    /// does not bound the band width from below, doc/model.md "Regularisation").
+    double over_nonlocal_factor = 2;
 
     /// True when x-bar = x (l = 0).
     bool is_local() const { return length == 0; }
