@@ -36,11 +36,11 @@ namespace bmgfe
       "m >= 1: cohesion and friction are evaluated at x-hat = m x-bar + (1 - m) x "
       "(over-nonlocal; Vermeer and Brinkgreve 1994, Jirasek and Rolshoven 2003). m = 1 is the "
       "nonlocal model of MODEL.md, c(x-bar): it smooths the strength but not the plastic "
-      "strain, whose band collapses onto the mesh (measured FWHM ~ h^0.6 with Q1 and Q2, "
+      "strain, whose band collapses onto the mesh (measured with Q1: FWHM ~ h^0.6, "
       "doc/results.md). m > 1 adds local hardening that gives a softening band a plastic zone "
       "of width 2 pi l sqrt(m - 1) (doc/model.md, 'Regularisation'); with m = 2 and Q2 "
-      "displacements the band width and the force curve agree between h = l/2 and l/4 to 2 % "
-      "and 0.03 %. The combination acts on the whole free volume: an initial heterogeneity "
+      "displacements the band width and the force curve agree between h = l/2 and l/4 to "
+      "1.6 % and 0.02 %. The combination acts on the whole free volume: an initial heterogeneity "
       "narrower than about 2 l is sharpened (a Gaussian spot of radius l becomes a hard centre "
       "in a soft ring at m = 2), so seed imperfections of radius >= 3 l.");
     prm.declare_entry(
