@@ -103,6 +103,16 @@ namespace
       std::cout << ' ' << s.text("Shear band angle to the load axis (deg)", r);
     std::cout << " deg\n";
   }
+
+  /// The band tables of a run, printed with the angle history of its last 10 steps.
+  std::vector<BandTable> read_and_print_bands(const RunOutput &r)
+  {
+    const auto tables = read_all_bands(r.dir);
+    for (const auto &t : tables)
+      print_table(t);
+    print_angle_history(r.stats, 10);
+    return tables;
+  }
 } // namespace
 
 // Associated flow (psi = phi, constant phi): the band forms along the stress characteristic,
@@ -113,11 +123,8 @@ TEST(ShearBandMechanics, AssociatedFlowBandAngle)
 {
   const double sin_phi = std::sin(std::atan(friction_coefficient));
   const RunOutput r      = run("sbm_associated", full_section() + dilatancy(sin_phi));
-  const auto   tables  = read_all_bands(r.dir);
+  const auto      tables = read_and_print_bands(r);
   ASSERT_FALSE(tables.empty());
-  for (const auto &t : tables)
-    print_table(t);
-  print_angle_history(r.stats, 10);
   const BandSummary s = summarise(tables.back());
   std::cout << "associated flow (sin psi = " << sin_phi << "): " << s.n_bands
             << " band row(s) at t = " << tables.back().time << " s, angle " << s.angle
@@ -142,11 +149,8 @@ TEST(ShearBandMechanics, AssociatedFlowBandAngle)
 TEST(ShearBandMechanics, NonDilatantFlowReport)
 {
   const RunOutput r      = run("sbm_nondilatant", half_section(2.5e-5) + dilatancy(0.0));
-  const auto tables = read_all_bands(r.dir);
+  const auto      tables = read_and_print_bands(r);
   ASSERT_FALSE(tables.empty());
-  for (const auto &t : tables)
-    print_table(t);
-  print_angle_history(r.stats, 10);
   const BandSummary s = summarise(tables.back());
   const double      p_max =
     r.stats.value("Maximal equivalent plastic strain", r.stats.n_rows() - 1);
