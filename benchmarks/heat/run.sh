@@ -44,14 +44,9 @@ while [ $# -gt 0 ]; do
     *) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
-if [ -z "$bmgfe" ]; then
-  for candidate in "$root/build/bmgfe" "$root/build-bench/bmgfe"; do
-    if [ -x "$candidate" ]; then bmgfe="$candidate"; break; fi
-  done
-fi
-[ -x "$bmgfe" ] || { echo "run.sh: no bmgfe executable (use --bmgfe)" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time is needed for the memory figures" >&2; exit 2; }
-command -v mpirun > /dev/null || { echo "run.sh: mpirun not found" >&2; exit 2; }
+# shellcheck source=../common.sh
+. "$here/../common.sh"
+require_benchmark_tools
 
 # The reference mesh (270 400 hexes) is generated once; bmgfe reads the .msh. The
 # thermo-elastic case uses the same mesh with the bottom face labelled 3 (for u_z = 0).
@@ -79,9 +74,6 @@ if [ ! -s "$table" ]; then
   } > "$table"
 fi
 
-export OMPI_ALLOW_RUN_AS_ROOT=${OMPI_ALLOW_RUN_AS_ROOT:-1}
-export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=${OMPI_ALLOW_RUN_AS_ROOT_CONFIRM:-1}
-
 run_one() {
   local case="$1" np="$2" rep="$3" prm
   case "$case" in
@@ -102,12 +94,9 @@ run_one() {
   load="$(cut -d' ' -f1 /proc/loadavg)"
   echo "== $tag (load $load)"
   local start="$EPOCHREALTIME"
-  # Every rank under /usr/bin/time; every output line with a wall-clock time stamp.
-  mpirun --oversubscribe -np "$np" \
-    sh -c 'exec /usr/bin/time -v -o "$0/time.${OMPI_COMM_WORLD_RANK:-0}" "$@"' "$dir" \
+  run_timed_ranks "$dir" "$np" "" \
     "$bmgfe" "$prm" --set "Output directory=$dir/output" --set "Linear algebra=$backend" \
-    --set "Verbosity=normal" "${case_args[@]}" "${extra[@]}" 2>&1 |
-    while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done > "$dir/log.txt"
+    --set "Verbosity=normal" "${case_args[@]}" "${extra[@]}"
   python3 - "$dir" "$start" "$case" "$backend" "$np" "$load" >> "$table" << 'EOF'
 import glob, re, statistics, sys, time
 d, start, case, backend, np, load = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]

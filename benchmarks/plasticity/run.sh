@@ -70,14 +70,9 @@ while [ $# -gt 0 ]; do
     *) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
-if [ -z "$bmgfe" ]; then
-  for candidate in "$root/build/bmgfe" "$root/build-bench/bmgfe"; do
-    if [ -x "$candidate" ]; then bmgfe="$candidate"; break; fi
-  done
-fi
-[ -x "$bmgfe" ] || { echo "run.sh: no bmgfe executable (use --bmgfe)" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time is needed for the memory figures" >&2; exit 2; }
-command -v mpirun > /dev/null || { echo "run.sh: mpirun not found" >&2; exit 2; }
+# shellcheck source=../common.sh
+. "$here/../common.sh"
+require_benchmark_tools
 if [ "$perf" = 1 ]; then
   command -v perf > /dev/null || { echo "run.sh: --perf needs perf" >&2; exit 2; }
 fi
@@ -91,9 +86,6 @@ if [ ! -s "$table" ]; then
   } > "$table"
 fi
 
-export OMPI_ALLOW_RUN_AS_ROOT=${OMPI_ALLOW_RUN_AS_ROOT:-1}
-export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=${OMPI_ALLOW_RUN_AS_ROOT_CONFIRM:-1}
-
 run_one() {
   local np="$1" rep="$2"
   local tag="${label}_np${np}_r${rep}"
@@ -103,16 +95,14 @@ run_one() {
   local load
   load="$(cut -d' ' -f1 /proc/loadavg)"
   echo "== $tag (load $load)"
-  local wrap='exec /usr/bin/time -v -o "$0/time.${OMPI_COMM_WORLD_RANK:-0}" "$@"'
+  local prefix=""
   if [ "$perf" = 1 ] && [ "$np" = 1 ]; then
-    wrap='exec perf record -F 499 -q -o "$0/perf.data" -- /usr/bin/time -v -o "$0/time.${OMPI_COMM_WORLD_RANK:-0}" "$@"'
+    prefix='perf record -F 499 -q -o "$0/perf.data" --'
   fi
   local start="$EPOCHREALTIME"
-  # Every rank under /usr/bin/time; every output line with a wall-clock time stamp.
-  mpirun --oversubscribe -np "$np" sh -c "$wrap" "$dir" \
+  run_timed_ranks "$dir" "$np" "$prefix" \
     "$bmgfe" "$prm" --set "Output directory=$dir/output" --set "Verbosity=normal" \
-    "${case_args[@]}" "${extra[@]}" 2>&1 |
-    while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done > "$dir/log.txt"
+    "${case_args[@]}" "${extra[@]}"
   if [ -s "$dir/perf.data" ]; then
     perf report -i "$dir/perf.data" --stdio --no-children --sort dso,symbol --percent-limit 0.05 \
       2> /dev/null | grep '%' > "$dir/perf_symbols.txt" || true
