@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Parameter sweeps of the issue-4 scenarios, each run as its own bmgfe job, then one table of
+# Parameter sweeps of the viscous scenarios, each run as its own bmgfe job, then one table of
 # the headline numbers (scripts/summary_table.py). Run from the repository (outputs go to
 # output/), after scripts/setup.sh:
 #   scripts/sweep.sh htc   # as-cast rod (as_cast_vit1.prm), then HTC holds of 0.5, 1, 10, 30, 60, 120 min

@@ -3,7 +3,7 @@
 //   bmgfe --validate FILE.prm [--set ...]              check a file (parameters, mesh, boundaries)
 //   bmgfe --print-parameters [prm|json]                every parameter with documentation
 //   bmgfe --calibrate-tg FILE.prm [--set ...]          tau0, eta0 of Material/Free volume
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/core/parameters.h>
 #include <bmgfe/core/simulator.h>
 #include <bmgfe/materials/tg_calibration.h>

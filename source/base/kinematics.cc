@@ -1,5 +1,5 @@
-#include <bmgfe/core/input_error.h>
-#include <bmgfe/physics/kinematics.h>
+#include <bmgfe/base/input_error.h>
+#include <bmgfe/base/kinematics.h>
 
 namespace bmgfe
 {

@@ -1,5 +1,5 @@
-#include <bmgfe/core/expression.h>
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/expression.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/core/simulator.h>
 #include <bmgfe/io/snapshot_reader.h>
 
@@ -50,7 +50,7 @@ namespace bmgfe
     }
 
     /// Plastic dissipation beta_TQ sigma : d eps_p of the last mechanics step as the heat
-    /// source of the next heat step (cell averages; MODEL.md 4, issue 5).
+    /// source of the next heat step (cell averages; doc/model.md §4).
     template <int dim, typename LA>
     class PlasticHeatSource : public HeatSource<dim>
     {
@@ -438,8 +438,8 @@ namespace bmgfe
         result.second_extreme = dim == 3 ? "sigma_yy" : "sigma_zz";
       }
     const bool viscous = mechanics && mechanics->viscous();
-    // Hardness proxies and dH_rel (MODEL.md 2, 5); dH_rel in J/g as DSC reports it. H uses
-    // the local free volume x: the regularised x-bar of the plasticity (MODEL.md 4) will
+    // Hardness proxies and dH_rel (doc/model.md §2, §5); dH_rel in J/g as DSC reports it. H uses
+    // the local free volume x: the regularised x-bar of the plasticity (doc/model.md §4) will
     // replace it when that exists.
     if (viscous)
       for (const auto *f : {"x", "T_f", "viscous_strain", "H", "H_app", "dH_rel_J_per_g"})
@@ -463,7 +463,7 @@ namespace bmgfe
     if (mechanics)
       mechanics->for_each_quadrature_point(
         heat->dof_handler(), heat->temperature(),
-        [&](const Point<dim> &x, const double w, const double T, const StressState &s) {
+        [&](const Point<dim> &x, const double w, const double T, const MaterialPointFields &s) {
           const auto cyl = cartesian ?
                              std::array<double, 4>{{s.stress[0][0], s.stress[1][1], s.stress[2][2], s.stress[0][1]}} :
                              cylindrical_components(s.stress, x[0], x[1], kin);
@@ -481,7 +481,7 @@ namespace bmgfe
           if (viscous)
             {
               const GlassState gs = measures.at(s.free_volume, sm, s.fictive_temperature);
-              for (const double f : {s.free_volume, s.fictive_temperature, s.viscous_strain,
+              for (const double f : {s.free_volume, s.fictive_temperature, s.equivalent_inelastic_strain,
                                      gs.hardness, gs.apparent_hardness,
                                      gs.relaxation_enthalpy * joule_per_gram})
                 v.push_back(f);
@@ -508,7 +508,7 @@ namespace bmgfe
             }
       }
     rings.reduce(comm);
-    // H/mean(H) of MODEL.md 5 (seed 000, Fig. 8), normalised by the volume mean of H over
+    // H/mean(H) of doc/model.md §5 (seed 000, Fig. 8), normalised by the volume mean of H over
     // the whole ring region: a global constant, so the ring sums are simply rescaled.
     if (viscous)
       rings.add_relative_field("H_rel", rings.field_index("H"));
@@ -533,7 +533,7 @@ namespace bmgfe
         [&](const typename DoFHandler<dim>::active_cell_iterator &heat_cell, const Point<dim> &ref) {
           const typename DoFHandler<dim>::active_cell_iterator cell(
             &triangulation, heat_cell->level(), heat_cell->index(), &mechanics->dof_handler());
-          const StressState s = mechanics->stress_at(cell, ref, heat->dof_handler(), heat->temperature());
+          const MaterialPointFields s = mechanics->stress_at(cell, ref, heat->dof_handler(), heat->temperature());
           const Point<dim>  x = mapping->transform_unit_to_real_cell(heat_cell, ref);
           const auto      cyl = cylindrical_components(s.stress, x[0], x[1], kin);
           return std::vector<double>{cyl[0], cyl[1], cyl[2], von_mises(s.stress),
@@ -774,7 +774,7 @@ namespace bmgfe
           if (cell->is_locally_owned())
             {
               const unsigned int  c  = cell->active_cell_index();
-              const StressState  &st = cell_stress[c];
+              const MaterialPointFields  &st = cell_stress[c];
               unsigned int        k  = 0;
               for (const auto &comp : components)
                 cell_fields[k++][c] = st.stress[comp.i][comp.j];
@@ -789,7 +789,7 @@ namespace bmgfe
                   // H_app from the cell-averaged mean stress, dH_rel in J/g.
                   const GlassState gs =
                     measures.at(st.free_volume, mean_stress(st.stress), st.fictive_temperature);
-                  for (const double v : {st.free_volume, st.fictive_temperature, st.viscous_strain,
+                  for (const double v : {st.free_volume, st.fictive_temperature, st.equivalent_inelastic_strain,
                                          st.structural_strain, gs.hardness, gs.apparent_hardness,
                                          gs.relaxation_enthalpy * joule_per_gram})
                     cell_fields[k++][c] = v;
@@ -876,7 +876,7 @@ namespace bmgfe
     const Kinematics kin = parameters.kinematics;
     mechanics->for_each_quadrature_point(
       heat->dof_handler(), heat->temperature(),
-      [&](const Point<dim> &x, const double volume, double, const StressState &st) {
+      [&](const Point<dim> &x, const double volume, double, const MaterialPointFields &st) {
         // 2D sections are analysed by area (the axisymmetric weight 2 pi r is taken out).
         analysis.add(x, volume / volume_weight(kin, x[0]), st.equivalent_plastic_strain);
       });
@@ -1013,7 +1013,7 @@ namespace bmgfe
               const Point<dim> &reference) {
             const typename DoFHandler<dim>::active_cell_iterator cell(
               &triangulation, heat_cell->level(), heat_cell->index(), &mech.dof_handler());
-            const StressState s = mech.stress_at(cell, reference, heat->dof_handler(),
+            const MaterialPointFields s = mech.stress_at(cell, reference, heat->dof_handler(),
                                                  heat->temperature());
             return std::vector<double>{s.stress[0][0], s.stress[1][1], s.stress[2][2],
                                        s.stress[0][1], dim == 3 ? s.stress[0][2] : 0.0,
@@ -1061,7 +1061,7 @@ namespace bmgfe
         for (const auto &cell : triangulation.active_cell_iterators())
           if (cell->is_locally_owned())
             {
-              const StressState &st = cell_stress[cell->active_cell_index()];
+              const MaterialPointFields &st = cell_stress[cell->active_cell_index()];
               max_vm = std::max(max_vm, von_mises(st.stress));
               axial += st.stress[a][a] * st.volume;
               volume += st.volume;

@@ -1,4 +1,4 @@
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/geometry/geometry.h>
 
 #include <deal.II/base/mpi.h>

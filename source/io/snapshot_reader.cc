@@ -1,4 +1,4 @@
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/io/snapshot_reader.h>
 
 #include <vtkCellData.h>

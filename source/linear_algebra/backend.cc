@@ -1,4 +1,4 @@
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/linear_algebra/backend.h>
 
 #include <deal.II/base/exceptions.h>

@@ -1,4 +1,4 @@
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/materials/free_volume.h>
 #include <bmgfe/materials/tg_calibration.h>
 
@@ -218,7 +218,7 @@ namespace bmgfe
     prm.enter_subsection("Free volume");
     prm.declare_entry("Vogel temperature", "412.5", Double(0),
                       "VFT temperature T0 [K]: x_eq(T) = (T - T0)/B, B = D* T0. Vit1: 412.5 K "
-                      "(MODEL.md 7).");
+                      "(doc/model.md §7).");
     prm.declare_entry("Fragility parameter", "22.7", Double(0),
                       "VFT fragility D* (dimensionless), B = D* T0. Vit1: 22.7.");
     prm.declare_entry("Activation energy", "2.5", Double(0),

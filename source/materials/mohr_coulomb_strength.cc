@@ -1,4 +1,4 @@
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/materials/mohr_coulomb_strength.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -45,10 +45,10 @@ namespace bmgfe
                       "c0 [Pa] at the reference free volume x_ref, the free volume at 'Material/"
                       "Free volume/Reference fictive temperature'. The Vit1 default gives a uniaxial "
                       "compressive strength 2 c cos(phi)/(1 - sin(phi)) = 1.8 GPa with mu0 = "
-                      "0.105 (measured 1.7-1.9 GPa, MODEL.md 7).");
+                      "0.105 (measured 1.7-1.9 GPa, doc/model.md §7).");
     prm.declare_entry("Friction coefficient", "0.105", Double(0, 1),
                       "mu0 = tan(phi) at the reference free volume; 0.105 gives the 42 deg "
-                      "compressive shear-band angle of Vit1 (MODEL.md 4, 7).");
+                      "compressive shear-band angle of Vit1 (doc/model.md §4, §7).");
     prm.declare_entry("Cohesion softening", "0.5", Double(0),
                       "s_c in c = c0 exp(-s_c (x - x_ref)/x_ref). 0.5 is an estimate: a 10 K "
                       "lower fictive temperature (x about 5 % below x_ref) then hardens by about "

@@ -1,4 +1,4 @@
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/materials/tg_calibration.h>
 
 #include <cmath>

@@ -1,5 +1,5 @@
-#include <bmgfe/core/expression.h>
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/expression.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/materials/thermoelastic_material.h>
 
 #include <deal.II/base/function.h>

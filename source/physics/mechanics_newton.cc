@@ -5,8 +5,8 @@
 // backtracking line search. Nothing of a failed attempt is kept: the state changes only in
 // commit_plastic_state() after convergence. doc/model.md, "Global Newton method", explains
 // the choices.
-#include <bmgfe/core/expression.h>
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/expression.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/linear_algebra/elasticity_amg.h>
 #include <bmgfe/materials/viscoplastic_update.h>
 #include <bmgfe/materials/viscous_flow.h>

@@ -1,5 +1,5 @@
-#include <bmgfe/core/expression.h>
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/expression.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/physics/mechanics_parameters.h>
 #include <bmgfe/physics/nonlocal_parameters.h>
 
@@ -68,12 +68,12 @@ namespace bmgfe
     prm.declare_entry("Inelastic model", "none", Selection("none|viscous|plastic|viscoplastic"),
                       "none: thermo-elasticity (the inelastic strain stays zero). plastic: "
                       "rate-independent free-volume-dependent Mohr-Coulomb plasticity "
-                      "(Material/Mohr-Coulomb, MODEL.md 4) solved by a global Newton method "
+                      "(Material/Mohr-Coulomb, doc/model.md §4) solved by a global Newton method "
                       "(Mechanics/Newton); the free volume changes only by plastic dilatation. "
                       "viscoplastic: the viscous model below plus the Mohr-Coulomb correction in "
                       "one local update (doc/model.md). viscous: "
                       "free volume x and Maxwell viscous flow at every quadrature point "
-                      "(Material/Free volume, MODEL.md 2-3): x relaxes with T over each step, "
+                      "(Material/Free volume, doc/model.md §2-3): x relaxes with T over each step, "
                       "the structural eigenstrain (zeta/3)(x - x_ref) I adds to the thermal one "
                       "and the deviatoric stress relaxes with eta(T, x); the stiffness matrix "
                       "(consistent tangent K 1x1 + 2 G phi1(lambda) P_dev) is rebuilt every "

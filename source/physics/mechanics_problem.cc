@@ -1,5 +1,5 @@
-#include <bmgfe/core/expression.h>
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/expression.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/linear_algebra/elasticity_amg.h>
 #include <bmgfe/materials/viscous_flow.h>
 #include <bmgfe/physics/mechanics_problem.h>
@@ -63,6 +63,39 @@ namespace bmgfe
 
   namespace
   {
+    /// sum += w s for every field of s but the volume (cell averages).
+    void accumulate(MaterialPointFields &sum, const double w, const MaterialPointFields &s)
+    {
+      sum.stress += w * s.stress;
+      sum.strain += w * s.strain;
+      sum.elastic_strain += w * s.elastic_strain;
+      sum.thermal_strain += w * s.thermal_strain;
+      sum.structural_strain += w * s.structural_strain;
+      sum.viscous_strain += w * s.viscous_strain;
+      sum.plastic_strain += w * s.plastic_strain;
+      sum.inelastic_strain += w * s.inelastic_strain;
+      sum.temperature += w * s.temperature;
+      sum.expansion += w * s.expansion;
+      sum.g += w * s.g;
+      sum.free_volume += w * s.free_volume;
+      sum.fictive_temperature += w * s.fictive_temperature;
+      sum.equivalent_inelastic_strain += w * s.equivalent_inelastic_strain;
+      sum.equivalent_plastic_strain += w * s.equivalent_plastic_strain;
+      sum.nonlocal_free_volume += w * s.nonlocal_free_volume;
+      sum.strength_free_volume += w * s.strength_free_volume;
+      sum.plastic_power += w * s.plastic_power;
+    }
+
+    /// Every field but the volume times f.
+    void scale(MaterialPointFields &s, const double f)
+    {
+      const double volume = s.volume;
+      MaterialPointFields scaled;
+      accumulate(scaled, f, s);
+      scaled.volume = volume;
+      s             = scaled;
+    }
+
     SymmetricTensor<2, 3> isotropic_stress(const SymmetricTensor<2, 3> &strain, const double E,
                                            const double nu)
     {
@@ -871,16 +904,21 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
-  StressState MechanicsProblem<dim, LA>::point_stress(const SymmetricTensor<2, 3> &strain,
+  MaterialPointFields MechanicsProblem<dim, LA>::point_stress(const SymmetricTensor<2, 3> &strain,
                                                       const double T, const MaterialPointState &d) const
   {
     const double                 g         = d.g;
     const double                 x         = d.x;
     const SymmetricTensor<2, 3> &inelastic = d.inelastic_strain;
-    StressState s;
+    MaterialPointFields s;
     s.g              = g;
+    s.temperature    = T;
+    s.strain         = strain;
     s.thermal_strain = material.thermal_strain(T, g);
     s.expansion      = material.thermal_expansion.value(T) * (1 + material.cte_amplitude * g);
+    s.plastic_strain = d.plastic_strain;
+    s.viscous_strain = inelastic - d.plastic_strain;
+    s.inelastic_strain = inelastic;
     double iso       = s.thermal_strain;
     if (prm.viscous)
       {
@@ -888,26 +926,27 @@ namespace bmgfe
         s.free_volume         = x;
         s.fictive_temperature = fvp.fictive_temperature(x);
         s.structural_strain   = fvp.structural_strain(x - d.plastic_free_volume);
-        s.viscous_strain      = std::sqrt(2.0 / 3.0 * (inelastic * inelastic));
-        s.inelastic_strain    = inelastic;
+        s.equivalent_inelastic_strain = std::sqrt(2.0 / 3.0 * (inelastic * inelastic));
         iso += s.structural_strain;
       }
     if (prm.plastic)
       {
-        s.free_volume               = x;
-        s.fictive_temperature       = material.free_volume.fictive_temperature(x);
-        s.inelastic_strain          = inelastic;
-        s.equivalent_plastic_strain = d.equivalent_plastic_strain;
-        s.nonlocal_free_volume      = d.nonlocal_free_volume;
-        s.plastic_power             = d.plastic_power;
+        s.free_volume                 = x;
+        s.fictive_temperature         = material.free_volume.fictive_temperature(x);
+        s.equivalent_inelastic_strain = std::sqrt(2.0 / 3.0 * (inelastic * inelastic));
+        s.equivalent_plastic_strain   = d.equivalent_plastic_strain;
+        s.nonlocal_free_volume        = d.nonlocal_free_volume;
+        s.strength_free_volume = prm.nonlocal.strength_free_volume(d.nonlocal_free_volume, x);
+        s.plastic_power        = d.plastic_power;
       }
-    s.stress = isotropic_stress(strain - iso * unit_symmetric_tensor<3>() - inelastic,
-                                material.youngs(T, g), material.poisson_ratio.value(T));
+    s.elastic_strain = strain - iso * unit_symmetric_tensor<3>() - inelastic;
+    s.stress         = isotropic_stress(s.elastic_strain, material.youngs(T, g),
+                                material.poisson_ratio.value(T));
     return s;
   }
 
   template <int dim, typename LA>
-  StressState MechanicsProblem<dim, LA>::stress_at(
+  MaterialPointFields MechanicsProblem<dim, LA>::stress_at(
     const typename DoFHandler<dim>::active_cell_iterator &cell, const Point<dim> &reference_point,
     const DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature) const
   {
@@ -956,6 +995,7 @@ namespace bmgfe
         ps.inelastic_strain += w * data[q]->inelastic_strain;
         ps.x += w * data[q]->x;
         ps.plastic_free_volume += w * data[q]->plastic_free_volume;
+        ps.plastic_strain += w * data[q]->plastic_strain;
         ps.equivalent_plastic_strain += w * data[q]->equivalent_plastic_strain;
         ps.nonlocal_free_volume += w * data[q]->nonlocal_free_volume;
         ps.plastic_power += w * data[q]->plastic_power;
@@ -966,7 +1006,7 @@ namespace bmgfe
   template <int dim, typename LA>
   void MechanicsProblem<dim, LA>::for_each_quadrature_point(
     const DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
-    const std::function<void(const Point<dim> &, double, double, const StressState &)> &f) const
+    const std::function<void(const Point<dim> &, double, double, const MaterialPointFields &)> &f) const
   {
     visit_cells(heat_dofs, temperature, {},
                 [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
@@ -975,7 +1015,7 @@ namespace bmgfe
                   for (unsigned int q = 0; q < strains.size(); ++q)
                     {
                       const Point<dim> &x = fv.quadrature_point(q);
-                      StressState       s = point_stress(strains[q], T[q], *data[q]);
+                      MaterialPointFields       s = point_stress(strains[q], T[q], *data[q]);
                       s.volume            = fv.JxW(q) * volume_weight(kinematics, x[0]);
                       f(x, s.volume, T[q], s);
                     }
@@ -1066,10 +1106,10 @@ namespace bmgfe
   template <int dim, typename LA>
   void MechanicsProblem<dim, LA>::cell_averages(const DoFHandler<dim> &heat_dofs,
                                                 const typename LA::Vector &temperature,
-                                                std::vector<StressState> &per_cell) const
+                                                std::vector<MaterialPointFields> &per_cell) const
   {
     TimerOutput::Scope scope(timer, "mechanics: stresses");
-    per_cell.assign(tria.n_active_cells(), StressState());
+    per_cell.assign(tria.n_active_cells(), MaterialPointFields());
     // Quadrature points come cell by cell: accumulate into the current cell's average.
     typename Triangulation<dim>::active_cell_iterator cell = tria.begin_active();
     const unsigned int nq = quadrature.size();
@@ -1080,35 +1120,13 @@ namespace bmgfe
     };
     next_owned();
     for_each_quadrature_point(heat_dofs, temperature,
-                              [&](const Point<dim> &, const double w, const double, const StressState &s) {
-                                StressState &avg = per_cell[cell->active_cell_index()];
-                                avg.stress += w * s.stress;
-                                avg.thermal_strain += w * s.thermal_strain;
-                                avg.expansion += w * s.expansion;
-                                avg.g += w * s.g;
-                                avg.free_volume += w * s.free_volume;
-                                avg.fictive_temperature += w * s.fictive_temperature;
-                                avg.viscous_strain += w * s.viscous_strain;
-                                avg.structural_strain += w * s.structural_strain;
-                                avg.inelastic_strain += w * s.inelastic_strain;
-                                avg.equivalent_plastic_strain += w * s.equivalent_plastic_strain;
-                                avg.nonlocal_free_volume += w * s.nonlocal_free_volume;
-                                avg.plastic_power += w * s.plastic_power;
+                              [&](const Point<dim> &, const double w, const double, const MaterialPointFields &s) {
+                                MaterialPointFields &avg = per_cell[cell->active_cell_index()];
+                                accumulate(avg, w, s);
                                 avg.volume += w;
                                 if (++q == nq)
                                   {
-                                    avg.stress /= avg.volume;
-                                    avg.thermal_strain /= avg.volume;
-                                    avg.expansion /= avg.volume;
-                                    avg.g /= avg.volume;
-                                    avg.free_volume /= avg.volume;
-                                    avg.fictive_temperature /= avg.volume;
-                                    avg.viscous_strain /= avg.volume;
-                                    avg.structural_strain /= avg.volume;
-                                    avg.inelastic_strain /= avg.volume;
-                                    avg.equivalent_plastic_strain /= avg.volume;
-                                    avg.nonlocal_free_volume /= avg.volume;
-                                    avg.plastic_power /= avg.volume;
+                                    scale(avg, 1 / avg.volume);
                                     q = 0;
                                     ++cell;
                                     next_owned();

@@ -1,4 +1,4 @@
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/physics/nonlocal_free_volume.h>
 
 #include <deal.II/base/mpi.h>

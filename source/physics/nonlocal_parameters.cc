@@ -1,4 +1,4 @@
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/physics/nonlocal_parameters.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -35,7 +35,7 @@ namespace bmgfe
       "Over-nonlocal factor", "2", Double(1),
       "m >= 1: cohesion and friction are evaluated at x-hat = m x-bar + (1 - m) x "
       "(over-nonlocal; Vermeer and Brinkgreve 1994, Jirasek and Rolshoven 2003). m = 1 is the "
-      "nonlocal model of MODEL.md, c(x-bar): it smooths the strength but not the plastic "
+      "nonlocal model of doc/model.md §4, c(x-bar): it smooths the strength but not the plastic "
       "strain, whose band collapses onto the mesh (measured with Q1: FWHM ~ h^0.6, "
       "doc/results.md). m > 1 adds local hardening that gives a softening band a plastic zone "
       "of width 2 pi l sqrt(m - 1) (doc/model.md, 'Regularisation'); with m = 2 and Q2 "

@@ -1,4 +1,4 @@
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/materials/tg_calibration.h>
 #include <bmgfe/postprocess/glass_state_measures.h>
 
@@ -23,8 +23,8 @@ namespace bmgfe
     prm.declare_entry(
       "Heat capacity jump", "160", Double(0),
       "dc_p [J/(kg K)] in the relaxation-enthalpy proxy dH_rel = dc_p (T_f - T_f,ref) "
-      "(MODEL.md 2): the step of c_p from the glass to the supercooled liquid at Tg. Vit1: "
-      "160 J/(kg K) = 640 (liquid) - 480 (glass just below Tg), the c_p values of MODEL.md 7 "
+      "(doc/model.md §2): the step of c_p from the glass to the supercooled liquid at Tg. Vit1: "
+      "160 J/(kg K) = 640 (liquid) - 480 (glass just below Tg), the c_p values of doc/model.md §7 "
       "and of the Vit1 c_p tables in parameters/*.prm, measured by DSC by Busch, Kim and "
       "Johnson, J. Appl. Phys. 77 (1995) 4039 (about 9.6 J/(mol K) with M = 60.0 g/mol). "
       "dH_rel is written in J/g, the unit of DSC relaxation enthalpies.");

@@ -1,4 +1,4 @@
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/postprocess/point_probes.h>
 
@@ -28,7 +28,7 @@ namespace bmgfe
                       "Closed-form solution to compare with (verification runs). 'cylinder "
                       "cooling': a long rod of 'Geometry/Rod radius' at a uniform numeric "
                       "'Initial temperature', cooled by one protocol segment with constant T_env "
-                      "and h (Bessel series, MODEL.md section 8); the rod ends must be insulated. "
+                      "and h (Bessel series, doc/model.md §8); the rod ends must be insulated. "
                       "Adds the reference temperature at every probe and the L2 error to the "
                       "statistics.");
     prm.declare_entry("Reference displacement", "none", Patterns::Anything(),

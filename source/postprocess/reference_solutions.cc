@@ -1,4 +1,4 @@
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/postprocess/reference_solutions.h>
 
 #include <cmath>

@@ -1,4 +1,4 @@
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/postprocess/shear_bands.h>
 
 #include <deal.II/base/numbers.h>
@@ -1196,7 +1196,7 @@ namespace bmgfe
   {
     const char *coordinates[] = {"x", "y", "z"};
     out << std::setprecision(12);
-    out << "# Shear bands (bmgfe, MODEL.md 5) at t = " << time << " s: " << result.bands.size()
+    out << "# Shear bands (bmgfe, doc/model.md §5) at t = " << time << " s: " << result.bands.size()
         << " band(s) in " << result.n_samples << " samples\n";
     out << "# load axis (";
     for (unsigned int d = 0; d < dim; ++d)

@@ -1,4 +1,4 @@
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/protocol/thermal_protocol.h>
 
 #include <deal.II/base/parameter_handler.h>

@@ -1,7 +1,7 @@
 #pragma once
 // Shared helpers of the mechanics tests: run bmgfe on a parameter file of this folder with
 // --set overrides, read profiles/rings_00000.csv and evaluate the Timoshenko & Goodier
-// long-cylinder thermal-stress solution (MODEL.md section 8) for T' = sum_k c_k r^(2k).
+// long-cylinder thermal-stress solution (doc/model.md §8) for T' = sum_k c_k r^(2k).
 #include <bmgfe_test_support.h>
 
 #include <gtest/gtest.h>

@@ -4,7 +4,7 @@
 //    axial force E eps (sigma_zz = 0), to 1e-9 relative;
 //  * plastic plateau: the uniaxial compressive strength 2 c cos(phi)/(1 - sin(phi)) in both
 //    (Mohr-Coulomb ignores the intermediate principal stress sigma_zz), within 1e-6 relative
-//    (the issue asks for 0.5 %); generalized plane strain: the axial strain is free, the
+//    (the target is 0.5 %); generalized plane strain: the axial strain is free, the
 //    net axial force zero.
 #include "mechanics_common.h"
 

@@ -1,4 +1,4 @@
-// Displacement of the Timoshenko & Goodier long solid cylinder (MODEL.md section 8) under
+// Displacement of the Timoshenko & Goodier long solid cylinder (doc/model.md §8) under
 // T' = dT (r/b)^2: u_r = A I(r)/r + C1 r with A = alpha (1 + nu)/(1 - nu) and C1 from
 // sigma_rr(b) = 0 (mechanics_common.h, exact_ur_over_r), compared through 'Statistics/
 // Reference displacement' (L2 error of u, r-weighted in the axisymmetric model); Q1 must

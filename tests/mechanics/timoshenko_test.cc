@@ -1,5 +1,5 @@
 // Thermal stresses in a long solid cylinder under a prescribed radial temperature profile
-// (Timoshenko & Goodier, MODEL.md section 8), T' = dT (r/b)^2 and T' = dT J0(2.405 r/b)
+// (Timoshenko & Goodier, doc/model.md §8), T' = dT (r/b)^2 and T' = dT J0(2.405 r/b)
 // (8-term power series), for the axisymmetric section (mid-length of a free-ended rod),
 // the generalized plane strain (zero net axial force) and plane strain cross-sections and a
 // 3D rod (mid-plane slab). The ring means of sigma_rr, sigma_tt, sigma_zz are compared

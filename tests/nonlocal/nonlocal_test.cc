@@ -9,7 +9,7 @@
 //  - 1 rank (MPI_COMM_SELF) against all ranks, Trilinos against PETSc (CTest also runs this
 //    binary on 2 ranks: nonlocal_free_volume_mpi);
 //  - the parameters of "Mechanics/Nonlocal free volume".
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/physics/nonlocal_free_volume.h>
 
 #include <deal.II/base/mpi.h>

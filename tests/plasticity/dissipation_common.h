@@ -1,5 +1,5 @@
 #pragma once
-// Plastic dissipation as the heat source (MODEL.md 4, Taylor-Quinney): the homogeneous rod of
+// Plastic dissipation as the heat source (doc/model.md §4, Taylor-Quinney): the homogeneous rod of
 // rod_compression.prm with the temperature solved (not prescribed) and every boundary
 // insulated. The plastic power and hence the temperature are uniform, so the heat content is
 // rho c_p (T - T0) V with V = pi R^2 L and T from the minimal/maximal temperature columns; the

@@ -6,7 +6,7 @@
 //    (relative residuals > 1e-13, 'Newton residuals of the last substep') reaches 1.8 in at
 //    least one step;
 //  * every step ends below the Newton tolerance ('Final Newton residual');
-//  * the median number of Newton iterations per time step is at most 6 (issue 5); the median
+//  * the median number of Newton iterations per time step is at most 6; the median
 //    over the plastic steps is printed.
 #include "plasticity_common.h"
 

@@ -1,8 +1,8 @@
-// Shear-band postprocessor (MODEL.md 5) on synthetic fields of the equivalent plastic strain
+// Shear-band postprocessor (doc/model.md §5) on synthetic fields of the equivalent plastic strain
 // with known bands: straight Gaussian bands p = p0 exp(-d^2/(2 s^2)), d the distance to the
 // band's mid-line (mid-plane in 3D), whose FWHM is 2 sqrt(2 ln 2) s, sampled on regular grids
 // and on irregular point sets. The MPI test runs on 2 ranks (ctest: shear_bands_mpi).
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/postprocess/shear_bands.h>
 
 #include <deal.II/base/mpi.h>

@@ -2,7 +2,7 @@
 // with the load axis last, boundary ids 1 lateral, 2 bottom, 3 top; refused for
 // axisymmetric models. Small serial meshes (own main(): MPI is initialised), plus
 // `bmgfe --validate` and `--print-parameters` with the new entries.
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/geometry/geometry.h>
 
 #include <deal.II/base/mpi.h>

@@ -1,6 +1,6 @@
 // 'Material/Free volume/Initial free volume perturbation': dx(X) added to the initial free
 // volume x_initial (1 + delta_x g) by ThermoElasticMaterial::initial_free_volume(g, point).
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/materials/thermoelastic_material.h>
 
 #include <deal.II/base/parameter_handler.h>

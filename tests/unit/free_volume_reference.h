@@ -1,5 +1,5 @@
 #pragma once
-// Independent high-accuracy reference for the 0-D free-volume law of MODEL.md section 2,
+// Independent high-accuracy reference for the 0-D free-volume law of doc/model.md §2,
 // written from the equations (not from bmgfe's implementation):
 //   dx/dt = -(x - (T - T0)/B) / tau(T, x),
 //   tau   = tau0 exp(1/x) exp[(Q/k)(1/T - 1/(T0 + B x))],

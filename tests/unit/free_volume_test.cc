@@ -1,4 +1,4 @@
-// Free volume (MODEL.md section 2): the implicit local update against an independent
+// Free volume (doc/model.md §2): the implicit local update against an independent
 // high-accuracy integration of the ODE (free_volume_reference.h), its stability for steps
 // from 1e-4 s to 10 min, and the structural eigenstrain.
 #include <bmgfe/materials/free_volume.h>
@@ -142,7 +142,7 @@ TEST(FreeVolume, ReferenceIntegratorConverges)
   EXPECT_LT(std::abs(fine - coarse), 1e-4);
 }
 
-// Issue 4: frozen T_f after cooling at 1, 10 and 100 K/min within 0.5 K of the reference,
+// Frozen T_f after cooling at 1, 10 and 100 K/min within 0.5 K of the reference,
 // for steps of 0.5 K, 2 K and 10 K per call (the update sub-steps internally).
 TEST(FreeVolume, FrozenFictiveTemperatureMatchesReference)
 {
@@ -179,7 +179,7 @@ TEST(FreeVolume, FrozenFictiveTemperatureRisesWithCoolingRate)
     }
 }
 
-// Issue 4: isothermal ageing below Tg: the time to relax half of the initial departure from
+// Isothermal ageing below Tg: the time to relax half of the initial departure from
 // equilibrium, against the exact separable solution t_1/2 = int tau/(x - x_eq) dx.
 TEST(FreeVolume, IsothermalAgeingHalfTime)
 {

@@ -1,8 +1,8 @@
-// Postprocessors of the glass state (MODEL.md 2, 5) without a mesh: hardness H = C_T sigma_c(x),
+// Postprocessors of the glass state (doc/model.md §2, §5) without a mesh: hardness H = C_T sigma_c(x),
 // apparent hardness H_app = H - kappa_H sigma_m, relaxation enthalpy dH_rel = dc_p (T_f -
 // T_f,ref), the parameter entries and their coupling to the free-volume model, and the
 // H/mean(H) field of the ring statistics.
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/materials/tg_calibration.h>
 #include <bmgfe/materials/thermoelastic_material.h>
 #include <bmgfe/postprocess/glass_state_measures.h>
@@ -36,7 +36,7 @@ TEST(GlassStateMeasures, Vit1HardnessIsTaborTimesCompressiveStrength)
 {
   const GlassStateMeasures   m = vit1();
   const FreeVolumeParameters fv;
-  // At x_ref sigma_c = 1.8 GPa (MODEL.md 7), so H = 3 x 1.8 = 5.4 GPa.
+  // At x_ref sigma_c = 1.8 GPa (doc/model.md §7), so H = 3 x 1.8 = 5.4 GPa.
   const GlassState s = m.at(fv.x_ref(), 0.0, 623);
   EXPECT_NEAR(s.hardness, 5.4e9, 1e-3 * 5.4e9);
   EXPECT_DOUBLE_EQ(s.apparent_hardness, s.hardness); // no residual mean stress

@@ -1,7 +1,7 @@
 // LoadingProgramme (Mechanics/Loading programme): the segment grammar and its errors, the
 // piecewise-linear nominal strain, platen displacement, segment labels and breakpoints,
 // the load axis per model, and the parameter path through MechanicsParameters.
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/physics/mechanics_parameters.h>
 #include <bmgfe/protocol/loading_programme.h>
 

@@ -1,4 +1,4 @@
-// Mohr-Coulomb return mapping of one material point (MODEL.md 4, doc/model.md "Mohr-Coulomb
+// Mohr-Coulomb return mapping of one material point (doc/model.md §4, doc/model.md "Mohr-Coulomb
 // return mapping"): returns onto the main plane, both edges and the apex; the flow rule and
 // the Kuhn-Tucker conditions checked independently of the implementation; the consistent
 // tangent against central differences of the whole update in every region, with and without
@@ -90,7 +90,7 @@ namespace
   }
 
   /// Vit1 with cohesion and friction softening, 15 % above x_ref, nonlocal xbar != x, and
-  /// a viscously relaxed predictor (G_eff = 0.6 G, the operator split with issue 4).
+  /// a viscously relaxed predictor (G_eff = 0.6 G, the operator split with the viscous flow).
   Setting vit1_softening()
   {
     Setting s                     = vit1();

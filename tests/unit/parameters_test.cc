@@ -1,7 +1,7 @@
 // The parameter path: ThermalProtocol::declare/parse_parameters on a ParameterHandler, and
 // read_parameters() on small .prm files written into the test's working directory
 // (valid input, every kind of input error, command-line overrides).
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/core/parameters.h>
 #include <bmgfe/protocol/thermal_protocol.h>
 

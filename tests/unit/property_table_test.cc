@@ -1,6 +1,6 @@
 // PropertyTable: constant values, piecewise-linear interpolation, constant extrapolation,
 // slopes, parse errors and the to_string() round trip.
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/materials/property_table.h>
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // RandomField: a function of the coordinates and the seed only, with the statistics of
-// the requested covariance (MODEL.md section 6).
-#include <bmgfe/core/input_error.h>
+// the requested covariance (doc/model.md §6).
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/materials/random_field.h>
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // Bessel-series solution of a long cylinder cooled through a Robin boundary, against the
-// MODEL.md table (also reproduced by an independent radial finite-volume solution).
-#include <bmgfe/core/input_error.h>
+// doc/model.md §8 table (also reproduced by an independent radial finite-volume solution).
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/postprocess/reference_solutions.h>
 
 #include <gtest/gtest.h>
@@ -31,7 +31,7 @@ TEST(CylinderRobinCooling, TableBiot1)
   const auto &c = bi1();
   EXPECT_EQ(c.biot(), 1.0);
   EXPECT_EQ(c.eigenvalues().size(), 200u);
-  // MODEL.md: Bi = 1, Fo = 0.2 -> centre 0.8702, surface 0.5702 (4-digit table values).
+  // doc/model.md §8: Bi = 1, Fo = 0.2 -> centre 0.8702, surface 0.5702 (4-digit table values).
   EXPECT_NEAR(c.theta(0.0, 0.2), 0.8702, 5e-4);
   EXPECT_NEAR(c.theta(1.0, 0.2), 0.5702, 5e-4);
 }
@@ -39,7 +39,7 @@ TEST(CylinderRobinCooling, TableBiot1)
 TEST(CylinderRobinCooling, TableBiot10)
 {
   const auto &c = bi10();
-  // MODEL.md: Bi = 10, Fo = 0.2 -> centre 0.6002, surface 0.0748.
+  // doc/model.md §8: Bi = 10, Fo = 0.2 -> centre 0.6002, surface 0.0748.
   EXPECT_NEAR(c.theta(0.0, 0.2), 0.6002, 5e-4);
   EXPECT_NEAR(c.theta(1.0, 0.2), 0.0748, 5e-4);
 }

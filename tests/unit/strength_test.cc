@@ -1,5 +1,5 @@
-// Free-volume-dependent Mohr-Coulomb strength and the hardness proxies (MODEL.md 4, 5).
-#include <bmgfe/core/input_error.h>
+// Free-volume-dependent Mohr-Coulomb strength and the hardness proxies (doc/model.md §4, §5).
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/materials/mohr_coulomb_strength.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -15,9 +15,9 @@ TEST(MohrCoulombStrength, Vit1DefaultsGiveMeasuredStrengthAndBandAngle)
 {
   const MohrCoulombStrength s;
   const double              x = s.reference_free_volume;
-  // 1.7-1.9 GPa measured (MODEL.md 7); the default is the middle.
+  // 1.7-1.9 GPa measured (doc/model.md §7); the default is the middle.
   EXPECT_NEAR(s.compressive_strength(x), 1.8e9, 1e-3 * 1.8e9);
-  // theta_c = 45 deg - phi/2 = 42.0 deg for mu = 0.105 (MODEL.md 4).
+  // theta_c = 45 deg - phi/2 = 42.0 deg for mu = 0.105 (doc/model.md §4).
   EXPECT_NEAR(s.band_angle(x) * 180 / M_PI, 42.0, 0.05);
   // sigma_c = 2 c cos(phi)/(1 - sin(phi)) equals the Mohr-Coulomb uniaxial limit: with
   // sigma_1 = 0, sigma_3 = -sigma_c the yield function (s1 - s3) + (s1 + s3) sin(phi)

@@ -1,7 +1,7 @@
-// Calibration of tau0 (and eta0) to Tg (MODEL.md section 2): the calibrated model's Tg
+// Calibration of tau0 (and eta0) to Tg (doc/model.md §2): the calibrated model's Tg
 // (intersection of the glass and liquid T_f lines on cooling at 20 K/min) equals the target,
 // and an independent high-accuracy integration with the calibrated tau0 finds the same Tg.
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/materials/free_volume.h>
 #include <bmgfe/materials/tg_calibration.h>
 

@@ -1,7 +1,7 @@
 // ThermalProtocol without a ParameterHandler: sequence expressions, stages, environment,
 // labels, durations with units and Biot numbers. (The parameter path is tested in
 // parameters_test.cc, which pays for the deal.II headers once.)
-#include <bmgfe/core/input_error.h>
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/protocol/thermal_protocol.h>
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Maxwell flow (MODEL.md section 3): relaxation at fixed strain and loading at a constant
+// Maxwell flow (doc/model.md §3): relaxation at fixed strain and loading at a constant
 // strain rate against their closed forms, the frozen (elastic) limit, the consistent tangent
 // against central differences, and the relaxation exponent shared with the free volume.
 #include <bmgfe/materials/free_volume.h>

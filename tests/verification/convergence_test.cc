@@ -1,5 +1,5 @@
 // Verification 2: convergence of the L2 error against the Bessel-series solution of the
-// cooled cylinder (MODEL.md section 8) at Fo = 0.2, the end of the protocol.
+// cooled cylinder (doc/model.md §8) at Fo = 0.2, the end of the protocol.
 //  * in h for Q1 (time error made negligible by a small BDF2 step), axisymmetric and planar;
 //  * in dt for BDF2 (order 2) and implicit Euler (order 1, so the test discriminates),
 //    with Q2 on a fine mesh so that the spatial error is far below the time error.

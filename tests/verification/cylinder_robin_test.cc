@@ -1,11 +1,11 @@
-// Verification 1: long cylinder cooled through a Robin boundary (MODEL.md section 8)
+// Verification 1: long cylinder cooled through a Robin boundary (doc/model.md §8)
 // against the Bessel series, for Bi = 1 and 10 at Fo = 0.2 and 0.5, in the axisymmetric
 // r-z model (rod section, insulated axis and ends) and in the planar cross-section (disk).
 //
 // Three comparisons per probe (centre r = 0, surface r = R):
 //  * FE temperature vs the code's own series ("Reference temperature at ...") within
 //    0.5 % of theta0 = T0 - T_env;
-//  * FE temperature vs reference values computed independently of the code (MODEL.md
+//  * FE temperature vs reference values computed independently of the code (doc/model.md §8
 //    table, 4 digits, and an 8-digit evaluation of the same series with J_n from the
 //    integral representation, see the table below) within 0.5 % of theta0 (+ rounding);
 //  * the code's series vs the independent values (checks reference_solutions.cc itself).
@@ -22,14 +22,14 @@ namespace
     const char *source;
   };
 
-  // MODEL.md section 8 (4 digits) and, for Fo = 0.5, an independent evaluation (8 digits:
+  // doc/model.md §8 (4 digits) and, for Fo = 0.5, an independent evaluation (8 digits:
   // 30 roots of zeta J1 = Bi J0 by bisection, J_n(x) = 1/pi int_0^pi cos(n t - x sin t) dt
   // by the trapezoidal rule with 2000 points; Python, not the code's std::cyl_bessel_j).
   // The same script gives 0.87017424/0.57022774 and 0.60023234/0.07484386 at Fo = 0.2.
   const Expected expected[] = {
-    {1, 0.2, 0.8702, 0.5702, 5e-5, "MODEL.md"},
+    {1, 0.2, 0.8702, 0.5702, 5e-5, "doc/model.md §8"},
     {1, 0.5, 0.54858620, 0.35278584, 5e-9, "independent series"},
-    {10, 0.2, 0.6002, 0.0748, 5e-5, "MODEL.md"},
+    {10, 0.2, 0.6002, 0.0748, 5e-5, "doc/model.md §8"},
     {10, 0.5, 0.14580006, 0.01775797, 5e-9, "independent series"},
   };
 

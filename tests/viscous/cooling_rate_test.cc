@@ -1,4 +1,4 @@
-// Frozen fictive temperature vs cooling rate, finite-element level (MODEL.md 2: "faster
+// Frozen fictive temperature vs cooling rate, finite-element level (doc/model.md §2: "faster
 // cooling freezes larger x (higher T_f)"; seed 002):
 //  * cooling_rate.prm: a 2 mm Vit1 rod, equilibrium liquid at 700 K, cooled by its
 //    environment at 1, 10 and 100 K/min to 480 K (heat equation solved, Bi = 0.06, so the

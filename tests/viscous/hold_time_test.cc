@@ -1,4 +1,4 @@
-// Ageing at 0.98 Tg, finite-element level (MODEL.md 2: "holding below Tg lowers x
+// Ageing at 0.98 Tg, finite-element level (doc/model.md §2: "holding below Tg lowers x
 // (relaxation, ageing)"; seed 000, HTC hold times 0.5-60 min):
 //  * hold_ageing.prm: a 2 mm Vit1 rod with a uniform as-cast-like T_f = 660 K held at
 //    0.98 Tg = 610.5 K for 0.5, 10 and 60 min, then water-quenched; the frozen x at the

@@ -1,4 +1,4 @@
-// Instant-freezing limit of the viscous model (MODEL.md 8): "elastic below Tg, stress-free
+// Instant-freezing limit of the viscous model (doc/model.md §8): "elastic below Tg, stress-free
 // above: residual = -(thermal stress of the profile frozen at Tg); for the first Bessel mode
 // at Bi = 1: surface sigma_tt = sigma_zz = -0.173 K theta_c, centre sigma_tt = sigma_rr =
 // +0.092 K theta_c, centre sigma_zz = +0.185 K theta_c", K = alpha E/(1 - nu),
@@ -16,7 +16,7 @@
 // the surface vertex value is 5 % low while the ring means agree to 0.2 %).
 // Checked: the ring means of sigma_rr, sigma_tt, sigma_zz against the exact ring means of
 // -(Timoshenko & Goodier stresses of theta_c J0(zeta1 r/R)) within 1 % of K theta_c, the
-// probe values at the centre and surface against the numbers of MODEL.md 8 within 3 %, and
+// probe values at the centre and surface against the numbers of doc/model.md §8 within 3 %, and
 // zero net axial force.
 #include "viscous_common.h"
 
@@ -89,7 +89,7 @@ TEST(Viscous, InstantFreezingBi1)
 
   const Profile frozen = bessel_mode(zeta, theta_c);
   const double  scale  = K * theta_c;
-  // Closed form (MODEL.md 8) from the exact formulas: a self-check of the quoted numbers.
+  // Closed form (doc/model.md §8) from the exact formulas: a self-check of the quoted numbers.
   const auto centre  = exact_stress(frozen, 0, false);
   const auto surface = exact_stress(frozen, b, false);
   EXPECT_NEAR(-surface[1] / scale, -0.173, 1e-3);
@@ -114,7 +114,7 @@ TEST(Viscous, InstantFreezingBi1)
   record("ring_mean_error", worst);
   EXPECT_LT(worst, 1e-2);
 
-  // Probe values at the end (MODEL.md 8 numbers, 3 %).
+  // Probe values at the end (doc/model.md §8 numbers, 3 %).
   const std::size_t last = res.stats.n_rows() - 1;
   const auto        at   = [&](const std::string &c) { return res.stats.value(c, last) / scale; };
   const double s_tt  = at("Stress tt at surface (Pa)"), s_zz = at("Stress zz at surface (Pa)");

@@ -1,4 +1,4 @@
-// The shipped scenarios of issue 4 as a user runs them, in the tests' working directory:
+// The shipped viscous scenarios as a user runs them, in the tests' working directory:
 //  * AsCastVit1: parameters/as_cast_vit1.prm (copper-mould casting); its output
 //    (output/as_cast_vit1) is the initial state of htc_vit1.prm, so this test is the CTest
 //    fixture of validate_htc_vit1 and of HtcVit1;

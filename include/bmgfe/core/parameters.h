@@ -8,7 +8,7 @@
 #include <bmgfe/materials/thermal_material.h>
 #include <bmgfe/materials/thermoelastic_material.h>
 #include <bmgfe/physics/heat_parameters.h>
-#include <bmgfe/physics/kinematics.h>
+#include <bmgfe/base/kinematics.h>
 #include <bmgfe/physics/mechanics_parameters.h>
 #include <bmgfe/physics/time_stepping.h>
 #include <bmgfe/postprocess/glass_state_measures.h>

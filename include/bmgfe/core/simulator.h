@@ -93,7 +93,7 @@ namespace bmgfe
     DomainInfo<dim>                                   domain;
     std::unique_ptr<HeatProblem<dim, LA>>             heat;
     std::unique_ptr<MechanicsProblem<dim, LA>>        mechanics;
-    std::vector<StressState>                          cell_stress; ///< per active cell
+    std::vector<MaterialPointFields>                        cell_stress; ///< per active cell
     MechanicsStepReport                               mechanics_report;
     PointProbes<dim>                                  probes;
     PointProbes<dim>                                  profile_points; ///< along a radius

@@ -10,7 +10,7 @@
 //   block : 1 the lateral sides, 2 bottom (load-axis coordinate 0), 3 top (load-axis
 //           coordinate = height); the load axis is y in 2D planar models, z in 3D
 //           (compression specimens between platens: Mechanics/Loading programme)
-#include <bmgfe/physics/kinematics.h>
+#include <bmgfe/base/kinematics.h>
 
 #include <deal.II/base/point.h>
 #include <deal.II/base/types.h>

@@ -4,7 +4,7 @@
 // support points and handed to ML through its parameter list (Trilinos) and to GAMG
 // through MatSetNearNullSpace (PETSc).
 #include <bmgfe/linear_algebra/backend.h>
-#include <bmgfe/physics/kinematics.h>
+#include <bmgfe/base/kinematics.h>
 
 #include <deal.II/base/index_set.h>
 #include <deal.II/dofs/dof_handler.h>

@@ -1,10 +1,10 @@
 #pragma once
-// Free volume and structural relaxation (MODEL.md section 2) and the structural eigenstrain
-// (MODEL.md section 3), as pure functions of one material point: no mesh, no deal.II types.
+// Free volume and structural relaxation (doc/model.md §2) and the structural eigenstrain
+// (doc/model.md §3), as pure functions of one material point: no mesh, no deal.II types.
 //
 //   x_eq(T)  = (T - T0) / B,              B = D* T0                       (2.1)
 //   T_f(x)   = T0 + B x                                                  (2.2)
-//   dx/dt    = -(x - x_eq(T)) / tau(T, x)        (plastic creation term: issue of section 4)
+//   dx/dt    = -(x - x_eq(T)) / tau(T, x)        (+ the plastic dilatation of §4)
 //   tau(T,x) = tau0 m(T, x),  m(T, x) = exp(1/x) exp[(Q/k_B)(1/T - 1/T_f(x))]   (2.3)
 //   eps_s    = (zeta/3)(x - x_ref) I,     zeta = 3 B dalpha                (3.2)
 //
@@ -43,7 +43,7 @@ namespace bmgfe
 
   struct FreeVolumeParameters
   {
-    // ---- physics (Material/Free volume); Vit1 defaults, MODEL.md section 7
+    // ---- physics (Material/Free volume); Vit1 defaults, doc/model.md §7
     double vogel_temperature   = 412.5; ///< T0 [K]
     double fragility           = 22.7;  ///< D* (B = D* T0)
     double activation_energy   = 2.5;   ///< Q [eV] (isostructural, sub-Tg ageing)
@@ -76,7 +76,7 @@ namespace bmgfe
 
     double B() const { return fragility * vogel_temperature; }
     double Q_over_k() const { return activation_energy / boltzmann_eV; }
-    /// zeta = 3 B dalpha: x -> volumetric strain (MODEL.md 3).
+    /// zeta = 3 B dalpha: x -> volumetric strain (doc/model.md §3).
     double zeta() const { return 3 * B() * excess_expansion; }
 
     double x_eq(double T) const { return (T - vogel_temperature) / B(); }

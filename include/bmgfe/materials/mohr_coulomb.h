@@ -1,6 +1,6 @@
 #pragma once
 // Rate-independent, free-volume-dependent Mohr-Coulomb plasticity at one material point
-// (MODEL.md section 4): the implicit (backward-Euler) return mapping in principal stresses
+// (doc/model.md §4): the implicit (backward-Euler) return mapping in principal stresses
 // and its consistent tangent. No mesh, no MPI. doc/model.md, "Mohr-Coulomb return mapping",
 // has the derivation.
 //
@@ -28,7 +28,7 @@
 // the other edge, then the apex; a region is accepted only when its multipliers are
 // non-negative and the ordering holds (the complete Kuhn-Tucker conditions).
 //
-// Operator split with the viscous (Maxwell) update of issue 4: the caller forms the trial
+// Operator split with the viscous (Maxwell) update (viscous_flow.h): the caller forms the trial
 // stress with the viscous relaxation of the step already applied and passes the effective
 // shear modulus G_eff = G phi1(lambda) of that update. The plastic strain increment is part
 // of the strain increment the Maxwell integrator sees, so the corrector is
@@ -50,10 +50,10 @@ namespace bmgfe
   struct MohrCoulombStrength;
 
   /// Plastic flow data: the dilatancy law sin(psi) = beta0 max(0, 1 - x/x_ss) and the
-  /// conversion zeta between free volume and volumetric strain (MODEL.md 3, 4).
+  /// conversion zeta between free volume and volumetric strain (doc/model.md §3, §4).
   struct MohrCoulombFlow
   {
-    /// beta0: sin(psi) of a glass with x << x_ss. An estimate (MODEL.md gives no value):
+    /// beta0: sin(psi) of a glass with x << x_ss. An estimate (the model specification gives no value):
     /// the dilatancy of metallic glasses is small (order 0.1); sin(psi) <= 0.1 stays below
     /// sin(phi) = 0.104 of Vit1, so the flow is non-associated (psi < phi) for every x.
     double dilatancy_factor = 0.1;

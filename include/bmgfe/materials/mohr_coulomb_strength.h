@@ -1,7 +1,7 @@
 #pragma once
-// Free-volume-dependent Mohr-Coulomb strength (MODEL.md section 4) as pure functions of the
-// (regularised) free volume: the material data that the plasticity law (issue 5) and the
-// hardness postprocessor (MODEL.md section 5) share.
+// Free-volume-dependent Mohr-Coulomb strength (doc/model.md §4) as pure functions of the
+// (regularised) free volume: the material data that the plasticity law and the
+// hardness postprocessor (doc/model.md §5) share.
 //
 //   c(x)      = c0 exp(-s_c (x - x_ref)/x_ref)                 cohesion
 //   mu(x)     = max(0, mu0 - s_mu (x - x_ref)/x_ref),  phi = atan(mu)   friction
@@ -18,7 +18,7 @@ namespace bmgfe
 {
   struct MohrCoulombStrength
   {
-    /// Vit1 defaults: mu0 = 0.105 (band angle 42 deg, MODEL.md 7) and c0 such that the
+    /// Vit1 defaults: mu0 = 0.105 (band angle 42 deg, doc/model.md §7) and c0 such that the
     /// uniaxial compressive strength at x_ref is 1.8 GPa (the middle of 1.7-1.9 GPa).
     double cohesion0           = 8.105e8; ///< c0 [Pa]
     double friction0           = 0.105;  ///< mu0
@@ -46,7 +46,7 @@ namespace bmgfe
     void check() const;
   };
 
-  /// Hardness proxies of MODEL.md section 5: H = C_T sigma_c(x) (Tabor) and the apparent
+  /// Hardness proxies of doc/model.md §5: H = C_T sigma_c(x) (Tabor) and the apparent
   /// hardness with a residual mean stress, H_app = H - kappa_H sigma_m (a compressive
   /// residual stress, sigma_m < 0, raises the apparent hardness).
   struct HardnessParameters

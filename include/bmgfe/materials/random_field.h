@@ -1,5 +1,5 @@
 #pragma once
-// Stationary Gaussian random field g(X) of zero mean and unit variance (MODEL.md section 6),
+// Stationary Gaussian random field g(X) of zero mean and unit variance (doc/model.md §6),
 // as a random-Fourier-feature sum
 //     g(X) = sqrt(2/M) sum_m cos(omega_m . X + phi_m),
 // with omega_m drawn from the spectral density of the covariance and phi_m uniform in

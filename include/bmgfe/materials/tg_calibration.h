@@ -1,5 +1,5 @@
 #pragma once
-// 0-D glass transition of the free-volume model (MODEL.md section 2) and the calibration of
+// 0-D glass transition of the free-volume model (doc/model.md §2) and the calibration of
 // tau0 (and eta0) to a measured Tg.
 //
 // Cooling: start in the equilibrium liquid at T_start, where the liquid lags behind x_eq by

@@ -1,5 +1,5 @@
 #pragma once
-// Isotropic thermo-elastic properties (MODEL.md sections 3 and 6): E(T), nu(T) and the
+// Isotropic thermo-elastic properties (doc/model.md §3, §6): E(T), nu(T) and the
 // glass expansion coefficient alpha_g0(T) from tables, the stress-free temperature, and the
 // heterogeneity g(X) that scales them:
 //   alpha(X, T) = alpha_g0(T) (1 + delta_alpha g(X)),  E(X, T) = E(T) (1 - delta_E g(X)).
@@ -11,7 +11,7 @@
 #include <bmgfe/materials/mohr_coulomb_strength.h>
 #include <bmgfe/materials/property_table.h>
 #include <bmgfe/materials/random_field.h>
-#include <bmgfe/physics/kinematics.h>
+#include <bmgfe/base/kinematics.h>
 
 #include <array>
 #include <functional>

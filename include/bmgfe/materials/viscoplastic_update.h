@@ -1,6 +1,6 @@
 #pragma once
 // The material-point update of the glass: one strain-driven backward-Euler step that
-// combines the Maxwell (viscous) relaxation of MODEL.md section 3 with the free-volume-
+// combines the Maxwell (viscous) relaxation of doc/model.md §3 with the free-volume-
 // dependent Mohr-Coulomb correction of section 4 (operator split, doc/model.md "Viscous
 // and plastic update"). No mesh, no MPI: the mechanics calls it at every quadrature point
 // in every Newton iteration and the unit tests call it alone.

@@ -1,5 +1,5 @@
 #pragma once
-// Viscous (Maxwell, Newtonian, deviatoric) flow of MODEL.md section 3 at one material point:
+// Viscous (Maxwell, Newtonian, deviatoric) flow of doc/model.md §3 at one material point:
 //
 //   deps_v/dt = dev(sigma) / (2 eta(T, x)),  eta(T, x) = eta0 m(T, x)            (3.3)
 //   dev(sigma) = 2 G e_e,  e_e = dev(eps) - eps_v     (eps: total strain minus plastic

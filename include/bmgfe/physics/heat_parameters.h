@@ -1,5 +1,5 @@
 #pragma once
-// Parameters of the heat equation (MODEL.md section 1): element, boundary conditions,
+// Parameters of the heat equation (doc/model.md §1): element, boundary conditions,
 // initial state, source, solver.
 #include <map>
 #include <string>

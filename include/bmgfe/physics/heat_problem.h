@@ -1,5 +1,5 @@
 #pragma once
-// Transient heat conduction rho c_p(T) dT/dt = div(k(T) grad T) + Q (MODEL.md section 1)
+// Transient heat conduction rho c_p(T) dT/dt = div(k(T) grad T) + Q (doc/model.md §1)
 // on a distributed mesh: assembly, the linearised step solve (Picard for T-dependent
 // properties and radiation) and the time history needed by BDF2.
 //
@@ -10,7 +10,7 @@
 #include <bmgfe/linear_algebra/projected_cg.h>
 #include <bmgfe/materials/thermal_material.h>
 #include <bmgfe/physics/heat_parameters.h>
-#include <bmgfe/physics/kinematics.h>
+#include <bmgfe/base/kinematics.h>
 #include <bmgfe/physics/time_stepping.h>
 #include <bmgfe/protocol/thermal_protocol.h>
 

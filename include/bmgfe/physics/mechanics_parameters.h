@@ -1,5 +1,5 @@
 #pragma once
-// Parameters of the quasi-static mechanics (MODEL.md sections 0 and 3): element, body force,
+// Parameters of the quasi-static mechanics (doc/model.md §0, §3): element, body force,
 // boundary conditions, the axial condition of generalized plane strain, solver.
 #include <bmgfe/physics/nonlocal_parameters.h>
 #include <bmgfe/protocol/loading_programme.h>

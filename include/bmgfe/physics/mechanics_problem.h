@@ -1,6 +1,6 @@
 #pragma once
 // Quasi-static small-strain mechanics div(sigma) = 0 with
-//   sigma = C(T, X) : (eps - eps_th(T, X) I - eps_inelastic)          (MODEL.md section 3)
+//   sigma = C(T, X) : (eps - eps_th(T, X) I - eps_inelastic)          (doc/model.md §3)
 // in 3D, axisymmetric (hoop strain u_r/r, weights 2 pi r), plane strain and generalized
 // plane strain (uniform axial strain as one global unknown, eliminated by a Schur
 // complement: K u = f - eps0 b, b.u + c eps0 = N + g).
@@ -17,8 +17,9 @@
 // strain) or 0 (plane strain).
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/linear_algebra/projected_cg.h>
+#include <bmgfe/materials/material_point_fields.h>
 #include <bmgfe/materials/thermoelastic_material.h>
-#include <bmgfe/physics/kinematics.h>
+#include <bmgfe/base/kinematics.h>
 #include <bmgfe/physics/mechanics_parameters.h>
 #include <bmgfe/physics/nonlocal_free_volume.h>
 
@@ -88,25 +89,6 @@ namespace bmgfe
     bool         matrix_rebuilt    = false; ///< stiffness matrix and AMG rebuilt by this solve
   };
 
-  /// Stress and derived scalars at a point.
-  struct StressState
-  {
-    dealii::SymmetricTensor<2, 3> stress;
-    double                        thermal_strain = 0;
-    double                        expansion      = 0; ///< alpha(X, T)
-    double                        g              = 0;
-    double                        volume         = 0; ///< cell averages: the cell's weight
-    // 'Inelastic model = viscous' (zero otherwise):
-    double free_volume         = 0; ///< x
-    double fictive_temperature = 0; ///< T_f(x) [K]
-    double viscous_strain      = 0; ///< equivalent viscous strain sqrt(2/3 eps_v : eps_v)
-    double structural_strain   = 0; ///< (zeta/3)(x - x_p - x_ref)
-    dealii::SymmetricTensor<2, 3> inelastic_strain; ///< viscous + plastic strain tensor
-    // Plastic models (zero otherwise):
-    double equivalent_plastic_strain = 0;
-    double nonlocal_free_volume      = 0; ///< xbar
-    double plastic_power             = 0; ///< sigma : d eps_p / dt of the last step [W/m^3]
-  };
 
   template <int dim, typename LA>
   class MechanicsProblem
@@ -146,7 +128,7 @@ namespace bmgfe
     const std::vector<double> &plastic_work_per_cell() const { return cell_plastic_work; }
 
     /// Stress etc. at a reference point of a locally owned cell.
-    StressState stress_at(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
+    MaterialPointFields stress_at(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
                           const dealii::Point<dim> &reference_point,
                           const dealii::DoFHandler<dim> &heat_dofs,
                           const typename LA::Vector &temperature) const;
@@ -154,13 +136,13 @@ namespace bmgfe
     /// Cell averages (over quadrature points) of the stress etc., for output and statistics.
     void cell_averages(const dealii::DoFHandler<dim> &heat_dofs,
                        const typename LA::Vector &temperature,
-                       std::vector<StressState> &per_cell) const;
+                       std::vector<MaterialPointFields> &per_cell) const;
 
     /// Visit every locally owned quadrature point: position, volume weight (with 2 pi r in
     /// axisymmetric models), temperature and stress state there.
     void for_each_quadrature_point(
       const dealii::DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
-      const std::function<void(const dealii::Point<dim> &, double, double, const StressState &)> &f) const;
+      const std::function<void(const dealii::Point<dim> &, double, double, const MaterialPointFields &)> &f) const;
 
     /// The quadrature-point state as a discontinuous finite-element field whose nodes are the
     /// quadrature points (FE_DGQArbitraryNodes on the Gauss points, components: x, then the
@@ -238,7 +220,7 @@ namespace bmgfe
     void commit_state(const dealii::DoFHandler<dim> &heat_dofs,
                       const typename LA::Vector &temperature);
     /// Stress at a point from the strain, temperature and committed state (all models).
-    StressState point_stress(const dealii::SymmetricTensor<2, 3> &strain, double T,
+    MaterialPointFields point_stress(const dealii::SymmetricTensor<2, 3> &strain, double T,
                              const MaterialPointState &d) const;
     dealii::SymmetricTensor<2, 3> total_strain(const std::vector<dealii::Tensor<1, dim>> &grads,
                                                const std::vector<double> &values,

@@ -1,5 +1,5 @@
 #pragma once
-// The nonlocal (regularised) free volume of MODEL.md section 4 as a finite-element field:
+// The nonlocal (regularised) free volume of doc/model.md §4 as a finite-element field:
 //
 //   x-bar - l^2 lap(x-bar) = x   in the body,   grad(x-bar) . n = 0   on the whole boundary,
 //
@@ -21,7 +21,7 @@
 // by Triangulation cells, as the mechanics' CellDataStorage is.
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/linear_algebra/projected_cg.h>
-#include <bmgfe/physics/kinematics.h>
+#include <bmgfe/base/kinematics.h>
 #include <bmgfe/physics/nonlocal_parameters.h>
 
 #include <deal.II/base/index_set.h>

@@ -1,6 +1,6 @@
 #pragma once
 // Parameters of the nonlocal (regularised) free volume x-bar - l^2 lap(x-bar) = x
-// (MODEL.md section 4, doc/model.md "Nonlocal free volume"): subsection
+// (doc/model.md §4, doc/model.md "Nonlocal free volume"): subsection
 // "Mechanics/Nonlocal free volume". Kept free of deal.II headers so that the top-level
 // Parameters can hold it cheaply.
 #include <string>

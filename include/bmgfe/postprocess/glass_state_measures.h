@@ -1,5 +1,5 @@
 #pragma once
-// Measures of the glass state at one material point (MODEL.md sections 2 and 5), mesh-free:
+// Measures of the glass state at one material point (doc/model.md §2, §5), mesh-free:
 //
 //   H       = C_T sigma_c(x)                 hardness proxy (Tabor) [Pa]
 //   H_app   = H - kappa_H sigma_m            apparent hardness with the residual mean stress [Pa]
@@ -10,7 +10,7 @@
 // below Tg. Negative: a more relaxed (aged) glass than the reference.
 //
 // H uses the free volume x as given: the caller passes the local x until the regularised
-// x-bar of the plasticity (MODEL.md 4) exists.
+// x-bar of the plasticity (doc/model.md §4) exists.
 #include <bmgfe/materials/free_volume.h>
 #include <bmgfe/materials/mohr_coulomb_strength.h>
 
@@ -24,7 +24,7 @@ namespace bmgfe
   /// J/kg -> J/g: the output unit of dH_rel (DSC reports relaxation enthalpies in J/g).
   constexpr double joule_per_gram = 1e-3;
 
-  /// Relaxation-enthalpy proxy dH_rel = dc_p (T_f - T_f,ref) (MODEL.md 2).
+  /// Relaxation-enthalpy proxy dH_rel = dc_p (T_f - T_f,ref) (doc/model.md §2).
   struct RelaxationEnthalpyParameters
   {
     /// dc_p = c_p(liquid) - c_p(glass) at Tg [J/(kg K)]; Vit1 default, see the entry.

@@ -22,7 +22,7 @@ namespace bmgfe
   {
     /// "auto" (the geometry's centre and surface) or "name: x, y[, z]; name: ...".
     std::string points = "auto";
-    /// "none" or "cylinder cooling" (CylinderRobinCooling, MODEL.md section 8).
+    /// "none" or "cylinder cooling" (CylinderRobinCooling, doc/model.md §8).
     std::string reference_solution = "none";
     /// "none" or the exact displacement, one expression of x, y, (z), t per component
     /// separated by ';' (u_r; u_z in axisymmetric models): its L2 error goes into the

@@ -1,5 +1,5 @@
 #pragma once
-// Closed-form solutions used for verification (MODEL.md section 8), mesh-free.
+// Closed-form solutions used for verification (doc/model.md §8), mesh-free.
 #include <vector>
 
 namespace bmgfe

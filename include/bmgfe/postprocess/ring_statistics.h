@@ -1,5 +1,5 @@
 #pragma once
-// Centre-to-edge statistics of fields on a rod's cross-section (MODEL.md section 5): N rings
+// Centre-to-edge statistics of fields on a rod's cross-section (doc/model.md §5): N rings
 // of equal width in r in [0, R]; per ring the weighted mean, standard deviation and
 // FWHM = 2 sqrt(2 ln 2) std of every field (compare seed 000, Fig. 8). Mesh-free: it is fed
 // weighted samples (quadrature points) and reduced over MPI ranks.
@@ -37,7 +37,7 @@ namespace bmgfe
     double volume_mean(unsigned int field) const;
 
     /// Append the field `name` = (field `source`) / volume_mean(source), e.g. H/mean(H) of
-    /// MODEL.md 5. Its sums are the source's scaled by 1/mean and 1/mean^2, which is exact,
+    /// doc/model.md §5. Its sums are the source's scaled by 1/mean and 1/mean^2, which is exact,
     /// so the samples need not be visited twice. Call it after reduce(): before, the mean
     /// would be the rank's own. Throws std::logic_error when the mean is zero (unless there
     /// are no samples at all).

@@ -1,5 +1,5 @@
 #pragma once
-// Shear bands (MODEL.md section 5): regions of localised equivalent plastic strain p. Mesh-free:
+// Shear bands (doc/model.md §5): regions of localised equivalent plastic strain p. Mesh-free:
 // the analysis is fed weighted samples of p (quadrature points of a 2D section or a 3D body:
 // position, volume or area weight, p and, if the caller has it, grad p) and the load axis, and
 // returns per band its orientation, angle to the load axis, width (FWHM of the p profile across

@@ -1,7 +1,7 @@
 #pragma once
-// Scalar measures of a stress tensor (MODEL.md section 5), mesh-free. Tensors are 3x3 with
+// Scalar measures of a stress tensor (doc/model.md §5), mesh-free. Tensors are 3x3 with
 // the kinematics' component order: 3D and planar (x, y, z); axisymmetric (r, z, theta).
-#include <bmgfe/physics/kinematics.h>
+#include <bmgfe/base/kinematics.h>
 
 #include <deal.II/base/symmetric_tensor.h>
 

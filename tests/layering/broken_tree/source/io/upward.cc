@@ -1,0 +1,2 @@
+// An io file that includes core/: refused.
+#include <bmgfe/core/simulator.h>
