@@ -6,13 +6,15 @@
 CSV files are the `profiles/profile_NNNNN.csv` (point values along a radius) or
 `profiles/rings_NNNNN.csv` (ring statistics: the mean is drawn with a band of +-1 standard
 deviation) files that bmgfe writes at `Statistics/Profile times` and at the end of a run;
-files of both kinds and of different runs may be mixed. Each curve is labelled with its run
-folder and time unless --label gives one label per file. Stresses (fields with 'stress' or
-'von_mises' in the name) are drawn in MPa, radii in mm.
+files of both kinds and of different runs may be mixed. FIELD is a column name without its
+statistic and unit (README, "Output names"): temperature, stress_tt, von_mises_stress,
+free_volume, hardness, relative_hardness, ... Each curve is labelled with its run folder and
+time unless --label gives one label per file. Fields in Pa are drawn in MPa (GPa for
+hardness), radii in mm.
 
 Examples:
     scripts/plot_profiles.py --field stress_tt --out hoop.png output/htc_*/profiles/rings_00002.csv
-    scripts/plot_profiles.py --field T --out T.png run/profiles/profile_0000{0,1,2}.csv
+    scripts/plot_profiles.py --field temperature --out T.png run/profiles/profile_0000{0,1,2}.csv
 """
 import argparse
 import csv
@@ -37,10 +39,38 @@ def read_csv(path):
     return time, header, rows
 
 
+UNITS = ["K", "Pa", "m", "s", "J_per_g", "W_per_m3", "per_K", "N", "N_per_m", "J", "J_per_m"]
+
+
+def find_column(header, field, statistic=None):
+    """Index and unit of the column <field>[_<statistic>][_<unit>], or (None, None)."""
+    base = field + ("_" + statistic if statistic else "")
+    for i, name in enumerate(header):
+        if name == base:
+            return i, ""
+        for unit in UNITS:
+            if name == base + "_" + unit:
+                return i, unit
+    return None, None
+
+
+def fields_of(header, statistic=None):
+    """Field names of a header (for messages)."""
+    names = []
+    for name in header:
+        for unit in [""] + UNITS:
+            tail = ("_" + statistic if statistic else "") + ("_" + unit if unit else "")
+            if tail and name.endswith(tail) and (statistic or unit):
+                names.append(name[: -len(tail)])
+                break
+    return sorted(set(names))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="+", metavar="CSV")
-    parser.add_argument("--field", required=True, help="e.g. T, stress_tt, von_mises, g")
+    parser.add_argument("--field", required=True,
+                        help="e.g. temperature, stress_tt, von_mises_stress, free_volume")
     parser.add_argument("--out", required=True, help="PNG file to write")
     parser.add_argument("--label", action="append", help="one per CSV, in order")
     parser.add_argument("--title", default=None)
@@ -53,8 +83,7 @@ def main():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    in_mpa = "stress" in args.field or "von_mises" in args.field
-    scale = 1e-6 if in_mpa else 1.0
+    scale, unit_label = 1.0, ""
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for i, path in enumerate(args.files):
         try:
@@ -65,12 +94,17 @@ def main():
         folder = os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(path))))
         label = args.label[i] if args.label else (
             folder + ("" if time is None else ", t = %.4g s" % time))
-        if "r_inner" in header:  # ring statistics
-            name = args.field + "_mean"
-            if name not in header:
-                sys.exit("plot_profiles.py: %s: no field '%s' (ring columns: %s)"
-                         % (path, args.field, ", ".join(h[:-5] for h in header if h.endswith("_mean"))))
-            c, s = header.index(name), header.index(args.field + "_std")
+        ring = "r_inner_m" in header
+        c, unit = find_column(header, args.field, "mean" if ring else None)
+        if c is None:
+            sys.exit("plot_profiles.py: %s: no field '%s' (fields: %s)"
+                     % (path, args.field, ", ".join(fields_of(header, "mean" if ring else None))))
+        if unit == "Pa":
+            scale, unit_label = (1e-9, "GPa") if "hardness" in args.field else (1e-6, "MPa")
+        elif unit:
+            scale, unit_label = 1.0, unit.replace("_per_", "/")
+        if ring:  # ring statistics
+            s, _ = find_column(header, args.field, "std")
             r = [0.5e3 * (row[1] + row[2]) for row in rows]
             mean = [row[c] * scale for row in rows]
             std = [row[s] * scale for row in rows]
@@ -78,15 +112,11 @@ def main():
             ax.fill_between(r, [m - d for m, d in zip(mean, std)],
                             [m + d for m, d in zip(mean, std)], color=line.get_color(), alpha=0.2)
         else:  # point profile
-            if args.field not in header:
-                sys.exit("plot_profiles.py: %s: no field '%s' (columns: %s)"
-                         % (path, args.field, ", ".join(header[1:])))
-            c = header.index(args.field)
             ax.plot([row[0] * 1e3 for row in rows], [row[c] * scale for row in rows], "-",
                     label=label)
     ax.set_xlabel("r [mm]")
-    ax.set_ylabel(args.field + (" [MPa]" if in_mpa else ""))
-    ax.axhline(0, color="0.7", linewidth=0.8) if in_mpa else None
+    ax.set_ylabel(args.field + (" [%s]" % unit_label if unit_label else ""))
+    ax.axhline(0, color="0.7", linewidth=0.8) if unit_label == "MPa" else None
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     if args.title:

@@ -1,5 +1,6 @@
 #include <bmgfe/base/input_error.h>
 #include <bmgfe/core/parameters.h>
+#include <bmgfe/postprocess/manager.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -39,10 +40,7 @@ namespace bmgfe
     ThermoElasticMaterial::declare_parameters(prm);
     MechanicsParameters::declare_parameters(prm);
     TimeSteppingParameters::declare_parameters(prm);
-    StatisticsParameters::declare_parameters(prm);
-    HardnessParameters::declare_parameters(prm);
-    RelaxationEnthalpyParameters::declare_parameters(prm);
-    ShearBandParameters::declare_parameters(prm);
+    postprocess::declare_parameters(prm);
   }
 
   void Parameters::parse_parameters(ParameterHandler &prm, const std::string &base_directory)
@@ -59,11 +57,7 @@ namespace bmgfe
     elastic.parse_parameters(prm, dimension);
     mechanics.parse_parameters(prm, dimension, kinematics == Kinematics::axisymmetric);
     time_stepping.parse_parameters(prm);
-    statistics.parse_parameters(prm);
-    hardness.parse_parameters(prm);
-    // After the material: 'Tg' is the free-volume model's glass transition.
-    relaxation_enthalpy.parse_parameters(prm, elastic.free_volume);
-    shear_bands.parse_parameters(prm);
+
   }
 
   namespace

@@ -1,4 +1,5 @@
 #include <bmgfe/base/input_error.h>
+#include <bmgfe/base/time_list.h>
 #include <bmgfe/io/output_parameters.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -10,15 +11,21 @@ namespace bmgfe
     using namespace dealii::Patterns;
     prm.declare_entry("Output directory", "output", Anything(),
                       "Folder for all results (created if missing): solution.pvd and "
-                      "solution/*.pvtu for ParaView, statistics.txt, parameters.prm/.json, "
-                      "summary.json (its status says whether the run completed).");
+                      "solution/*.pvtu for ParaView, fields.csv (the arrays with their units), "
+                      "statistics.csv, log.txt, parameters.prm/.json, summary.json (its status "
+                      "says whether the run completed).");
     prm.enter_subsection("Output");
     prm.declare_entry("Interval in steps", "0", Integer(0),
                       "Write a snapshot every this many time steps (0: off).");
     prm.declare_entry("Interval in time", "0", Double(0),
-                      "Write a snapshot at the first step at or after every multiple of this "
-                      "time [s] (0: off). Snapshots are also written at the start, at the end "
-                      "and at the end of every protocol segment that asks for it.");
+                      "Write a snapshot at every multiple of this time [s] after the start (0: "
+                      "off); the time stepping ends a step exactly there. Snapshots are also "
+                      "written at the start, at the end and at the end of every protocol segment "
+                      "that asks for it.");
+    prm.declare_entry("Output times", "", Anything(),
+                      "Further snapshot times [s]: numbers and ranges 'start:step:end', e.g. "
+                      "'30:0.25:33' for every 0.25 s of a quench that starts at 30 s. Hit exactly "
+                      "by the time stepping; times outside the run are ignored with a warning.");
     prm.declare_entry("Number of grouped files", "1", Integer(0),
                       "Number of .vtu pieces per snapshot (ranks are grouped into them); 0 "
                       "writes one piece per rank.");
@@ -36,6 +43,7 @@ namespace bmgfe
     prm.enter_subsection("Output");
     interval_steps = prm.get_integer("Interval in steps");
     interval_time  = prm.get_double("Interval in time");
+    times          = parse_time_list(prm.get("Output times"), "Output/Output times");
     n_groups       = prm.get_integer("Number of grouped files");
     subdivisions   = prm.get_integer("Subdivisions");
     write_vtu      = prm.get_bool("Write visualization");

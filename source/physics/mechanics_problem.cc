@@ -1023,6 +1023,26 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::for_each_cell(
+    const DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
+    const std::function<void(const typename DoFHandler<dim>::active_cell_iterator &,
+                             const FEValues<dim> &, const std::vector<MaterialPointFields> &)> &f) const
+  {
+    std::vector<MaterialPointFields> fields(quadrature.size());
+    visit_cells(heat_dofs, temperature, {},
+                [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
+                    const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &strains) {
+                  const auto data = state.get_data(cell);
+                  for (unsigned int q = 0; q < strains.size(); ++q)
+                    {
+                      fields[q]        = point_stress(strains[q], T[q], *data[q]);
+                      fields[q].volume = fv.JxW(q) * volume_weight(kinematics, fv.quadrature_point(q)[0]);
+                    }
+                  f(cell, fv, fields);
+                });
+  }
+
+  template <int dim, typename LA>
   double MechanicsProblem<dim, LA>::reaction_force(const double t, const unsigned int id, const unsigned int component,
                                                    const DoFHandler<dim> &heat_dofs,
                                                    const typename LA::Vector &temperature) const

@@ -3,7 +3,6 @@
 #include <bmgfe/postprocess/point_probes.h>
 
 #include <deal.II/base/mpi.h>
-#include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/quadrature.h>
 #include <deal.II/base/utilities.h>
 #include <deal.II/fe/fe_values.h>
@@ -17,91 +16,37 @@ namespace bmgfe
 {
   using namespace dealii;
 
-  void StatisticsParameters::declare_parameters(ParameterHandler &prm)
-  {
-    prm.enter_subsection("Statistics");
-    prm.declare_entry("Probe points", "auto", Patterns::Anything(),
-                      "Points whose temperature (and later stresses) go into the statistics "
-                      "file: 'auto' (the geometry's centre and surface points) or "
-                      "'name: x, y[, z]; name: x, y[, z]' in m (r, z for axisymmetric).");
-    prm.declare_entry("Reference solution", "none", Patterns::Selection("none|cylinder cooling"),
-                      "Closed-form solution to compare with (verification runs). 'cylinder "
-                      "cooling': a long rod of 'Geometry/Rod radius' at a uniform numeric "
-                      "'Initial temperature', cooled by one protocol segment with constant T_env "
-                      "and h (Bessel series, doc/model.md §8); the rod ends must be insulated. "
-                      "Adds the reference temperature at every probe and the L2 error to the "
-                      "statistics.");
-    prm.declare_entry("Reference displacement", "none", Patterns::Anything(),
-                      "Exact displacement to compare with (verification runs, e.g. manufactured "
-                      "solutions with 'Mechanics/Body force'): 'none' or one expression of x, y, "
-                      "(z) and t [m] per displacement component separated by ';': 'u_x; u_y; u_z' "
-                      "(3D), 'u_x; u_y' (plane strain and generalized plane strain: the in-plane "
-                      "displacement; the axial strain is its own column), 'u_r; u_z' "
-                      "(axisymmetric, x, y stand for r, z). Adds the column 'L2 error of "
-                      "displacement (m)', (int |u_h - u|^2 dV)^(1/2) over the mesh with the "
-                      "quadrature of the mechanics and the volume weight of the model (2 pi r in "
-                      "axisymmetric models), at every step. Needs 'Mechanics/Enabled = true'.");
-    prm.declare_entry("Profile times", "", Patterns::List(Patterns::Double(), 0, 10000),
-                      "Times [s] at which the centre-to-edge profile (point values along a "
-                      "radius through the centre probe) and the ring statistics are written to "
-                      "profiles/ (also at the end of every run). Rods only.");
-    prm.declare_entry("Number of rings", "10", Patterns::Integer(1, 1000),
-                      "Rings of equal width in r in [0, R] for the ring statistics (mean, "
-                      "standard deviation, FWHM = 2 sqrt(2 ln 2) std per ring and field).");
-    prm.declare_entry("Ring axial range", "", Patterns::List(Patterns::Double(), 0, 2),
-                      "'z_min, z_max' [m]: only material in this slab counts for the rings "
-                      "(3D and axisymmetric rods); empty: the whole length.");
-    prm.leave_subsection();
-  }
-
-  void StatisticsParameters::parse_parameters(ParameterHandler &prm)
-  {
-    prm.enter_subsection("Statistics");
-    points             = prm.get("Probe points");
-    reference_solution = prm.get("Reference solution");
-    reference_displacement = Utilities::trim(prm.get("Reference displacement"));
-    if (reference_displacement.empty())
-      reference_displacement = "none";
-    profile_times.clear();
-    for (const auto &t : Utilities::split_string_list(prm.get("Profile times")))
-      profile_times.push_back(std::stod(t));
-    std::sort(profile_times.begin(), profile_times.end());
-    n_rings = prm.get_integer("Number of rings");
-    ring_axial_range.clear();
-    for (const auto &z : Utilities::split_string_list(prm.get("Ring axial range")))
-      ring_axial_range.push_back(std::stod(z));
-    require(ring_axial_range.empty() || (ring_axial_range.size() == 2 &&
-                                         ring_axial_range[0] < ring_axial_range[1]),
-            "entry 'Statistics/Ring axial range'", "must be empty or 'z_min, z_max' with z_min < z_max");
-    prm.leave_subsection();
-  }
-
   template <int dim>
-  std::vector<std::pair<std::string, Point<dim>>> StatisticsParameters::parse_points() const
+  std::vector<std::pair<std::string, Point<dim>>> parse_probe_points(const std::string &text,
+                                                                     const std::string &entry)
   {
     std::vector<std::pair<std::string, Point<dim>>> result;
-    if (Utilities::trim(points) == "auto")
+    if (Utilities::trim(text) == "auto")
       return result;
-    for (const auto &item : Utilities::split_string_list(points, ';'))
+    const std::string context = "entry '" + entry + "'";
+    for (const auto &item : Utilities::split_string_list(text, ';'))
       {
         const auto colon = item.find(':');
-        require(colon != std::string::npos, "entry 'Statistics/Probe points'",
+        require(colon != std::string::npos, context,
                 "'" + item + "' must be 'name: x, y" + (dim == 3 ? ", z'" : "'"));
         const std::string name   = Utilities::trim(item.substr(0, colon));
         const auto        coords = Utilities::split_string_list(item.substr(colon + 1), ',');
-        require(coords.size() == dim && !name.empty(), "entry 'Statistics/Probe points'",
+        require(coords.size() == dim && !name.empty(), context,
                 "'" + item + "' needs a name and " + std::to_string(dim) + " coordinates");
+        require(name.find_first_of(" ,\t\"") == std::string::npos, context,
+                "the probe name '" + name + "' must be one word (it becomes part of column names)");
         Point<dim> p;
         for (unsigned int d = 0; d < dim; ++d)
           {
             try
               {
-                p[d] = std::stod(coords[d]);
+                std::size_t used = 0;
+                p[d] = std::stod(coords[d], &used);
+                require(used == coords[d].size(), "", "");
               }
             catch (...)
               {
-                throw InputError("entry 'Statistics/Probe points': '" + coords[d] +
-                                 "' is not a number");
+                throw InputError(context + ": '" + coords[d] + "' is not a number");
               }
           }
         result.emplace_back(name, p);
@@ -222,8 +167,10 @@ namespace bmgfe
     return out;
   }
 
-  template std::vector<std::pair<std::string, Point<2>>> StatisticsParameters::parse_points<2>() const;
-  template std::vector<std::pair<std::string, Point<3>>> StatisticsParameters::parse_points<3>() const;
+  template std::vector<std::pair<std::string, Point<2>>> parse_probe_points<2>(const std::string &,
+                                                                             const std::string &);
+  template std::vector<std::pair<std::string, Point<3>>> parse_probe_points<3>(const std::string &,
+                                                                             const std::string &);
   template class PointProbes<2>;
   template class PointProbes<3>;
   template std::vector<double>

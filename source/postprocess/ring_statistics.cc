@@ -9,14 +9,20 @@
 namespace bmgfe
 {
   RingStatistics::RingStatistics(const unsigned int n_rings, const double radius,
-                                 std::vector<std::string> field_names)
+                                 std::vector<std::string> field_names,
+                                 std::vector<std::string> units)
     : R(radius)
     , names(std::move(field_names))
+    , field_units(std::move(units))
     , sum_w(n_rings, 0.0)
     , sum_wv(n_rings * names.size(), 0.0)
     , sum_wv2(n_rings * names.size(), 0.0)
   {
     require(n_rings > 0 && radius > 0, "ring statistics", "need at least one ring and a positive radius");
+    if (field_units.empty())
+      field_units.assign(names.size(), "");
+    if (field_units.size() != names.size())
+      throw std::logic_error("ring statistics: one unit per field needed");
   }
 
   void RingStatistics::add(const double r, const double w, const std::vector<double> &values)
@@ -104,13 +110,19 @@ namespace bmgfe
     sum_wv.swap(wv);
     sum_wv2.swap(wv2);
     names.push_back(name);
+    field_units.push_back(""); // a ratio
   }
 
   void RingStatistics::write_csv(std::ostream &out) const
   {
-    out << "ring,r_inner,r_outer";
-    for (const auto &n : names)
-      out << ',' << n << "_mean," << n << "_std," << n << "_fwhm";
+    out << "ring,r_inner_m,r_outer_m";
+    for (std::size_t f = 0; f < names.size(); ++f)
+      for (const char *statistic : {"mean", "std", "fwhm"})
+        {
+          out << ',' << names[f] << '_' << statistic;
+          if (!field_units[f].empty())
+            out << '_' << field_units[f];
+        }
     out << '\n' << std::setprecision(12);
     const double dr = R / n_rings();
     for (unsigned int i = 0; i < n_rings(); ++i)

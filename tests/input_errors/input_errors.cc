@@ -154,7 +154,7 @@ TEST(RuntimeFailure, StepLimitMarksTheRunFailed)
   EXPECT_EQ(message.find('\n'), std::string::npos) << summary;
   EXPECT_FALSE(contains(message, "Stacktrace")) << summary;
   // What was computed before the failure is kept.
-  const Statistics stats(out + "/statistics.txt");
+  const Statistics stats(out + "/statistics.csv");
   ASSERT_EQ(stats.n_rows(), 4u);
-  EXPECT_EQ(stats.value("Time step number", 3), 3);
+  EXPECT_EQ(stats.value("time_step", 3), 3);
 }

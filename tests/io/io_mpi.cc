@@ -18,11 +18,11 @@ TEST(ParallelOutput, OnePiecePerRankAndPvdMatchesStatistics)
                                     2);
   ASSERT_EQ(r.exit_code, 0) << r.output;
 
-  const Statistics stats(out + "/statistics.txt");
+  const Statistics stats(out + "/statistics.csv");
   std::vector<std::pair<double, std::string>> expected;
   for (std::size_t row = 0; row < stats.n_rows(); ++row)
-    if (stats.text("Visualization file", row) != "-")
-      expected.emplace_back(stats.value("Time (s)", row), stats.text("Visualization file", row));
+    if (snapshot_file(out, stats, row) != "-")
+      expected.emplace_back(stats.value("time_s", row), snapshot_file(out, stats, row));
   const auto pvd = read_pvd(out + "/solution.pvd");
   ASSERT_EQ(pvd.size(), expected.size());
   ASSERT_GE(pvd.size(), 3u);
@@ -43,23 +43,23 @@ TEST(ParallelOutput, OnePiecePerRankAndPvdMatchesStatistics)
   const Grid first = read_pvtu(out + "/" + pvd.front().second);
   EXPECT_EQ(first.n_pieces, 2);
   EXPECT_GT(first.n_cells, 0);
-  ASSERT_EQ(first.point_data.count("T"), 1u);
-  ASSERT_EQ(first.point_data.count("subdomain"), 1u);
-  for (const double v : first.point_data.at("T").values)
+  ASSERT_EQ(first.point_data.count("temperature_K"), 1u);
+  ASSERT_EQ(first.point_data.count("mpi_rank"), 1u);
+  for (const double v : first.point_data.at("temperature_K").values)
     ASSERT_EQ(v, 350.0);
-  EXPECT_EQ(first.point_data.at("subdomain").min(), 0.0);
-  EXPECT_EQ(first.point_data.at("subdomain").max(), 1.0);
+  EXPECT_EQ(first.point_data.at("mpi_rank").min(), 0.0);
+  EXPECT_EQ(first.point_data.at("mpi_rank").max(), 1.0);
 
   const Grid        last = read_pvtu(out + "/" + pvd.back().second);
   const std::size_t row  = stats.n_rows() - 1;
-  ASSERT_EQ(last.point_data.count("T"), 1u);
-  const double T_min = stats.value("Minimal temperature (K)", row);
-  const double T_max = stats.value("Maximal temperature (K)", row);
-  EXPECT_NEAR(last.point_data.at("T").min(), T_min, 1e-6 * T_min);
-  EXPECT_NEAR(last.point_data.at("T").max(), T_max, 1e-6 * T_max);
+  ASSERT_EQ(last.point_data.count("temperature_K"), 1u);
+  const double T_min = stats.value("temperature_min_K", row);
+  const double T_max = stats.value("temperature_max_K", row);
+  EXPECT_NEAR(last.point_data.at("temperature_K").min(), T_min, 1e-6 * T_min);
+  EXPECT_NEAR(last.point_data.at("temperature_K").max(), T_max, 1e-6 * T_max);
 
   boost::property_tree::ptree summary;
   ASSERT_NO_THROW(summary = read_json(out + "/summary.json"));
   EXPECT_EQ(summary.get<std::string>("status"), "completed");
-  EXPECT_EQ(summary.get<unsigned int>("MPI ranks"), 2u);
+  EXPECT_EQ(summary.get<unsigned int>("mpi_ranks"), 2u);
 }

@@ -27,7 +27,7 @@ namespace
     void SetUp() override
     {
       ASSERT_EQ(result.exit_code, 0) << result.output;
-      ASSERT_TRUE(fs::exists(out + "/statistics.txt")) << result.output;
+      ASSERT_TRUE(fs::exists(out + "/statistics.csv")) << result.output;
     }
     static std::string out;
     static RunResult   result;
@@ -38,43 +38,43 @@ namespace
 
 TEST_F(SerialRun, FirstSnapshotHoldsTheUniformInitialTemperature)
 {
-  const Statistics stats(out + "/statistics.txt");
+  const Statistics stats(out + "/statistics.csv");
   ASSERT_GT(stats.n_rows(), 2u);
-  ASSERT_EQ(stats.value("Time (s)", 0), 0.0);
-  const std::string vis = stats.text("Visualization file", 0);
+  ASSERT_EQ(stats.value("time_s", 0), 0.0);
+  const std::string vis = snapshot_file(out, stats, 0);
   ASSERT_NE(vis, "-") << "no snapshot at t = 0";
   ASSERT_TRUE(fs::exists(out + "/" + vis)) << vis;
 
   const Grid g = read_pvtu(out + "/" + vis);
   EXPECT_GT(g.n_points, 0);
   EXPECT_GT(g.n_cells, 0);
-  ASSERT_EQ(g.point_data.count("T"), 1u) << "no point field T";
-  EXPECT_EQ(g.point_data.at("T").components, 1);
-  // deal.II's VTU writer has no cell data: the cell-wise vector "subdomain" is written as
+  ASSERT_EQ(g.point_data.count("temperature_K"), 1u) << "no point field temperature_K";
+  EXPECT_EQ(g.point_data.at("temperature_K").components, 1);
+  // deal.II's VTU writer has no cell data: the cell-wise vector "mpi_rank" is written as
   // a point field (constant on each cell's patch).
-  ASSERT_EQ(g.point_data.count("subdomain"), 1u) << "no point field subdomain";
+  ASSERT_EQ(g.point_data.count("mpi_rank"), 1u) << "no point field mpi_rank";
   EXPECT_EQ(g.cell_data.size(), 0u);
-  const Field &T = g.point_data.at("T");
+  const Field &T = g.point_data.at("temperature_K");
   ASSERT_EQ(static_cast<long long>(T.values.size()), g.n_points);
   // 350 is exactly representable in float32: every value must equal it exactly.
   for (const double v : T.values)
     ASSERT_EQ(v, 350.0);
-  for (const double s : g.point_data.at("subdomain").values)
+  for (const double s : g.point_data.at("mpi_rank").values)
     ASSERT_EQ(s, 0.0);
 }
 
 TEST_F(SerialRun, FinalSnapshotMatchesStatisticsExtremes)
 {
-  const Statistics  stats(out + "/statistics.txt");
+  const Statistics  stats(out + "/statistics.csv");
   const std::size_t last = stats.n_rows() - 1;
-  EXPECT_NEAR(stats.value("Time (s)", last), 1.0, 1e-12);
-  const std::string vis = stats.text("Visualization file", last);
+  EXPECT_NEAR(stats.value("time_s", last), 1.0, 1e-12);
+  const std::string vis = snapshot_file(out, stats, last);
   ASSERT_NE(vis, "-") << "no snapshot at the final time";
   const Grid g = read_pvtu(out + "/" + vis);
-  ASSERT_EQ(g.point_data.count("T"), 1u);
-  const Field &T     = g.point_data.at("T");
-  const double T_min = stats.value("Minimal temperature (K)", last);
-  const double T_max = stats.value("Maximal temperature (K)", last);
+  ASSERT_EQ(g.point_data.count("temperature_K"), 1u);
+  const Field &T     = g.point_data.at("temperature_K");
+  const double T_min = stats.value("temperature_min_K", last);
+  const double T_max = stats.value("temperature_max_K", last);
   // The rod has cooled, but not uniformly.
   EXPECT_LT(T_max, 350.0);
   EXPECT_GT(T_min, 293.15);
@@ -87,23 +87,23 @@ TEST_F(SerialRun, FinalSnapshotMatchesStatisticsExtremes)
 
 TEST_F(SerialRun, SnapshotsFollowTheStepInterval)
 {
-  const Statistics  stats(out + "/statistics.txt");
+  const Statistics  stats(out + "/statistics.csv");
   const std::size_t last = stats.n_rows() - 1;
   for (std::size_t r = 0; r < stats.n_rows(); ++r)
     {
-      const unsigned int step     = static_cast<unsigned int>(stats.value("Time step number", r));
+      const unsigned int step     = static_cast<unsigned int>(stats.value("time_step", r));
       const bool         expected = (step % 4 == 0) || r == last;
-      EXPECT_EQ(stats.text("Visualization file", r) != "-", expected) << "step " << step;
+      EXPECT_EQ(snapshot_file(out, stats, r) != "-", expected) << "step " << step;
     }
 }
 
 TEST_F(SerialRun, PvdListsEverySnapshotWithItsTime)
 {
-  const Statistics stats(out + "/statistics.txt");
+  const Statistics stats(out + "/statistics.csv");
   std::vector<std::pair<double, std::string>> expected;
   for (std::size_t r = 0; r < stats.n_rows(); ++r)
-    if (stats.text("Visualization file", r) != "-")
-      expected.emplace_back(stats.value("Time (s)", r), stats.text("Visualization file", r));
+    if (snapshot_file(out, stats, r) != "-")
+      expected.emplace_back(stats.value("time_s", r), snapshot_file(out, stats, r));
   ASSERT_GE(expected.size(), 3u);
 
   const auto pvd = read_pvd(out + "/solution.pvd");
@@ -135,7 +135,7 @@ TEST_F(SerialRun, PvdListsEverySnapshotWithItsTime)
 
 TEST_F(SerialRun, OutputFolderHoldsParametersStatisticsAndSummary)
 {
-  EXPECT_TRUE(fs::is_regular_file(out + "/statistics.txt"));
+  EXPECT_TRUE(fs::is_regular_file(out + "/statistics.csv"));
   EXPECT_TRUE(fs::is_regular_file(out + "/solution.pvd"));
 
   ASSERT_TRUE(fs::is_regular_file(out + "/parameters.prm"));
@@ -154,11 +154,11 @@ TEST_F(SerialRun, OutputFolderHoldsParametersStatisticsAndSummary)
   boost::property_tree::ptree summary;
   ASSERT_NO_THROW(summary = read_json(out + "/summary.json")) << "summary.json is not valid JSON";
   EXPECT_EQ(summary.get<std::string>("status"), "completed");
-  EXPECT_NEAR(summary.get<double>("final time (s)"), 1.0, 1e-12);
+  EXPECT_NEAR(summary.get<double>("final_time_s"), 1.0, 1e-12);
   EXPECT_EQ(summary.get<unsigned int>("snapshots"), read_pvd(out + "/solution.pvd").size());
-  EXPECT_EQ(summary.get<unsigned int>("MPI ranks"), 1u);
+  EXPECT_EQ(summary.get<unsigned int>("mpi_ranks"), 1u);
   EXPECT_FALSE(fs::exists(out + "/summary.json.tmp"));
-  EXPECT_FALSE(fs::exists(out + "/statistics.txt.tmp"));
+  EXPECT_FALSE(fs::exists(out + "/statistics.csv.tmp"));
 }
 
 // Output/Interval in time: a snapshot at the first step at or after every multiple of it.
@@ -168,15 +168,15 @@ TEST(TimeInterval, SnapshotAtFirstStepAfterEveryMultiple)
   const auto r = run_bmgfe({prm_file, "--set", "Output directory=" + out, "--set",
                             "Output/Interval in steps=0", "--set", "Output/Interval in time=0.3"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const Statistics stats(out + "/statistics.txt");
+  const Statistics stats(out + "/statistics.csv");
   const auto       pvd = read_pvd(out + "/solution.pvd");
   std::vector<double> expected{0.0};
   for (const double m : {0.3, 0.6, 0.9})
     for (std::size_t row = 0; row < stats.n_rows(); ++row)
-      if (stats.value("Time (s)", row) >= m - 1e-12)
+      if (stats.value("time_s", row) >= m - 1e-12)
         {
-          if (stats.value("Time (s)", row) > expected.back())
-            expected.push_back(stats.value("Time (s)", row));
+          if (stats.value("time_s", row) > expected.back())
+            expected.push_back(stats.value("time_s", row));
           break;
         }
   if (expected.back() < 1.0)
@@ -186,6 +186,6 @@ TEST(TimeInterval, SnapshotAtFirstStepAfterEveryMultiple)
     EXPECT_NEAR(pvd[i].first, expected[i], 1e-10 * expected[i] + 1e-14) << "snapshot " << i;
   std::size_t written = 0;
   for (std::size_t row = 0; row < stats.n_rows(); ++row)
-    written += stats.text("Visualization file", row) != "-";
+    written += snapshot_file(out, stats, row) != "-";
   EXPECT_EQ(written, pvd.size());
 }

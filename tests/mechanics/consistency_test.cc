@@ -19,9 +19,9 @@ namespace
     static void SetUpTestSuite() { setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0); }
   };
 
-  const std::vector<std::string> ring_columns = {"stress_rr_mean", "stress_tt_mean",
-                                                 "stress_zz_mean", "von_mises_mean",
-                                                 "mean_stress_mean"};
+  const std::vector<std::string> ring_columns = {"stress_rr_mean_Pa", "stress_tt_mean_Pa",
+                                                 "stress_zz_mean_Pa", "von_mises_stress_mean_Pa",
+                                                 "mean_stress_mean_Pa"};
 
   /// max over rings and columns of |a - b| / max(|a|, |b|, K dT)
   double ring_difference(const Rings &a, const Rings &b, const std::vector<std::string> &cols)
@@ -132,7 +132,7 @@ TEST_F(Consistency, RandomField)
   double       dmax = 0, dmesh = 0, gmax = 0;
   for (std::size_t i = 0; i < one.rings.n(); ++i)
     {
-      for (const std::string c : {"g_mean", "g_std", "g_fwhm"})
+      for (const std::string c : {"heterogeneity_mean", "heterogeneity_std", "heterogeneity_fwhm"})
         {
           ++total;
           identical += one.rings.string(c, i) == two.rings.string(c, i);
@@ -142,8 +142,8 @@ TEST_F(Consistency, RandomField)
           dmax = std::max(dmax, std::abs(x - y));
           EXPECT_LE(std::abs(x - y), 1e-11 * std::max(1.0, std::abs(x))) << c << " ring " << i;
         }
-      dmesh = std::max(dmesh, std::abs(one.rings.value("g_mean", i) - fine.rings.value("g_mean", i)));
-      gmax  = std::max(gmax, std::abs(one.rings.value("g_mean", i)));
+      dmesh = std::max(dmesh, std::abs(one.rings.value("heterogeneity_mean", i) - fine.rings.value("heterogeneity_mean", i)));
+      gmax  = std::max(gmax, std::abs(one.rings.value("heterogeneity_mean", i)));
     }
   std::cout << "random field: " << identical << " of " << total
             << " g ring entries textually identical on 1 and 2 ranks, max difference "
@@ -154,5 +154,5 @@ TEST_F(Consistency, RandomField)
   record("field_mesh_difference", dmesh);
   EXPECT_LT(dmesh, 1e-2);
   // the field is active: some ring std of g is not zero
-  EXPECT_GT(one.rings.value("g_std", one.rings.n() - 1), 0.1);
+  EXPECT_GT(one.rings.value("heterogeneity_std", one.rings.n() - 1), 0.1);
 }

@@ -199,7 +199,7 @@ namespace mechanics
 
   /// Run bmgfe on `prm_file` with "Section/Entry=value" overrides into the fresh directory
   /// `out`; fails the calling test (ADD_FAILURE + exception) if the run does not complete.
-  /// Returns statistics.txt.
+  /// Returns statistics.csv.
   inline bmgfe_test::Statistics run_statistics(const std::string &out, const std::string &prm_file,
                                                const std::vector<std::string> &sets,
                                                const unsigned int ranks = 0)
@@ -221,7 +221,7 @@ namespace mechanics
                       << r.output;
         throw std::runtime_error("bmgfe run failed: " + out);
       }
-    return bmgfe_test::Statistics(out + "/statistics.txt");
+    return bmgfe_test::Statistics(out + "/statistics.csv");
   }
 
   /// run_statistics() and the ring statistics at t = 0 (rods).
@@ -238,9 +238,9 @@ namespace mechanics
     double worst = 0;
     for (std::size_t i = 0; i < rings.n(); ++i)
       {
-        const auto ex = exact_ring_mean(p, rings.value("r_inner", i), rings.value("r_outer", i),
+        const auto ex = exact_ring_mean(p, rings.value("r_inner_m", i), rings.value("r_outer_m", i),
                                         plane_strain);
-        const char *cols[3] = {"stress_rr_mean", "stress_tt_mean", "stress_zz_mean"};
+        const char *cols[3] = {"stress_rr_mean_Pa", "stress_tt_mean_Pa", "stress_zz_mean_Pa"};
         for (int d = 0; d < 3; ++d)
           worst = std::max(worst, std::abs(rings.value(cols[d], i) - ex[d]) / (K * dT));
       }
@@ -252,7 +252,7 @@ namespace mechanics
   inline double cg_iterations(const bmgfe_test::Statistics &s)
   {
     double n = 0;
-    for (const double v : s.column("Linear iterations (mechanics)"))
+    for (const double v : s.column("linear_iterations_mechanics"))
       n = std::max(n, v);
     return n;
   }

@@ -5,7 +5,7 @@ For a smooth exact displacement u in each kinematic mode this derives the body f
 f = -div sigma(u) (isotropic, E = 1e11 Pa, nu = 0.3, no thermal strain) with sympy and writes
 the parameter files mms_3d.prm, mms_axisymmetric.prm and mms_planar.prm (plane strain and
 generalized plane strain) of this folder: u is prescribed on the boundary, f is the body force
-and u is the reference displacement whose L2 error bmgfe writes to statistics.txt.
+and u is the reference displacement whose L2 error bmgfe writes to statistics.csv.
 
     python3 tests/mechanics/mms_derive.py        # rewrites the three .prm files
 

@@ -24,10 +24,10 @@ namespace
   {
     const auto s = run_statistics("out_plastic_" + std::to_string(kinematics.size()), "plastic_block.prm",
                                   {"Kinematics=" + kinematics});
-    const std::string key = "Reaction force y on boundary 3 (N/m)";
+    const std::string key = "reaction_force_y_on_boundary_3_N_per_m";
     // Step 10: nominal strain -0.01, elastic; last step: -0.025, on the plateau.
     const double elastic = s.value(key, 10) / width, plateau = s.value(key, s.n_rows() - 1) / width;
-    const double plastic_points = s.value("Plastic quadrature points", s.n_rows() - 1);
+    const double plastic_points = s.value("plastic_quadrature_points", s.n_rows() - 1);
     std::cout << kinematics << ": sigma(-0.01) = " << elastic << " Pa (expected "
               << -elastic_modulus * 0.01 << "), plateau " << plateau << " Pa (expected "
               << -strength() << ", rel. deviation " << (plateau + strength()) / strength()

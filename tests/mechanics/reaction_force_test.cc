@@ -1,5 +1,5 @@
 // Reaction forces of prescribed displacements ('Reaction force <c> on boundary <id>' in
-// statistics.txt): uniaxial compression of an elastic rod, symmetry at z = 0, the top end
+// statistics.csv): uniaxial compression of an elastic rod, symmetry at z = 0, the top end
 // (id 3) pushed down by d, no thermal strain. The exact solution is uniform,
 // sigma_zz = E d/L, so the reaction is E (d/L) times the section's area:
 //  * axisymmetric: pi R^2, exact to round-off (Q1 represents the linear field);
@@ -13,7 +13,7 @@ namespace
 {
   double reaction(const bmgfe_test::Statistics &s)
   {
-    return s.value("Reaction force z on boundary 3 (N)", s.n_rows() - 1);
+    return s.value("reaction_force_z_on_boundary_3_N", s.n_rows() - 1);
   }
 } // namespace
 
@@ -27,7 +27,7 @@ TEST(ReactionForce, AxisymmetricRodInCompression)
   std::cout << "axisymmetric: reaction " << reaction(s) << " N, exact " << exact << " N\n";
   EXPECT_NEAR(reaction(s), exact, 1e-9 * std::abs(exact));
   // Before the load (t = 0) there is none.
-  EXPECT_NEAR(s.value("Reaction force z on boundary 3 (N)", 0), 0, 1e-9 * std::abs(exact));
+  EXPECT_NEAR(s.value("reaction_force_z_on_boundary_3_N", 0), 0, 1e-9 * std::abs(exact));
 }
 
 TEST(ReactionForce, Rod3DInCompressionOneAndTwoRanks)

@@ -58,14 +58,14 @@ namespace
         const double      cell  = size * std::pow(0.5, g);
         const std::string tag   = "h" + std::to_string(static_cast<int>(std::round(b / cell)));
         const auto        stats = run_statistics("out_timoshenko_u_" + c.name + "_" + tag, c.prm_file, s);
-        const double      e     = stats.value("L2 error of displacement (m)", stats.n_rows() - 1);
+        const double      e     = stats.value("displacement_l2_error", stats.n_rows() - 1);
         h.push_back(cell);
         err.push_back(e);
         std::cout << c.name << " R/" << std::round(b / cell) << ": L2 error of u " << std::scientific
                   << std::setprecision(4) << e << std::defaultfloat;
         if (c.name == "generalized_plane_strain")
           {
-            const double a = stats.value("Axial strain", stats.n_rows() - 1);
+            const double a = stats.value("axial_strain", stats.n_rows() - 1);
             std::cout << ", axial strain " << std::setprecision(10) << a << " (exact " << eps_z << ")";
             axial.push_back(std::abs(a / eps_z - 1));
           }

@@ -26,14 +26,14 @@ namespace plasticity
                                   const double beta = rod_beta)
   {
     HeatBalance b;
-    const double T_min = s.value("Minimal temperature (K)", row);
-    const double T_max = s.value("Maximal temperature (K)", row);
+    const double T_min = s.value("temperature_min_K", row);
+    const double T_max = s.value("temperature_max_K", row);
     b.temperature      = 0.5 * (T_min + T_max);
     b.spread           = T_max - T_min;
     b.heat             = rod_rho * rod_cp * (b.temperature - rod_T0) * rod_volume;
     double work        = 0;
     for (std::size_t r = 1; r < row; ++r)
-      work += s.value("Plastic work of the step (J)", r);
+      work += s.value("plastic_work_of_step_J", r);
     b.dissipation = beta * work;
     return b;
   }
@@ -57,12 +57,12 @@ namespace plasticity
     std::ostringstream out;
     total = 0;
     for (std::size_t r = 0; r < s.n_rows(); ++r)
-      if (s.value("Mechanics cutbacks", r) > 0)
+      if (s.value("mechanics_cutbacks", r) > 0)
         {
-          total += static_cast<unsigned int>(s.value("Mechanics cutbacks", r));
-          out << " step " << r << ": " << s.text("Mechanics cutbacks", r) << " cutbacks, "
-              << s.text("Mechanics substeps", r) << " substeps, work "
-              << s.text("Plastic work of the step (J)", r) << " J;";
+          total += static_cast<unsigned int>(s.value("mechanics_cutbacks", r));
+          out << " step " << r << ": " << s.text("mechanics_cutbacks", r) << " cutbacks, "
+              << s.text("mechanics_substeps", r) << " substeps, work "
+              << s.text("plastic_work_of_step_J", r) << " J;";
         }
     return out.str();
   }

@@ -43,7 +43,7 @@ TEST(PlasticDissipationEnergy, ChangingTimeStep)
   print("implicit Euler, steps of 2 s and 1.5 s, end of loading", b);
   std::cout << "time steps (s):";
   for (std::size_t r = 1; r < s.n_rows(); ++r)
-    std::cout << ' ' << s.value("Time step size (s)", r);
+    std::cout << ' ' << s.value("time_step_size_s", r);
   std::cout << "\n";
   record("relative_deviation", b.deviation());
   ASSERT_GT(b.dissipation, 0) << "no plastic work";

@@ -45,12 +45,12 @@ TEST(PlasticDissipation, Bdf2AfterHold)
                                    "hold for 4 s",
                                    "Thermal protocol/test/Duration=29"}));
   const std::size_t end_of_loading = s.row_at_time(25), last = s.n_rows() - 1;
-  ASSERT_NEAR(s.value("Time (s)", end_of_loading), 25, 1e-9);
+  ASSERT_NEAR(s.value("time_s", end_of_loading), 25, 1e-9);
   const HeatBalance at_25 = heat_balance(s, end_of_loading), b = heat_balance(s, last);
   print("BDF2, end of loading (t = 25 s)", at_25);
   print("BDF2, after the hold (t = 29 s)", b);
   std::cout << "half the last loading step's heating, beta W_25/2 = "
-            << rod_beta * s.value("Plastic work of the step (J)", end_of_loading - 1) / 2 << " J\n";
+            << rod_beta * s.value("plastic_work_of_step_J", end_of_loading - 1) / 2 << " J\n";
   record("relative_deviation_after_hold", b.deviation());
   record("relative_deviation_end_of_loading", at_25.deviation());
   ASSERT_GT(b.dissipation, 0) << "no plastic work";
@@ -67,9 +67,9 @@ TEST(PlasticDissipation, NoHeatWithoutTaylorQuinney)
   print("Taylor-Quinney coefficient 0", b);
   double work = 0;
   for (std::size_t r = 1; r < s.n_rows(); ++r)
-    work += s.value("Plastic work of the step (J)", r);
+    work += s.value("plastic_work_of_step_J", r);
   std::cout << "plastic work " << work << " J\n";
   EXPECT_GT(work, 0);
-  EXPECT_EQ(s.value("Minimal temperature (K)", last), rod_T0);
-  EXPECT_EQ(s.value("Maximal temperature (K)", last), rod_T0);
+  EXPECT_EQ(s.value("temperature_min_K", last), rod_T0);
+  EXPECT_EQ(s.value("temperature_max_K", last), rod_T0);
 }

@@ -5,7 +5,7 @@
 //    'Mechanics/Newton/Maximum cutbacks';
 //  * summary.json status "failed" with the message;
 //  * a last snapshot of the last converged state: the final solution.pvd entry is at the time
-//    of the last completed step (the last row of statistics.txt) and its files exist.
+//    of the last completed step (the last row of statistics.csv) and its files exist.
 #include "plasticity_common.h"
 
 #include <regex>
@@ -43,10 +43,10 @@ TEST(PlasticFailure, NewtonFailureStopsWithMessageAndLastState)
   EXPECT_NE(r.summary.find("did not converge"), std::string::npos) << r.summary;
 
   // The statistics end with the last converged step, which was elastic.
-  const bmgfe_test::Statistics s("out_failure/statistics.txt");
+  const bmgfe_test::Statistics s("out_failure/statistics.csv");
   ASSERT_GT(s.n_rows(), 1u);
-  const double t_last = s.value("Time (s)", s.n_rows() - 1);
-  EXPECT_EQ(s.value("Plastic quadrature points", s.n_rows() - 1), 0);
+  const double t_last = s.value("time_s", s.n_rows() - 1);
+  EXPECT_EQ(s.value("plastic_quadrature_points", s.n_rows() - 1), 0);
   EXPECT_GT(t_last, 10.0) << "the run should fail at yield (nominal strain about 1.65 %)";
 
   // solution.pvd: the last DataSet is the last converged state.

@@ -2,7 +2,7 @@
 // parameters/compression_vit1.prm (short_compression_sets(18): to 1.8 %, into the plastic
 // range) gives the same reaction forces of both platens and the same maximal equivalent
 // plastic strain at every step, to 1e-8 relative (or one unit in the last digit that
-// statistics.txt prints: the maximal equivalent plastic strain has 9 significant digits, so
+// statistics.csv prints: the maximal equivalent plastic strain has 9 significant digits, so
 // two values 1e-12 apart can print 1e-8 apart), and the same number of plastic quadrature
 // points.
 #include "plasticity_common.h"
@@ -24,9 +24,9 @@ TEST(PlasticMpi, OneAndTwoRanksAgree)
   const auto s2 = run("out_mpi_2", compression_vit1(), sets, 2);
   ASSERT_EQ(s1.n_rows(), s2.n_rows());
 
-  const std::vector<std::string> columns = {"Reaction force y on boundary 3 (N/m)",
-                                            "Reaction force y on boundary 2 (N/m)",
-                                            "Maximal equivalent plastic strain"};
+  const std::vector<std::string> columns = {"reaction_force_y_on_boundary_3_N_per_m",
+                                            "reaction_force_y_on_boundary_2_N_per_m",
+                                            "equivalent_plastic_strain_max"};
   unsigned int                   plastic_steps = 0;
   for (const auto &c : columns)
     {
@@ -53,14 +53,14 @@ TEST(PlasticMpi, OneAndTwoRanksAgree)
     }
   for (std::size_t row = 0; row < s1.n_rows(); ++row)
     {
-      EXPECT_EQ(s1.value("Plastic quadrature points", row), s2.value("Plastic quadrature points", row))
+      EXPECT_EQ(s1.value("plastic_quadrature_points", row), s2.value("plastic_quadrature_points", row))
         << "step " << row;
-      if (s1.value("Plastic quadrature points", row) > 0)
+      if (s1.value("plastic_quadrature_points", row) > 0)
         ++plastic_steps;
     }
   std::cout << "steps with plastic points: " << plastic_steps << " of " << s1.n_rows() - 1
             << "; maximal equivalent plastic strain at the end "
-            << s1.text("Maximal equivalent plastic strain", s1.n_rows() - 1) << "\n";
+            << s1.text("equivalent_plastic_strain_max", s1.n_rows() - 1) << "\n";
   EXPECT_GE(plastic_steps, 3u) << "the comparison must include plastic steps";
-  EXPECT_GT(s1.value("Maximal equivalent plastic strain", s1.n_rows() - 1), 1e-3);
+  EXPECT_GT(s1.value("equivalent_plastic_strain_max", s1.n_rows() - 1), 1e-3);
 }

@@ -3,9 +3,9 @@
 // (short_compression_sets(): 2 % nominal strain, coarser cells):
 //  * quadratic convergence with the consistent tangent: in the steps with plastic points, the
 //    observed order log(r_k+1/r_k)/log(r_k/r_k-1) of the last two reductions above round-off
-//    (relative residuals > 1e-13, 'Newton residuals of the last substep') reaches 1.8 in at
+//    (relative residuals > 1e-13, newton_residuals.csv) reaches 1.8 in at
 //    least one step;
-//  * every step ends below the Newton tolerance ('Final Newton residual');
+//  * every step ends below the Newton tolerance (newton_residual_final);
 //  * the median number of Newton iterations per time step is at most 6; the median
 //    over the plastic steps is printed.
 #include "plasticity_common.h"
@@ -41,22 +41,22 @@ TEST(PlasticNewton, QuadraticConvergenceInPlasticSteps)
   std::cout << "step  time (s)  plastic points  Newton its  substeps  order  residuals\n";
   for (std::size_t row = 1; row < s.n_rows(); ++row) // row 0: the solve at t = 0
     {
-      const double its   = s.value("Newton iterations (mechanics)", row);
-      const double final = s.value("Final Newton residual", row);
+      const double its   = s.value("newton_iterations", row);
+      const double final = s.value("newton_residual_final", row);
       iterations_all.push_back(its);
       worst_final = std::max(worst_final, final);
-      if (s.value("Plastic quadrature points", row) == 0)
+      if (s.value("plastic_quadrature_points", row) == 0)
         continue;
       ++plastic_steps;
       iterations_plastic.push_back(its);
-      const auto   r     = parse_residuals(s.text("Newton residuals of the last substep", row));
+      const auto   r     = newton_residuals("out_newton", s.value("time_step", row));
       const double order = observed_order(r, 1e-13);
       if (std::isfinite(order))
         best_order = std::max(best_order, order);
-      std::cout << std::setw(4) << row << "  " << std::setw(8) << s.value("Time (s)", row) << "  "
-                << std::setw(14) << s.value("Plastic quadrature points", row) << "  "
+      std::cout << std::setw(4) << row << "  " << std::setw(8) << s.value("time_s", row) << "  "
+                << std::setw(14) << s.value("plastic_quadrature_points", row) << "  "
                 << std::setw(10) << its << "  " << std::setw(8)
-                << s.value("Mechanics substeps", row) << "  " << std::setprecision(3)
+                << s.value("mechanics_substeps", row) << "  " << std::setprecision(3)
                 << std::setw(5) << order << std::setprecision(6) << "  " << join(r) << "\n";
       EXPECT_LE(final, tolerance) << "step " << row;
     }

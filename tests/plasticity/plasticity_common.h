@@ -1,7 +1,7 @@
 #pragma once
 // Shared helpers of the plasticity tests ('Mechanics/Inelastic model = plastic'): run bmgfe on
 // a parameter file with --set overrides (bmgfe_test_support.h), read force_displacement.csv
-// and the Newton residual histories of statistics.txt, and the closed-form Mohr-Coulomb
+// and the Newton residual histories of statistics.csv, and the closed-form Mohr-Coulomb
 // strength of a material point.
 #include <bmgfe_test_support.h>
 
@@ -90,7 +90,7 @@ namespace plasticity
   }
 
   /// run_raw() that must complete: fails the calling test (ADD_FAILURE + exception) otherwise.
-  /// Returns statistics.txt.
+  /// Returns statistics.csv.
   inline bmgfe_test::Statistics run(const std::string &out, const std::string &prm_file,
                                     const std::vector<std::string> &sets,
                                     const unsigned int ranks = 0)
@@ -103,7 +103,7 @@ namespace plasticity
                       << r.result.output;
         throw std::runtime_error("bmgfe run failed: " + out);
       }
-    return bmgfe_test::Statistics(out + "/statistics.txt");
+    return bmgfe_test::Statistics(out + "/statistics.csv");
   }
 
   /// force_displacement.csv: the rows of the loading programme (time, segment, nominal strain,
@@ -145,15 +145,15 @@ namespace plasticity
   };
 
   /// "1.000e+00,3.2e-03,..." -> numbers; "-" (no Newton iteration) -> empty.
-  inline std::vector<double> parse_residuals(const std::string &text)
+  /// The relative Newton residuals of the last substep of step `step` (newton_residuals.csv of
+  /// the output directory `out`).
+  inline std::vector<double> newton_residuals(const std::string &out, const double step)
   {
-    std::vector<double> v;
-    if (text == "-")
-      return v;
-    std::stringstream s(text);
-    std::string       cell;
-    while (std::getline(s, cell, ','))
-      v.push_back(std::stod(cell));
+    const bmgfe_test::CsvTable table(out + "/newton_residuals.csv");
+    std::vector<double>        v;
+    for (std::size_t r = 0; r < table.n_rows(); ++r)
+      if (table.value("time_step", r) == step)
+        v.push_back(table.value("relative_residual", r));
     return v;
   }
 
@@ -166,7 +166,7 @@ namespace plasticity
     return s.str();
   }
 
-  /// One unit in the last printed digit of a number written by statistics.txt
+  /// One unit in the last printed digit of a number written by statistics.csv
   /// ("1.79622939e-02" -> 1e-10): the resolution of the text.
   inline double last_digit_unit(const std::string &text)
   {

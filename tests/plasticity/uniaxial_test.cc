@@ -67,10 +67,10 @@ namespace
     EXPECT_LE(k.worst_plateau, 5e-3);
     // The specimen yields and the statistics say so; no cutback needed.
     const std::size_t last = s.n_rows() - 1;
-    EXPECT_GT(s.value("Plastic quadrature points", last), 0);
-    EXPECT_GT(s.value("Maximal equivalent plastic strain", last), 0);
+    EXPECT_GT(s.value("plastic_quadrature_points", last), 0);
+    EXPECT_GT(s.value("equivalent_plastic_strain_max", last), 0);
     for (std::size_t r = 0; r < s.n_rows(); ++r)
-      EXPECT_EQ(s.value("Mechanics cutbacks", r), 0) << "step " << r;
+      EXPECT_EQ(s.value("mechanics_cutbacks", r), 0) << "step " << r;
     // Equilibrium: the supported platen carries the same force (its reaction points the other
     // way).
     const auto &end = curve.rows.back();
@@ -104,7 +104,7 @@ TEST(PlasticUniaxial, PlaneStrainBlockPlateauIsTheMohrCoulombStrength)
   double worst_zz = 0;
   for (std::size_t r = 1; r < s.n_rows(); ++r)
     {
-      const double szz = s.value("Stress zz at side (Pa)", r);
+      const double szz = s.value("stress_zz_at_side_Pa", r);
       const double syy = curve.rows.at(r).stress;
       worst_zz         = std::max(worst_zz, std::abs(szz / (nu * syy) - 1));
     }

@@ -7,7 +7,7 @@
 // Which rows of a band table are bands. A soft spot at the centre of the specimen grows two
 // bands that cross there (an X). The spot and the crossing carry the largest plastic strain
 // (the strains of both bands add up where they cross), so the postprocessor's largest entry,
-// the one statistics.txt reports, is often that region: an isotropic blob of coherence < 0.1
+// the one statistics.csv reports, is often that region: an isotropic blob of coherence < 0.1
 // reported at 0 or 90 deg (observed with the spot at the edge and at the centre). Depending on
 // how far the arms rise above the threshold, the table then holds the blob plus the arms (each
 // an elongated band, coherence about 0.8-0.95), or the X split into its two crossing bands
@@ -253,7 +253,7 @@ namespace shear_band_mechanics
     std::ostringstream o;
     o << "run " << dir << ": " << std::fixed << std::setprecision(1) << seconds << " s wall\n";
     std::cout << o.str();
-    return {dir, bmgfe_test::Statistics(dir + "/statistics.txt"), seconds};
+    return {dir, bmgfe_test::Statistics(dir + "/statistics.csv"), seconds};
   }
 
   inline std::string number(const double v)

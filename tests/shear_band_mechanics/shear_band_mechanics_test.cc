@@ -95,12 +95,12 @@ namespace
                                     "Statistics/Probe points=centre: 0, 5e-4; side: 5e-4, 5e-4"};
   }
 
-  /// The angle of the largest band of the last steps (statistics.txt), for the report.
+  /// The angle of the largest band of the last steps (statistics.csv), for the report.
   void print_angle_history(const bmgfe_test::Statistics &s, const unsigned int steps)
   {
-    std::cout << "  largest band of the last " << steps << " steps (statistics.txt):";
+    std::cout << "  largest band of the last " << steps << " steps (statistics.csv):";
     for (std::size_t r = s.n_rows() > steps ? s.n_rows() - steps : 0; r < s.n_rows(); ++r)
-      std::cout << ' ' << s.text("Shear band angle to the load axis (deg)", r);
+      std::cout << ' ' << s.text("shear_band_angle_to_load_axis_deg", r);
     std::cout << " deg\n";
   }
 
@@ -153,9 +153,9 @@ TEST(ShearBandMechanics, NonDilatantFlowReport)
   ASSERT_FALSE(tables.empty());
   const BandSummary s = summarise(tables.back());
   const double      p_max =
-    r.stats.value("Maximal equivalent plastic strain", r.stats.n_rows() - 1);
+    r.stats.value("equivalent_plastic_strain_max", r.stats.n_rows() - 1);
   std::cout << "psi = 0: maximal equivalent plastic strain " << p_max << ", plastic points "
-            << r.stats.text("Plastic quadrature points", r.stats.n_rows() - 1) << "; ";
+            << r.stats.text("plastic_quadrature_points", r.stats.n_rows() - 1) << "; ";
   if (s.n_bands > 0)
     std::cout << s.n_bands << " band row(s), angle " << s.angle << " deg (Coulomb "
               << coulomb_angle_deg() << ", Roscoe 45), width " << s.width * 1e6 << " um\n";

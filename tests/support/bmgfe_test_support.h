@@ -53,7 +53,8 @@ namespace bmgfe_test
     return r;
   }
 
-  /// A statistics.txt file: columns by their description ("Time (s)", ...).
+  /// A statistics.csv file: one header row of column names ("time_s", ...), then one row of
+  /// comma-separated values per step (an empty cell: the step has no value there).
   class Statistics
   {
   public:
@@ -67,31 +68,37 @@ namespace bmgfe_test
         {
           if (line.empty())
             continue;
-          if (line[0] == '#')
-            {
-              const auto colon = line.find(':');
-              names.push_back(line.substr(colon + 2));
-              continue;
-            }
-          std::istringstream       ls(line);
-          std::vector<std::string> row;
+          std::vector<std::string> cells;
+          std::stringstream        ls(line);
           std::string              cell;
-          while (ls >> cell)
-            row.push_back(cell);
-          rows.push_back(row);
+          while (std::getline(ls, cell, ','))
+            cells.push_back(cell);
+          if (line.back() == ',')
+            cells.emplace_back();
+          if (names.empty())
+            names = cells;
+          else
+            rows.push_back(cells);
         }
+      if (names.empty())
+        throw std::runtime_error("no header row in " + file);
     }
 
     std::size_t n_rows() const { return rows.size(); }
     bool        has(const std::string &column) const { return index_or_npos(column) != npos; }
 
-    const std::string &text(const std::string &column, std::size_t row) const
+    /// The cell's text ("" when the row has no value in that column).
+    std::string text(const std::string &column, std::size_t row) const
     {
-      return rows.at(row).at(index(column));
+      const auto &r = rows.at(row);
+      const auto  i = index(column);
+      return i < r.size() ? r[i] : std::string();
     }
+    /// The cell's number (NaN when empty).
     double value(const std::string &column, std::size_t row) const
     {
-      return std::stod(text(column, row));
+      const std::string t = text(column, row);
+      return t.empty() ? std::nan("") : std::stod(t);
     }
     std::vector<double> column(const std::string &column) const
     {
@@ -100,12 +107,12 @@ namespace bmgfe_test
         v.push_back(value(column, r));
       return v;
     }
-    /// Row whose "Time (s)" is closest to t.
+    /// Row whose "time_s" is closest to t.
     std::size_t row_at_time(double t) const
     {
       std::size_t best = 0;
       for (std::size_t r = 1; r < rows.size(); ++r)
-        if (std::abs(value("Time (s)", r) - t) < std::abs(value("Time (s)", best) - t))
+        if (std::abs(value("time_s", r) - t) < std::abs(value("time_s", best) - t))
           best = r;
       return best;
     }
@@ -185,6 +192,37 @@ namespace bmgfe_test
     std::vector<std::string>              names;
     std::vector<std::vector<std::string>> rows;
   };
+
+  /// The snapshot (relative to the output directory `out`) written at a statistics row, "-"
+  /// when none: the "snapshot" column is the index of the record in solution.pvd (-1: none).
+  inline std::string snapshot_file(const std::string &out, const Statistics &stats, std::size_t row)
+  {
+    const double index = stats.value("snapshot", row);
+    if (!(index >= 0))
+      return "-";
+    std::ifstream     in(out + "/solution.pvd");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    std::size_t       at   = 0;
+    for (long i = 0;; ++i)
+      {
+        at = text.find("file=\"", at);
+        if (at == std::string::npos)
+          throw std::runtime_error("solution.pvd in " + out + " has no record " +
+                                   std::to_string(static_cast<long>(index)));
+        at += 6;
+        if (i == static_cast<long>(index))
+          return text.substr(at, text.find('"', at) - at);
+      }
+  }
+
+  /// The segment name of a protocol stage (protocol.csv of the output directory `out`).
+  inline std::string segment_of_stage(const std::string &out, const double stage)
+  {
+    const CsvTable protocol(out + "/protocol.csv");
+    return protocol.text("segment", static_cast<std::size_t>(stage));
+  }
 
   inline std::string read_file(const std::string &file)
   {

@@ -15,8 +15,8 @@ namespace
   double final_l2_error(const bmgfe_test::Statistics &s)
   {
     const std::size_t last = s.n_rows() - 1;
-    EXPECT_NEAR(s.value("Time (s)", last), t_end, 1e-12);
-    const double e = s.value("L2 error of temperature", last);
+    EXPECT_NEAR(s.value("time_s", last), t_end, 1e-12);
+    const double e = s.value("temperature_l2_error", last);
     EXPECT_TRUE(std::isfinite(e)) << "no L2 error at the end of the protocol";
     return e;
   }

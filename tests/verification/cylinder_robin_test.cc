@@ -3,7 +3,7 @@
 // r-z model (rod section, insulated axis and ends) and in the planar cross-section (disk).
 //
 // Three comparisons per probe (centre r = 0, surface r = R):
-//  * FE temperature vs the code's own series ("Reference temperature at ...") within
+//  * FE temperature vs the code's own series (reference_temperature_at_<probe>_K) within
 //    0.5 % of theta0 = T0 - T_env;
 //  * FE temperature vs reference values computed independently of the code (doc/model.md §8
 //    table, 4 digits, and an 8-digit evaluation of the same series with J_n from the
@@ -73,8 +73,8 @@ TEST_P(CylinderRobin, ProbesMatchBesselSeries)
       const std::size_t row = row_at(stats, e.Fo * t_fo);
       for (const std::string probe : {"centre", "surface"})
         {
-          const double T      = stats.value("Temperature at " + probe + " (K)", row);
-          const double T_code = stats.value("Reference temperature at " + probe + " (K)", row);
+          const double T      = stats.value("temperature_at_" + probe + "_K", row);
+          const double T_code = stats.value("reference_temperature_at_" + probe + "_K", row);
           const double theta_indep = probe == "centre" ? e.centre : e.surface;
           const double T_indep     = T_env + theta0 * theta_indep;
           const double err_code    = (T - T_code) / theta0;

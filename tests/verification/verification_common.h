@@ -68,14 +68,14 @@ namespace verification
                       << result.output;
         throw std::runtime_error("bmgfe run failed: " + out);
       }
-    return bmgfe_test::Statistics(out + "/statistics.txt");
+    return bmgfe_test::Statistics(out + "/statistics.csv");
   }
 
   /// Row whose time is within 1e-9 s of t; fails if there is none.
   inline std::size_t row_at(const bmgfe_test::Statistics &s, const double t)
   {
     const std::size_t r = s.row_at_time(t);
-    EXPECT_NEAR(s.value("Time (s)", r), t, 1e-9) << "no statistics row at t = " << t;
+    EXPECT_NEAR(s.value("time_s", r), t, 1e-9) << "no statistics row at t = " << t;
     return r;
   }
 

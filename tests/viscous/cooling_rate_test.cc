@@ -5,7 +5,7 @@
 //    rod is uniform to < 0.3 K); the frozen T_f at the centre and at the surface must rise
 //    strictly with the rate;
 //  * the same T_f from the 0-D law: (i) FreeVolumeParameters::update driven by the rod's
-//    own centre (surface) temperature history (statistics.txt, T linear over each step, as
+//    own centre (surface) temperature history (statistics.csv, T linear over each step, as
 //    in the FE state update): the centre (surface) T_f within 0.01 K; (ii) the constant-rate
 //    cooling of the 0-D model from the equilibrium liquid (tg_calibration.h, the law behind
 //    --calibrate-tg): within 0.5 K (the rod cools at the environment's rate once its thermal
@@ -37,7 +37,7 @@ namespace
     double x = x0;
     for (std::size_t r = 1; r < s.n_rows(); ++r)
       x = p.update(x, s.value(temperature_column, r - 1), s.value(temperature_column, r),
-                   s.value("Time (s)", r) - s.value("Time (s)", r - 1))
+                   s.value("time_s", r) - s.value("time_s", r - 1))
             .x;
     return x;
   }
@@ -60,17 +60,17 @@ TEST(ViscousCoolingRate, FrozenFictiveTemperatureRisesWithRate)
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const auto       &s    = res.stats;
       const std::size_t last = s.n_rows() - 1;
-      const double      Tc   = s.value("Fictive temperature at centre (K)", last);
-      const double      Ts   = s.value("Fictive temperature at surface (K)", last);
-      const double      xc   = s.value("Free volume at centre", last);
+      const double      Tc   = s.value("fictive_temperature_at_centre_K", last);
+      const double      Ts   = s.value("fictive_temperature_at_surface_K", last);
+      const double      xc   = s.value("free_volume_at_centre", last);
       Tf_centre.push_back(Tc);
       Tf_surface.push_back(Ts);
 
       // 0-D law along the rod's own centre and surface temperature histories.
       const double Tf_replay =
-        p.fictive_temperature(replay(p, s, "Temperature at centre (K)", p.x_initial()));
+        p.fictive_temperature(replay(p, s, "temperature_at_centre_K", p.x_initial()));
       const double Tf_replay_surface =
-        p.fictive_temperature(replay(p, s, "Temperature at surface (K)", p.x_initial()));
+        p.fictive_temperature(replay(p, s, "temperature_at_surface_K", p.x_initial()));
       // 0-D law at the constant nominal rate from the equilibrium liquid.
       const double Tf_rate =
         bmgfe::cool_through_glass_transition(p, q / 60).frozen_fictive_temperature;
@@ -81,13 +81,13 @@ TEST(ViscousCoolingRate, FrozenFictiveTemperatureRisesWithRate)
                 << Tc << " K, surface " << Ts << " K, x centre " << xc
                 << "; 0-D on the centre/surface history " << Tf_replay << " / "
                 << Tf_replay_surface << " K, 0-D at constant rate "
-                << Tf_rate << " K; final T centre " << s.value("Temperature at centre (K)", last)
+                << Tf_rate << " K; final T centre " << s.value("temperature_at_centre_K", last)
                 << " K\n";
       record("Tf_centre_" + number(q) + "Kmin", Tc);
       record("Tf_surface_" + number(q) + "Kmin", Ts);
       record("Tf_0D_" + number(q) + "Kmin", Tf_rate);
 
-      EXPECT_LT(s.value("Temperature at centre (K)", last), 500); // cooled through and frozen
+      EXPECT_LT(s.value("temperature_at_centre_K", last), 500); // cooled through and frozen
       EXPECT_NEAR(Tc, Tf_replay, 0.01) << "at " << q << " K/min";
       EXPECT_NEAR(Ts, Tf_replay_surface, 0.01) << "at " << q << " K/min";
       EXPECT_NEAR(Tc, Tf_rate, 0.5) << "at " << q << " K/min";

@@ -37,26 +37,26 @@ TEST(ViscousHoldTime, AgeingAtPoint98TgLowersFreeVolume)
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const auto       &s    = res.stats;
       const std::size_t last = s.n_rows() - 1;
-      const double      xc   = s.value("Free volume at centre", last);
-      const double      xs   = s.value("Free volume at surface", last);
+      const double      xc   = s.value("free_volume_at_centre", last);
+      const double      xs   = s.value("free_volume_at_surface", last);
       x_centre.push_back(xc);
       x_surface.push_back(xs);
       // End of the hold: the row at t = hold time.
       const std::size_t end_hold = s.row_at_time(60 * m);
-      const double      t_hold   = s.value("Time (s)", end_hold);
-      const double      x_hold   = s.value("Free volume at centre", end_hold);
+      const double      t_hold   = s.value("time_s", end_hold);
+      const double      x_hold   = s.value("free_volume_at_centre", end_hold);
       const double      x_0d     = p.update(x0, T_hold, T_hold, t_hold).x;
       std::cout << m << " min at " << T_hold << " K: " << last << " steps, "
                 << seconds << " s wall; end of hold t = " << t_hold << " s: x centre " << x_hold
                 << ", 0-D " << x_0d << "; after the quench: x centre " << xc << " (T_f "
-                << s.value("Fictive temperature at centre (K)", last) << " K), surface " << xs
-                << " (T_f " << s.value("Fictive temperature at surface (K)", last)
+                << s.value("fictive_temperature_at_centre_K", last) << " K), surface " << xs
+                << " (T_f " << s.value("fictive_temperature_at_surface_K", last)
                 << " K); x_eq(610.5 K) = " << x_eq << ", x0 = " << x0 << '\n';
       record("x_centre_" + number(m) + "min", xc);
-      record("Tf_centre_" + number(m) + "min", s.value("Fictive temperature at centre (K)", last));
+      record("Tf_centre_" + number(m) + "min", s.value("fictive_temperature_at_centre_K", last));
 
       EXPECT_NEAR(t_hold, 60 * m, 1e-6 * 60 * m);
-      EXPECT_LT(s.value("Temperature at centre (K)", last), 320); // quenched
+      EXPECT_LT(s.value("temperature_at_centre_K", last), 320); // quenched
       EXPECT_NEAR(x_hold, x_0d, 1e-3 * (x0 - x_eq)) << "after " << m << " min";
       EXPECT_NEAR(xc, x_hold, 1e-3 * (x0 - x_eq)) << "quench after " << m << " min";
       EXPECT_GT(xc, x_eq) << "after " << m << " min";

@@ -40,17 +40,17 @@ namespace
     ASSERT_EQ(start.n(), end.n());
     double peak = 0;
     for (std::size_t i = 0; i < end.n(); ++i)
-      for (const auto *c : {"stress_rr_mean", "stress_tt_mean", "stress_zz_mean"})
+      for (const auto *c : {"stress_rr_mean_Pa", "stress_tt_mean_Pa", "stress_zz_mean_Pa"})
         peak = std::max(peak, std::abs(end.value(c, i)));
     ASSERT_GT(peak, 1e7); // a real residual stress to carry over
     double worst_stress = 0, worst_tf = 0, worst_x = 0;
     for (std::size_t i = 0; i < end.n(); ++i)
       {
-        for (const auto *c : {"stress_rr_mean", "stress_tt_mean", "stress_zz_mean", "von_mises_mean"})
+        for (const auto *c : {"stress_rr_mean_Pa", "stress_tt_mean_Pa", "stress_zz_mean_Pa", "von_mises_stress_mean_Pa"})
           worst_stress = std::max(worst_stress, std::abs(start.value(c, i) - end.value(c, i)));
-        worst_tf = std::max(worst_tf, std::abs(start.value("T_f_mean", i) - end.value("T_f_mean", i)));
-        worst_x  = std::max(worst_x, std::abs(start.value("x_mean", i) - end.value("x_mean", i)) /
-                                      end.value("x_mean", i));
+        worst_tf = std::max(worst_tf, std::abs(start.value("fictive_temperature_mean_K", i) - end.value("fictive_temperature_mean_K", i)));
+        worst_x  = std::max(worst_x, std::abs(start.value("free_volume_mean", i) - end.value("free_volume_mean", i)) /
+                                      end.value("free_volume_mean", i));
       }
     std::cout << out << ": ring means at t = 0 vs the source's end: stress " << worst_stress
               << " Pa (peak " << peak << " Pa), T_f " << worst_tf << " K, x " << worst_x
@@ -61,13 +61,13 @@ namespace
     EXPECT_LT(worst_tf, 1e-4);
     EXPECT_LT(worst_x, 1e-6);
 
-    const bmgfe_test::Statistics s(out + "/statistics.txt");
+    const bmgfe_test::Statistics s(out + "/statistics.csv");
     const std::size_t last = source.stats.n_rows() - 1;
-    for (const auto *c : {"Stress tt at surface (Pa)", "Stress zz at surface (Pa)",
-                          "Stress tt at centre (Pa)", "Stress zz at centre (Pa)"})
+    for (const auto *c : {"stress_tt_at_surface_Pa", "stress_zz_at_surface_Pa",
+                          "stress_tt_at_centre_Pa", "stress_zz_at_centre_Pa"})
       EXPECT_NEAR(s.value(c, 0), source.stats.value(c, last), 1e-6 * peak) << c;
-    EXPECT_NEAR(s.value("Fictive temperature at surface (K)", 0),
-                source.stats.value("Fictive temperature at surface (K)", last), 1e-4);
+    EXPECT_NEAR(s.value("fictive_temperature_at_surface_K", 0),
+                source.stats.value("fictive_temperature_at_surface_K", last), 1e-4);
   }
 
   std::string failed_run(const std::vector<std::string> &sets)

@@ -101,11 +101,11 @@ TEST(Viscous, InstantFreezingBi1)
   // Ring means against -(exact ring means of the frozen profile).
   ASSERT_EQ(res.rings.n(), 8u);
   double      worst = 0;
-  const char *cols[3] = {"stress_rr_mean", "stress_tt_mean", "stress_zz_mean"};
+  const char *cols[3] = {"stress_rr_mean_Pa", "stress_tt_mean_Pa", "stress_zz_mean_Pa"};
   for (std::size_t i = 0; i < res.rings.n(); ++i)
     {
-      const auto ex = exact_ring_mean(frozen, res.rings.value("r_inner", i),
-                                      res.rings.value("r_outer", i), false);
+      const auto ex = exact_ring_mean(frozen, res.rings.value("r_inner_m", i),
+                                      res.rings.value("r_outer_m", i), false);
       for (int d = 0; d < 3; ++d)
         worst = std::max(worst, std::abs(res.rings.value(cols[d], i) + ex[d]) / scale);
     }
@@ -117,9 +117,9 @@ TEST(Viscous, InstantFreezingBi1)
   // Probe values at the end (doc/model.md §8 numbers, 3 %).
   const std::size_t last = res.stats.n_rows() - 1;
   const auto        at   = [&](const std::string &c) { return res.stats.value(c, last) / scale; };
-  const double s_tt  = at("Stress tt at surface (Pa)"), s_zz = at("Stress zz at surface (Pa)");
-  const double c_tt  = at("Stress tt at centre (Pa)"), c_rr = at("Stress rr at centre (Pa)");
-  const double c_zz  = at("Stress zz at centre (Pa)");
+  const double s_tt  = at("stress_tt_at_surface_Pa"), s_zz = at("stress_zz_at_surface_Pa");
+  const double c_tt  = at("stress_tt_at_centre_Pa"), c_rr = at("stress_rr_at_centre_Pa");
+  const double c_zz  = at("stress_zz_at_centre_Pa");
   std::cout << "surface tt " << s_tt << " zz " << s_zz << " (-0.173); centre tt " << c_tt << " rr "
             << c_rr << " (+0.092) zz " << c_zz << " (+0.185)  [K theta_c]\n";
   for (const auto &[name, v] : std::vector<std::pair<std::string, double>>{
@@ -132,9 +132,9 @@ TEST(Viscous, InstantFreezingBi1)
   EXPECT_NEAR(c_rr, -centre[0] / scale, 0.03 * 0.092);
   EXPECT_NEAR(c_zz, -centre[2] / scale, 0.03 * 0.185);
   // Free body: zero net axial force, relative to the force scale K theta_c pi b^2.
-  const double F = res.stats.value("Net axial force (N)", last);
+  const double F = res.stats.value("net_axial_force_N", last);
   EXPECT_LT(std::abs(F), 1e-6 * scale * M_PI * b * b);
   // Before freezing the body is liquid: at t = 1 s (first row after the switch) the stresses
   // are those of the Maxwell rate 1e4 1/s (tiny), and the temperature is uniform at the end.
-  EXPECT_NEAR(res.stats.value("Maximal temperature (K)", last), T_bath, 1e-6);
+  EXPECT_NEAR(res.stats.value("temperature_max_K", last), T_bath, 1e-6);
 }

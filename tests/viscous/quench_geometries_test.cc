@@ -33,20 +33,20 @@ namespace
     const std::size_t last = s.n_rows() - 1;
     const auto        v    = [&](const std::string &c) { return s.value(c, last); };
     Residual          r{};
-    r.surface_tt = v("Stress tt at surface (Pa)");
-    r.surface_zz = v("Stress zz at surface (Pa)");
-    r.centre_rr  = v("Stress rr at centre (Pa)");
-    r.centre_tt  = v("Stress tt at centre (Pa)");
-    r.centre_zz  = v("Stress zz at centre (Pa)");
+    r.surface_tt = v("stress_tt_at_surface_Pa");
+    r.surface_zz = v("stress_zz_at_surface_Pa");
+    r.centre_rr  = v("stress_rr_at_centre_Pa");
+    r.centre_tt  = v("stress_tt_at_centre_Pa");
+    r.centre_zz  = v("stress_zz_at_centre_Pa");
     for (const double a : {r.surface_tt, r.surface_zz, r.centre_rr, r.centre_tt, r.centre_zz})
       r.peak = std::max(r.peak, std::abs(a));
-    r.mean_axial = v("Volume-averaged axial stress (Pa)");
-    r.x_centre   = v("Free volume at centre");
-    r.x_surface  = v("Free volume at surface");
-    r.Tf_centre  = v("Fictive temperature at centre (K)");
-    r.Tf_surface = v("Fictive temperature at surface (K)");
-    std::cout << label << ": t = " << v("Time (s)") << " s, " << last << " steps, " << seconds
-              << " s wall; T centre " << v("Temperature at centre (K)") << " K\n"
+    r.mean_axial = v("volume_average_axial_stress_Pa");
+    r.x_centre   = v("free_volume_at_centre");
+    r.x_surface  = v("free_volume_at_surface");
+    r.Tf_centre  = v("fictive_temperature_at_centre_K");
+    r.Tf_surface = v("fictive_temperature_at_surface_K");
+    std::cout << label << ": t = " << v("time_s") << " s, " << last << " steps, " << seconds
+              << " s wall; T centre " << v("temperature_at_centre_K") << " K\n"
               << "  surface: tt " << r.surface_tt << " zz " << r.surface_zz << " Pa; centre: rr "
               << r.centre_rr << " tt " << r.centre_tt << " zz " << r.centre_zz << " Pa\n"
               << "  volume-averaged sigma_zz " << r.mean_axial << " Pa = "
@@ -59,7 +59,7 @@ namespace
     record(label + "_mean_axial_over_peak", r.mean_axial / r.peak);
     record(label + "_seconds", seconds);
 
-    EXPECT_LT(v("Temperature at centre (K)"), 320) << label; // cold: residual state
+    EXPECT_LT(v("temperature_at_centre_K"), 320) << label; // cold: residual state
     EXPECT_LT(r.surface_tt, 0) << label;
     EXPECT_LT(r.surface_zz, 0) << label;
     EXPECT_GT(r.centre_rr, 0) << label;
@@ -75,10 +75,10 @@ namespace
     EXPECT_GT(rings.n(), 1u) << label;
     if (rings.n() > 1)
       {
-        EXPECT_GT(rings.value("x_mean", rings.n() - 1), rings.value("x_mean", 0)) << label;
-        EXPECT_GT(rings.value("T_f_mean", rings.n() - 1), rings.value("T_f_mean", 0)) << label;
-        EXPECT_LT(rings.value("stress_tt_mean", rings.n() - 1), 0) << label;
-        EXPECT_GT(rings.value("stress_tt_mean", 0), 0) << label;
+        EXPECT_GT(rings.value("free_volume_mean", rings.n() - 1), rings.value("free_volume_mean", 0)) << label;
+        EXPECT_GT(rings.value("fictive_temperature_mean_K", rings.n() - 1), rings.value("fictive_temperature_mean_K", 0)) << label;
+        EXPECT_LT(rings.value("stress_tt_mean_Pa", rings.n() - 1), 0) << label;
+        EXPECT_GT(rings.value("stress_tt_mean_Pa", 0), 0) << label;
       }
     return r;
   }

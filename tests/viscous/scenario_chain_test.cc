@@ -40,18 +40,18 @@ namespace
 TEST(Scenario, AsCastVit1)
 {
   const auto s = run_scenario("as_cast_vit1", 0);
-  std::cout << "as_cast_vit1: " << get(s, "time steps") << " steps, " << get(s, "wall time (s)")
-            << " s; T_f centre " << get(s, "centre T_f (K)") << " K, edge " << get(s, "edge T_f (K)")
-            << " K; sigma_tt centre " << get(s, "centre sigma_tt (Pa)") << " Pa, edge "
-            << get(s, "edge sigma_tt (Pa)") << " Pa\n";
+  std::cout << "as_cast_vit1: " << get(s, "time_steps") << " steps, " << get(s, "wall_time_s")
+            << " s; T_f centre " << get(s, "fictive_temperature_centre_ring_K") << " K, edge " << get(s, "fictive_temperature_edge_ring_K")
+            << " K; sigma_tt centre " << get(s, "stress_tt_centre_ring_Pa") << " Pa, edge "
+            << get(s, "stress_tt_edge_ring_Pa") << " Pa\n";
   // Cold, frozen glass with a tempering stress: edge in compression, centre in tension.
-  EXPECT_LT(get(s, "maximal temperature (K)"), 294);
-  EXPECT_LT(get(s, "edge sigma_tt (Pa)"), -1e8);
-  EXPECT_GT(get(s, "centre sigma_tt (Pa)"), 5e7);
-  EXPECT_LT(get(s, "edge sigma_zz (Pa)"), 0);
-  EXPECT_GT(get(s, "centre sigma_zz (Pa)"), 0);
+  EXPECT_LT(get(s, "temperature_max_K"), 294);
+  EXPECT_LT(get(s, "stress_tt_edge_ring_Pa"), -1e8);
+  EXPECT_GT(get(s, "stress_tt_centre_ring_Pa"), 5e7);
+  EXPECT_LT(get(s, "stress_zz_edge_ring_Pa"), 0);
+  EXPECT_GT(get(s, "stress_zz_centre_ring_Pa"), 0);
   // Frozen above the 20 K/min Tg (623 K): the casting cools much faster.
-  for (const auto *k : {"centre T_f (K)", "edge T_f (K)"})
+  for (const auto *k : {"fictive_temperature_centre_ring_K", "fictive_temperature_edge_ring_K"})
     {
       EXPECT_GT(get(s, k), 640) << k;
       EXPECT_LT(get(s, k), 700) << k;
@@ -65,20 +65,20 @@ TEST(Scenario, HtcVit1)
   boost::property_tree::ptree cast;
   boost::property_tree::read_json("output/as_cast_vit1/summary.json", cast);
   const auto s = run_scenario("htc_vit1", 0);
-  const bmgfe_test::Statistics stats("output/htc_vit1/statistics.txt");
-  const double tt0 = stats.value("Stress tt at surface (Pa)", 0);
-  std::cout << "htc_vit1: " << get(s, "time steps") << " steps, " << get(s, "wall time (s)")
+  const bmgfe_test::Statistics stats("output/htc_vit1/statistics.csv");
+  const double tt0 = stats.value("stress_tt_at_surface_Pa", 0);
+  std::cout << "htc_vit1: " << get(s, "time_steps") << " steps, " << get(s, "wall_time_s")
             << " s; surface sigma_tt at t = 0 " << tt0 << " Pa; end: T_f centre "
-            << get(s, "centre T_f (K)") << " K, edge " << get(s, "edge T_f (K)")
-            << " K; sigma_tt centre " << get(s, "centre sigma_tt (Pa)") << " Pa, edge "
-            << get(s, "edge sigma_tt (Pa)") << " Pa\n";
+            << get(s, "fictive_temperature_centre_ring_K") << " K, edge " << get(s, "fictive_temperature_edge_ring_K")
+            << " K; sigma_tt centre " << get(s, "stress_tt_centre_ring_Pa") << " Pa, edge "
+            << get(s, "stress_tt_edge_ring_Pa") << " Pa\n";
   // Started from the cast rod: its residual hoop stress at the surface probe (compression).
   EXPECT_LT(tt0, -1e8);
   // The free volume can only relax (no plasticity): T_f never rises above the cast state.
-  EXPECT_LE(get(s, "centre T_f (K)"), get(cast, "centre T_f (K)") + 1e-6);
-  EXPECT_LE(get(s, "edge T_f (K)"), get(cast, "edge T_f (K)") + 1e-6);
+  EXPECT_LE(get(s, "fictive_temperature_centre_ring_K"), get(cast, "fictive_temperature_centre_ring_K") + 1e-6);
+  EXPECT_LE(get(s, "fictive_temperature_edge_ring_K"), get(cast, "fictive_temperature_edge_ring_K") + 1e-6);
   // After the water quench: cold, surface compressive, centre tensile.
-  EXPECT_LT(get(s, "maximal temperature (K)"), 300);
-  EXPECT_LT(get(s, "edge sigma_tt (Pa)"), 0);
-  EXPECT_GT(get(s, "centre sigma_tt (Pa)"), 0);
+  EXPECT_LT(get(s, "temperature_max_K"), 300);
+  EXPECT_LT(get(s, "stress_tt_edge_ring_Pa"), 0);
+  EXPECT_GT(get(s, "stress_tt_centre_ring_Pa"), 0);
 }

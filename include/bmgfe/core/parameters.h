@@ -11,9 +11,6 @@
 #include <bmgfe/base/kinematics.h>
 #include <bmgfe/physics/mechanics_parameters.h>
 #include <bmgfe/physics/time_stepping.h>
-#include <bmgfe/postprocess/glass_state_measures.h>
-#include <bmgfe/postprocess/point_probes.h>
-#include <bmgfe/postprocess/shear_bands.h>
 #include <bmgfe/protocol/thermal_protocol.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -40,16 +37,8 @@ namespace bmgfe
     MechanicsParameters    mechanics;
     TimeSteppingParameters time_stepping;
     OutputParameters       output;
-    StatisticsParameters   statistics;
-    HardnessParameters           hardness;            ///< Postprocess/Hardness
-    RelaxationEnthalpyParameters relaxation_enthalpy; ///< Postprocess/Relaxation enthalpy
-    ShearBandParameters          shear_bands;         ///< Postprocess/Shear bands
-
-    /// Hardness and relaxation-enthalpy proxies with this run's material data.
-    GlassStateMeasures glass_state_measures() const
-    {
-      return {elastic.strength, hardness, relaxation_enthalpy};
-    }
+    // The postprocessors own their parameters (Statistics/..., Postprocess/..., Output/Fields):
+    // the simulator's postprocessor manager reads them (postprocess/manager.h).
 
     static void declare_parameters(dealii::ParameterHandler &prm,
                                    const std::vector<std::string> &segment_names);

@@ -13,6 +13,17 @@
 
 namespace bmgfe
 {
+  /// A VTK cell-data array (one value, or tuple, per cell of the mesh): deal.II's DataOut writes
+  /// every array as point data, so these are added to its output as <CellData>.
+  struct CellArray
+  {
+    std::string         name;
+    unsigned int        n_components = 1; ///< 1, 3 (vector) or 9 (3x3 tensor, row-major)
+    /// n_components values per locally owned active cell, in the order of the triangulation's
+    /// active cell iterators (the order of DataOut's patches).
+    std::vector<double> values;
+  };
+
   template <int dim>
   class SolutionWriter
   {
@@ -20,8 +31,13 @@ namespace bmgfe
     SolutionWriter(const OutputParameters &prm, const std::string &directory, MPI_Comm comm);
 
     /// Write the patches built in `data_out` as snapshot number n_written() at `time`;
-    /// returns the .pvtu file name relative to the output directory.
-    std::string write(const dealii::DataOut<dim> &data_out, double time);
+    /// returns the .pvtu file name relative to the output directory. With `cell_arrays`, every
+    /// rank writes its own piece and the arrays are added as VTK cell data, each patch's value
+    /// repeated for its `cells_per_patch` VTK cells (subdivisions^dim). Returns "" when a file
+    /// could not be written (collective: every rank returns "").
+    std::string write(const dealii::DataOut<dim> &data_out, double time,
+                      const std::vector<CellArray> &cell_arrays = {},
+                      unsigned int cells_per_patch = 1);
 
     unsigned int n_written() const { return static_cast<unsigned int>(records.size()); }
     const std::vector<std::pair<double, std::string>> &written() const { return records; }

@@ -50,6 +50,7 @@ namespace bmgfe
       using Vector       = dealii::TrilinosWrappers::MPI::Vector;
       using SparseMatrix = dealii::TrilinosWrappers::SparseMatrix;
       using AMG          = dealii::TrilinosWrappers::PreconditionAMG;
+      using Jacobi       = dealii::TrilinosWrappers::PreconditionJacobi;
       static constexpr const char *name = "Trilinos";
     };
 
@@ -58,6 +59,7 @@ namespace bmgfe
       using Vector       = dealii::PETScWrappers::MPI::Vector;
       using SparseMatrix = dealii::PETScWrappers::MPI::SparseMatrix;
       using AMG          = PETScGAMG;
+      using Jacobi       = dealii::PETScWrappers::PreconditionJacobi;
       static constexpr const char *name = "PETSc";
     };
 

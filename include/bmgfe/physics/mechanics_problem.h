@@ -144,6 +144,17 @@ namespace bmgfe
       const dealii::DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
       const std::function<void(const dealii::Point<dim> &, double, double, const MaterialPointFields &)> &f) const;
 
+    /// Visit every locally owned cell with `fv` reinitialised on it (values, gradients,
+    /// quadrature points, JxW) and the fields at all its quadrature points (their `volume` is
+    /// JxW times the volume weight): one evaluation per point for every postprocessor.
+    void for_each_cell(
+      const dealii::DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
+      const std::function<void(const typename dealii::DoFHandler<dim>::active_cell_iterator &,
+                               const dealii::FEValues<dim, dim> &,
+                               const std::vector<MaterialPointFields> &)> &f) const;
+    /// The quadrature rule of the material points (QGauss(p + 1)).
+    const dealii::Quadrature<dim> &quadrature_rule() const { return quadrature; }
+
     /// The quadrature-point state as a discontinuous finite-element field whose nodes are the
     /// quadrature points (FE_DGQArbitraryNodes on the Gauss points, components: x, then the
     /// viscous-strain entries of `components`). It is exact at the quadrature points and

@@ -10,38 +10,13 @@
 #include <utility>
 #include <vector>
 
-namespace dealii
-{
-  class ParameterHandler;
-}
-
 namespace bmgfe
 {
-  /// Section "Statistics": probe points and an optional closed-form reference solution.
-  struct StatisticsParameters
-  {
-    /// "auto" (the geometry's centre and surface) or "name: x, y[, z]; name: ...".
-    std::string points = "auto";
-    /// "none" or "cylinder cooling" (CylinderRobinCooling, doc/model.md §8).
-    std::string reference_solution = "none";
-    /// "none" or the exact displacement, one expression of x, y, (z), t per component
-    /// separated by ';' (u_r; u_z in axisymmetric models): its L2 error goes into the
-    /// statistics (verification runs).
-    std::string reference_displacement = "none";
-    /// Times [s] at which centre-to-edge profiles and ring statistics are written (always
-    /// also at the end), the number of rings, and the axial range [z_min, z_max] of the
-    /// samples (empty: the whole rod).
-    std::vector<double> profile_times;
-    unsigned int        n_rings = 10;
-    std::vector<double> ring_axial_range;
-
-    static void declare_parameters(dealii::ParameterHandler &prm);
-    void        parse_parameters(dealii::ParameterHandler &prm);
-
-    /// Parsed list; empty for "auto". Throws InputError for malformed text.
-    template <int dim>
-    std::vector<std::pair<std::string, dealii::Point<dim>>> parse_points() const;
-  };
+  /// Parse 'name: x, y[, z]; name: ...' (the entry `entry`, for messages); empty for "auto".
+  /// Throws InputError for malformed text.
+  template <int dim>
+  std::vector<std::pair<std::string, dealii::Point<dim>>>
+  parse_probe_points(const std::string &text, const std::string &entry);
 
   template <int dim>
   class PointProbes

@@ -14,7 +14,10 @@ namespace bmgfe
   class RingStatistics
   {
   public:
-    RingStatistics(unsigned int n_rings, double radius, std::vector<std::string> field_names);
+    /// `units`: the unit token of each field (quantities.h; empty: dimensionless), used in the
+    /// CSV column names <field>_<statistic>_<unit>; may be empty (all dimensionless).
+    RingStatistics(unsigned int n_rings, double radius, std::vector<std::string> field_names,
+                   std::vector<std::string> units = {});
 
     /// A sample at radius r with weight w (volume element) and one value per field.
     /// Samples outside [0, R] are ignored.
@@ -42,13 +45,16 @@ namespace bmgfe
     /// would be the rank's own. Throws std::logic_error when the mean is zero (unless there
     /// are no samples at all).
     void add_relative_field(const std::string &name, unsigned int source);
+    /// Unit token of a field ("" for dimensionless ones).
+    const std::string &unit(unsigned int field) const { return field_units[field]; }
 
-    /// CSV: ring, r_inner, r_outer, then <field>_mean, <field>_std, <field>_fwhm per field.
+    /// CSV: ring, r_inner_m, r_outer_m, then <field>_mean_<unit>, <field>_std_<unit>,
+    /// <field>_fwhm_<unit> per field (no unit token for dimensionless fields).
     void write_csv(std::ostream &out) const;
 
   private:
     double                   R;
-    std::vector<std::string> names;
+    std::vector<std::string> names, field_units;
     std::vector<double>      sum_w;
     std::vector<double>      sum_wv, sum_wv2; ///< [ring * n_fields + field]
   };

@@ -1,0 +1,18 @@
+#pragma once
+// 'Material/Free volume/Initial state': the free volume (and the viscous strain) of every
+// quadrature point from a previous run's output (io/snapshot_reader.h), so that a run continues
+// the thermal history of another one (e.g. the HTC treatment of the cast rod).
+#include <bmgfe/core/parameters.h>
+#include <bmgfe/physics/mechanics_problem.h>
+
+#include <string>
+
+namespace bmgfe
+{
+  /// Set the state of `mechanics` from the snapshot at `path`. Collective; throws InputError
+  /// naming the entry (missing file, points outside the old mesh). Returns the line for the
+  /// start-up report.
+  template <int dim, typename LA>
+  std::string read_initial_state(MechanicsProblem<dim, LA> &mechanics, const Parameters &parameters,
+                                 const std::string &path, MPI_Comm comm);
+} // namespace bmgfe

@@ -1,0 +1,36 @@
+#pragma once
+// When snapshots are written (Output/...): at the start; every 'Interval in steps' steps; at
+// every multiple of 'Interval in time' after the start and at every 'Output times' entry, both
+// hit exactly (the time loop shortens the step to land on them); at the end of every protocol
+// segment that asks for it; at the end of the run. Times outside the run are dropped and
+// reported.
+#include <bmgfe/io/output_parameters.h>
+
+#include <vector>
+
+namespace bmgfe
+{
+  class OutputSchedule
+  {
+  public:
+    OutputSchedule(const OutputParameters &output, double start_time, double end_time);
+
+    /// The earliest snapshot time > t that the time stepping must land on (+inf: none).
+    double next_landing_time(double t) const;
+    /// Whether the accepted step `step` ending at t writes a snapshot (`stage_end`: the step ends
+    /// a protocol stage that asks for output; `final`: the last step). Call once per step, in
+    /// order: it advances past the times reached.
+    bool is_output_step(unsigned int step, double t, bool stage_end, bool final);
+    /// 'Output times' outside [start, end] (ignored).
+    const std::vector<double> &ignored_times() const { return ignored; }
+
+  private:
+    double tolerance(double t) const;
+
+    unsigned int        interval_steps;
+    double              interval_time, start;
+    std::vector<double> times, ignored;
+    std::size_t         next_time     = 0;
+    double              next_multiple = 0; ///< next multiple of interval_time not yet reached
+  };
+} // namespace bmgfe
