@@ -1,15 +1,14 @@
 // Plastic models of MechanicsProblem ('Mechanics/Inelastic model = plastic|viscoplastic'):
 // the time step is split into substeps that are halved on failure (cutback and retry); each
 // substep is a global Newton iteration with the consistent tangent of the material-point
-// update (viscoplastic_update.h), GMRES + AMG (the tangent is not symmetric) and a
-// backtracking line search. Nothing of a failed attempt is kept: the state changes only in
-// commit_plastic_state() after convergence. doc/model.md, "Global Newton method", explains
+// law (constitutive_law.h), GMRES + AMG (the tangent is not symmetric) and a backtracking
+// line search; the residual and tangent come from assemble_newton() (mechanics_assembly.cc).
+// Nothing of a failed attempt is kept: the state changes only in commit_state() after
+// convergence. doc/model.md, "Global Newton method", explains
 // the choices.
 #include <bmgfe/base/expression.h>
 #include <bmgfe/base/input_error.h>
-#include <bmgfe/linear_algebra/elasticity_amg.h>
-#include <bmgfe/materials/viscoplastic_update.h>
-#include <bmgfe/materials/viscous_flow.h>
+#include <bmgfe/physics/mechanics_constraints.h>
 #include <bmgfe/physics/mechanics_problem.h>
 
 #include <deal.II/fe/fe_values.h>
@@ -34,25 +33,17 @@ namespace bmgfe
     MechanicsStepReport report;
     const double        t0 = std::isnan(t_last) ? t : t_last;
     // The step's start temperature at every point: substeps interpolate from it.
-    {
-      FEValues<dim>       hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
-      std::vector<double> T_q(quadrature.size());
-      for (const auto &heat_cell : heat_dofs.active_cell_iterators())
-        if (heat_cell->is_locally_owned())
-          {
-            hv.reinit(heat_cell);
-            hv.get_function_values(temperature, T_q);
-            const typename Triangulation<dim>::active_cell_iterator cell(&tria, heat_cell->level(),
-                                                                        heat_cell->index());
-            for (unsigned int q = 0; q < quadrature.size(); ++q)
-              {
-                MaterialPointState &d = *state.get_data(cell)[q];
-                d.temperature_begin   = std::isnan(d.temperature) ? T_q[q] : d.temperature;
-                d.plastic_power       = 0; // sums the substeps' work, divided below
-
-              }
-          }
-    }
+    visit_cells(heat_dofs, temperature, {}, false,
+                [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &,
+                    const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &) {
+                  const auto data = state.get_data(cell);
+                  for (unsigned int q = 0; q < T.size(); ++q)
+                    {
+                      MaterialPointState &d = *data[q];
+                      d.temperature_begin   = std::isnan(d.temperature) ? T[q] : d.temperature;
+                      d.plastic_power       = 0; // sums the substeps' work, divided below
+                    }
+                });
     // The plastic work density of the whole step, summed over its substeps: the heat source of
     // the next heat step (whatever its length) must receive exactly this energy.
     cell_plastic_work.assign(tria.n_active_cells(), 0.0);
@@ -87,7 +78,8 @@ namespace bmgfe
             last_increment -= substep_start;
             last_increment_eps0 = eps0 - eps0_start;
             last_increment_dt = t_sub - t_prev;
-            commit_plastic_state(t_sub, t_sub - t_prev, target, heat_dofs, temperature, report);
+            displacement_ghosted = solution;
+            commit_state(heat_dofs, temperature, report);
             t_last = t_sub;
             done   = target;
             ++report.substeps;
@@ -137,7 +129,8 @@ namespace bmgfe
                                          const typename LA::Vector &temperature,
                                          MechanicsStepReport &report)
   {
-    make_constraints(t_sub);
+    has_inhomogeneous_constraints =
+      make_displacement_constraints(dofs, mapping, prm, loading, relevant, t_sub, constraints);
     displacement_ghosted = newton_start;
     // First iteration: the constrained DoFs move from their current values to the prescribed
     // ones in one linearised step (the tangent spreads the increment into the body);
@@ -176,21 +169,13 @@ namespace bmgfe
     // viscous relaxation), otherwise once.
     const bool new_preconditioner = !preconditioner_is_elastic || prm.viscous ||
                                     !material.is_temperature_independent();
-    if (!assemble_newton(u, t_sub, fraction, heat_dofs, temperature,
+    if (!assemble_newton(t_sub, fraction, heat_dofs, temperature,
                          largest_increment > 0 ? first : homogeneous, true, new_preconditioner,
                          residual_norm, force_norm, plastic_points))
       return false;
     if (new_preconditioner)
       {
-        TimerOutput::Scope          scope(timer, "mechanics: AMG setup");
-        linear_algebra::AMGSettings s;
-        s.elliptic              = true;
-        s.higher_order_elements = fe.degree > 1;
-        s.smoother_sweeps       = prm.amg_smoother_sweeps;
-        s.aggregation_threshold = prm.amg_aggregation_threshold;
-        s.smoother_type         = prm.amg_smoother;
-        s.gamg_threshold        = prm.gamg_threshold;
-        linear_algebra::initialize_elasticity_amg(preconditioner, elastic_matrix, s, near_null_space);
+        setup_preconditioner(elastic_matrix);
         preconditioner_is_elastic = true;
       }
     const double floor = force_floor;
@@ -269,7 +254,7 @@ namespace bmgfe
             newton_trial.add(alpha, newton_increment);
             displacement_ghosted = newton_trial;
             eps0                 = eps0_iterate + alpha * d_eps0;
-            const bool ok = assemble_newton(newton_trial, t_sub, fraction, heat_dofs, temperature,
+            const bool ok = assemble_newton(t_sub, fraction, heat_dofs, temperature,
                                             homogeneous, true, false, residual_norm, force_norm,
                                             plastic_points);
             if (ok && std::isfinite(residual_norm) &&
@@ -285,286 +270,6 @@ namespace bmgfe
         u            = newton_trial;
         eps0_iterate = eps0;
       }
-  }
-
-  template <int dim, typename LA>
-  bool MechanicsProblem<dim, LA>::assemble_newton(const Vector &, const double t_sub,
-                                                  const double fraction,
-                                                  const DoFHandler<dim> &heat_dofs,
-                                                  const typename LA::Vector &temperature,
-                                                  const AffineConstraints<double> &increment_constraints,
-                                                  const bool with_matrix,
-                                                  const bool with_elastic_matrix, double &residual_norm,
-                                                  double &force_norm, unsigned int &plastic_points)
-  {
-    TimerOutput::Scope scope(timer, "mechanics: assemble tangent and residual");
-    const bool    axisymmetric = kinematics == Kinematics::axisymmetric;
-    FEValues<dim> fv(mapping, fe, quadrature,
-                     update_values | update_gradients | update_quadrature_points | update_JxW_values);
-    FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
-    const QGauss<dim - 1> face_quadrature(fe.degree + 1);
-    FEFaceValues<dim>     ffv(mapping, fe, face_quadrature,
-                          update_values | update_normal_vectors | update_quadrature_points |
-                            update_JxW_values);
-    std::map<unsigned int, std::unique_ptr<Function<dim>>> pressures;
-    for (const auto &[id, expr] : prm.pressure)
-      {
-        pressures[id] = make_expression_function<dim>(expr, "Mechanics/Boundary conditions/Pressure", true);
-        pressures[id]->set_time(t_sub);
-      }
-    std::unique_ptr<Function<dim>>      body_force;
-    std::vector<dealii::Vector<double>> f_q;
-    if (!prm.body_force.empty())
-      {
-        body_force = make_vector_expression_function<dim>(prm.body_force, "Mechanics/Body force", true);
-        body_force->set_time(t_sub);
-        f_q.assign(quadrature.size(), dealii::Vector<double>(dim));
-      }
-    const FreeVolumeParameters &fvp  = material.free_volume;
-    MohrCoulombFlow             flow;
-    flow.dilatancy_factor         = material.strength.dilatancy_factor;
-    flow.steady_state_free_volume = material.strength.steady_state_free_volume;
-    flow.zeta                     = fvp.zeta();
-    // The strength sees x-hat = m x-bar + (1 - m) x; x-bar_n lags one step, and the point's
-    // own dilatation of the step enters x-hat with (1 - m) + m w (NonlocalParameters).
-    MohrCoulombControl return_control;
-    return_control.strength_increment_weight = prm.nonlocal.strength_increment_weight();
-
-    const unsigned int n = fe.n_dofs_per_cell(), nq = quadrature.size();
-    FullMatrix<double>                   local_matrix(n, n), local_elastic(n, n);
-    dealii::Vector<double>               local_rhs(n), local_force(n), local_col(n), local_row(n);
-    std::vector<types::global_dof_index> indices(n);
-    std::vector<double>                  T_q(nq);
-    std::vector<unsigned int>            component(n);
-    for (unsigned int i = 0; i < n; ++i)
-      component[i] = fe.system_to_component_index(i).first;
-    std::vector<SymmetricTensor<2, 3>> B(n), CB(n), strains(nq);
-
-    if (with_matrix)
-      matrix = 0;
-    if (with_elastic_matrix)
-      elastic_matrix = 0;
-    const bool gps = kinematics == Kinematics::generalized_plane_strain;
-    double     k00 = 0, axial_force = 0, axial_abs = 0;
-    if (gps)
-      {
-        gps_b     = 0;
-        gps_b_row = 0;
-      }
-    rhs             = 0;
-    newton_residual = 0;
-    internal_force  = 0;
-    bool         failed = false;
-    unsigned int yielded = 0;
-    for (const auto &cell : dofs.active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          fv.reinit(cell);
-          const typename DoFHandler<dim>::active_cell_iterator heat_cell(&tria, cell->level(),
-                                                                         cell->index(), &heat_dofs);
-          hv.reinit(heat_cell);
-          hv.get_function_values(temperature, T_q);
-          quadrature_point_strains(fv, cell, strains);
-          const auto data = state.get_data(cell);
-          local_matrix    = 0;
-          local_elastic   = 0;
-          local_rhs       = 0;
-          local_force     = 0;
-          local_col       = 0;
-          local_row       = 0;
-          if (body_force)
-            body_force->vector_value_list(fv.get_quadrature_points(), f_q);
-          for (unsigned int q = 0; q < nq; ++q)
-            {
-              MaterialPointState &d = *data[q];
-              const double        r = fv.quadrature_point(q)[0];
-              const double        w = fv.JxW(q) * volume_weight(kinematics, r);
-              const double        T = interpolated_temperature(d, T_q[q], fraction);
-              const double        E = material.youngs(T, d.g), nu = material.poisson_ratio.value(T);
-
-              ViscoplasticInput in;
-              in.strain               = strains[q];
-              in.strain_old           = d.strain;
-              in.inelastic_strain_old = d.inelastic_strain;
-              in.plastic_strain_old   = d.plastic_strain;
-              in.bulk_modulus         = E / (3 * (1 - 2 * nu));
-              in.shear_modulus        = E / (2 * (1 + nu));
-              in.isotropic_eigenstrain = material.thermal_strain(T, d.g);
-              if (prm.viscous)
-                {
-                  // The structural strain of the relaxed free volume, without the part that
-                  // plastic dilatation created (that is tr(eps_p) already).
-                  in.isotropic_eigenstrain += fvp.structural_strain(d.x_trial - d.plastic_free_volume);
-                  in.relaxation_exponent = d.lambda;
-                  in.free_volume         = d.x_trial;
-                }
-              else
-                in.free_volume = d.x;
-              in.strength_free_volume =
-                prm.nonlocal.strength_free_volume(d.nonlocal_free_volume, in.free_volume);
-              in.plastic              = true;
-              const ViscoplasticResult res =
-                viscoplastic::update(in, material.strength, flow, return_control);
-              if (!res.converged)
-                {
-                  failed = true;
-                  continue;
-                }
-              d.trial_inelastic_strain      = res.inelastic_strain;
-              d.trial_plastic_increment     = res.plastic_strain_increment;
-              d.trial_free_volume           = res.free_volume;
-              d.trial_free_volume_increment = res.free_volume_increment;
-              d.trial_plastic_work          = res.plastic_work;
-              d.trial_equivalent_increment  = res.equivalent_plastic_strain_increment;
-              if (res.region != MohrCoulombRegion::elastic)
-                ++yielded;
-
-              for (unsigned int i = 0; i < n; ++i)
-                {
-                  const unsigned int    c    = component[i];
-                  const Tensor<1, dim> &grad = fv.shape_grad(i, q);
-                  SymmetricTensor<2, 3> &e   = B[i];
-                  e                          = SymmetricTensor<2, 3>();
-                  for (unsigned int k = 0; k < dim; ++k)
-                    e[c][k] = (k == c) ? grad[k] : 0.5 * grad[k];
-                  if (axisymmetric && c == 0)
-                    e[2][2] = fv.shape_value(i, q) / r;
-                  const double f = (res.stress * e) * w;
-                  local_force(i) += f;
-                  local_rhs(i) -= f;
-                  if (body_force)
-                    local_rhs(i) += f_q[q][c] * fv.shape_value(i, q) * w;
-                }
-              if (with_elastic_matrix)
-                {
-                  // C(K, G phi1): the stiffness of the viscous predictor (elastic for lambda = 0).
-                  const double mu = in.shear_modulus * (d.lambda > 0 && prm.viscous ? phi1(d.lambda) : 1.0);
-                  const double la = in.bulk_modulus - 2 * mu / 3;
-                  for (unsigned int i = 0; i < n; ++i)
-                    for (unsigned int j = 0; j < n; ++j)
-                      local_elastic(i, j) += (la * trace(B[i]) * trace(B[j]) + 2 * mu * (B[i] * B[j])) * w;
-                }
-              if (gps)
-                {
-                  // Axial row and column of the bordered tangent, E_zz = e_z (x) e_z.
-                  SymmetricTensor<2, 3> Ezz;
-                  Ezz[2][2]                   = 1;
-                  const SymmetricTensor<2, 3> C_E = res.tangent * Ezz; // C : E_zz
-                  const SymmetricTensor<2, 3> E_C = Ezz * res.tangent; // E_zz : C
-                  for (unsigned int i = 0; i < n; ++i)
-                    {
-                      local_col(i) += (B[i] * C_E) * w;
-                      local_row(i) += (E_C * B[i]) * w;
-                    }
-                  k00 += C_E[2][2] * w;
-                  axial_force += res.stress[2][2] * w;
-                  axial_abs += std::abs(res.stress[2][2]) * w;
-                }
-              if (with_matrix)
-                {
-                  for (unsigned int j = 0; j < n; ++j)
-                    CB[j] = res.tangent * B[j];
-                  for (unsigned int i = 0; i < n; ++i)
-                    for (unsigned int j = 0; j < n; ++j)
-                      local_matrix(i, j) += (B[i] * CB[j]) * w;
-                }
-            }
-          if (!pressures.empty() && cell->at_boundary())
-            for (const auto f : cell->face_indices())
-              if (cell->face(f)->at_boundary() && pressures.count(cell->face(f)->boundary_id()))
-                {
-                  ffv.reinit(cell, f);
-                  const auto &p = *pressures.at(cell->face(f)->boundary_id());
-                  for (unsigned int q = 0; q < ffv.n_quadrature_points; ++q)
-                    {
-                      const double w = ffv.JxW(q) * volume_weight(kinematics, ffv.quadrature_point(q)[0]);
-                      const double pressure = p.value(ffv.quadrature_point(q));
-                      for (unsigned int i = 0; i < n; ++i)
-                        local_rhs(i) -= pressure * ffv.normal_vector(q)[component[i]] *
-                                        ffv.shape_value(i, q) * w;
-                    }
-                }
-          cell->get_dof_indices(indices);
-          if (with_elastic_matrix)
-            increment_constraints.distribute_local_to_global(local_elastic, indices, elastic_matrix);
-          if (with_matrix)
-            increment_constraints.distribute_local_to_global(local_matrix, local_rhs, indices,
-                                                             matrix, rhs);
-          else
-            increment_constraints.distribute_local_to_global(local_rhs, indices, rhs);
-          homogeneous_constraints.distribute_local_to_global(local_rhs, indices, newton_residual);
-          internal_force.add(indices, local_force);
-          if (gps)
-            {
-              homogeneous_constraints.distribute_local_to_global(local_col, indices, gps_b);
-              gps_b_row.add(indices, local_row);
-            }
-        }
-    if (with_matrix)
-      matrix.compress(VectorOperation::add);
-    if (with_elastic_matrix)
-      elastic_matrix.compress(VectorOperation::add);
-    rhs.compress(VectorOperation::add);
-    newton_residual.compress(VectorOperation::add);
-    internal_force.compress(VectorOperation::add);
-    plastic_points = Utilities::MPI::sum(yielded, comm);
-    residual_norm  = newton_residual.l2_norm();
-    force_norm     = internal_force.l2_norm();
-    if (gps)
-      {
-        gps_b.compress(VectorOperation::add);
-        gps_b_row.compress(VectorOperation::add);
-        gps_c              = Utilities::MPI::sum(k00, comm);
-        gps_axial_residual = Utilities::MPI::sum(axial_force, comm) - prm.axial_value;
-        axial_abs          = Utilities::MPI::sum(axial_abs, comm);
-        if (!prm.prescribe_axial_strain)
-          {
-            // The axial equation int sigma_zz dA = N joins the residual, scaled like a force.
-            residual_norm = std::sqrt(residual_norm * residual_norm +
-                                      gps_axial_residual * gps_axial_residual);
-            force_norm = std::sqrt(force_norm * force_norm + axial_abs * axial_abs);
-          }
-      }
-    (void)t_sub;
-    return Utilities::MPI::max(failed ? 1 : 0, comm) == 0;
-  }
-
-  template <int dim, typename LA>
-  void MechanicsProblem<dim, LA>::commit_plastic_state(const double, const double dt_sub,
-                                                       const double fraction,
-                                                       const DoFHandler<dim> &heat_dofs,
-                                                       const typename LA::Vector &temperature,
-                                                       MechanicsStepReport &report)
-  {
-    TimerOutput::Scope scope(timer, "mechanics: commit state");
-    displacement_ghosted = solution;
-    double work = 0;
-    visit_cells(heat_dofs, temperature, {},
-                [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
-                    const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &strains) {
-                  const auto data = state.get_data(cell);
-                  double     cell_work = 0, cell_volume = 0;
-                  for (unsigned int q = 0; q < strains.size(); ++q)
-                    {
-                      MaterialPointState &d = *data[q];
-                      d.inelastic_strain = d.trial_inelastic_strain;
-                      d.plastic_strain += d.trial_plastic_increment;
-                      d.equivalent_plastic_strain += d.trial_equivalent_increment;
-                      d.plastic_free_volume += d.trial_free_volume_increment;
-                      d.x           = d.trial_free_volume;
-                      d.x_trial     = d.x;
-                      d.strain      = strains[q];
-                      d.temperature = interpolated_temperature(d, T[q], fraction);
-                      d.plastic_power += d.trial_plastic_work; // work until solve_plastic() ends
-                      const double w = fv.JxW(q) * volume_weight(kinematics, fv.quadrature_point(q)[0]);
-                      cell_work += d.trial_plastic_work * w;
-                      cell_volume += w;
-                    }
-                  work += cell_work;
-                  cell_plastic_work[cell->active_cell_index()] += cell_work / cell_volume;
-                });
-    report.plastic_work += Utilities::MPI::sum(work, comm);
-    update_nonlocal_free_volume();
   }
 
   template <int dim, typename LA>
@@ -603,13 +308,6 @@ namespace bmgfe
     double, const DoFHandler<dim> &, const typename LA::Vector &);                                  \
   template bool MechanicsProblem<dim, LA>::newton(double, double, const DoFHandler<dim> &,          \
                                                   const typename LA::Vector &, MechanicsStepReport &); \
-  template bool MechanicsProblem<dim, LA>::assemble_newton(                                         \
-    const typename LA::Vector &, double, double, const DoFHandler<dim> &,                           \
-    const typename LA::Vector &, const AffineConstraints<double> &, bool, bool, double &, double &,\
-    unsigned int &);                                                                                \
-  template void MechanicsProblem<dim, LA>::commit_plastic_state(                                    \
-    double, double, double, const DoFHandler<dim> &, const typename LA::Vector &,                   \
-    MechanicsStepReport &);                                                                         \
   template void MechanicsProblem<dim, LA>::update_nonlocal_free_volume();
 
   BMGFE_INSTANTIATE(2, linear_algebra::Trilinos)

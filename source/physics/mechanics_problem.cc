@@ -1,10 +1,9 @@
 #include <bmgfe/base/expression.h>
 #include <bmgfe/base/input_error.h>
 #include <bmgfe/linear_algebra/elasticity_amg.h>
-#include <bmgfe/materials/viscous_flow.h>
+#include <bmgfe/physics/mechanics_constraints.h>
 #include <bmgfe/physics/mechanics_problem.h>
 
-#include <deal.II/base/function_parser.h>
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/fe_dgq.h>
 #include <deal.II/fe/fe_q.h>
@@ -25,41 +24,6 @@
 namespace bmgfe
 {
   using namespace dealii;
-
-  void MaterialPointState::pack(double *out) const
-  {
-    out[0] = g;
-    for (unsigned int k = 0; k < 6; ++k)
-      out[1 + k] = inelastic_strain.access_raw_entry(k);
-    out[7] = x;
-    out[8] = temperature;
-    for (unsigned int k = 0; k < 6; ++k)
-      out[9 + k] = strain.access_raw_entry(k);
-    for (unsigned int k = 0; k < 6; ++k)
-      out[15 + k] = plastic_strain.access_raw_entry(k);
-    out[21] = equivalent_plastic_strain;
-    out[22] = plastic_free_volume;
-    out[23] = nonlocal_free_volume;
-  }
-
-  void MaterialPointState::unpack(const double *in)
-  {
-    g = in[0];
-    for (unsigned int k = 0; k < 6; ++k)
-      inelastic_strain.access_raw_entry(k) = in[1 + k];
-    x           = in[7];
-    temperature = in[8];
-    for (unsigned int k = 0; k < 6; ++k)
-      strain.access_raw_entry(k) = in[9 + k];
-    for (unsigned int k = 0; k < 6; ++k)
-      plastic_strain.access_raw_entry(k) = in[15 + k];
-    equivalent_plastic_strain = in[21];
-    plastic_free_volume       = in[22];
-    nonlocal_free_volume      = in[23];
-    plastic_power             = 0;
-    x_trial = x;
-    lambda  = 0;
-  }
 
   namespace
   {
@@ -96,12 +60,17 @@ namespace bmgfe
       s             = scaled;
     }
 
-    SymmetricTensor<2, 3> isotropic_stress(const SymmetricTensor<2, 3> &strain, const double E,
-                                           const double nu)
+    ConstitutiveLaw::Settings law_settings(const MechanicsParameters &prm)
     {
-      const double lambda = E * nu / ((1 + nu) * (1 - 2 * nu));
-      const double mu     = E / (2 * (1 + nu));
-      return lambda * trace(strain) * unit_symmetric_tensor<3>() + 2 * mu * strain;
+      ConstitutiveLaw::Settings s;
+      s.viscous                 = prm.viscous;
+      s.plastic                 = prm.plastic;
+      s.max_relaxation_exponent = prm.max_relaxation_exponent;
+      s.strength_free_volume    = [nonlocal = prm.nonlocal](const double xbar, const double x) {
+        return nonlocal.strength_free_volume(xbar, x);
+      };
+      s.strength_increment_weight = prm.nonlocal.strength_increment_weight();
+      return s;
     }
   } // namespace
 
@@ -121,6 +90,7 @@ namespace bmgfe
     , fe(FE_Q<dim>(parameters.fe_degree), dim)
     , dofs(tria)
     , quadrature(parameters.fe_degree + 1)
+    , law(material, law_settings(parameters))
   {
     // Parse the expressions now, so that errors surface at start-up.
     for (const auto &p : prm.prescribed)
@@ -130,28 +100,6 @@ namespace bmgfe
       make_expression_function<dim>(expr, "Mechanics/Boundary conditions/Pressure", true);
     if (!prm.body_force.empty())
       make_vector_expression_function<dim>(prm.body_force, "Mechanics/Body force", true);
-    if (prm.viscous)
-      {
-        const FreeVolumeParameters &fvp = material.free_volume;
-        eta0 = fvp.viscosity_prefactor(material.shear_modulus_at_tg());
-        if (!fvp.maxwell_rate_override.empty())
-          {
-            auto f = std::make_unique<FunctionParser<1>>(1);
-            try
-              {
-                f->initialize("T,t", fvp.maxwell_rate_override, {{"pi", M_PI}}, true);
-                f->set_time(0);
-                f->value(Point<1>(300.0));
-              }
-            catch (const std::exception &e)
-              {
-                throw InputError("entry 'Material/Free volume/Maxwell rate override': cannot "
-                                 "parse '" + fvp.maxwell_rate_override +
-                                 "' as an expression of T and t");
-              }
-            rate_override = std::move(f);
-          }
-      }
   }
 
   template <int dim, typename LA>
@@ -178,119 +126,6 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
-  void MechanicsProblem<dim, LA>::make_constraints(const double t)
-  {
-    constraints.clear();
-    constraints.reinit(relevant);
-    DoFTools::make_hanging_node_constraints(dofs, constraints);
-    const FEValuesExtractors::Vector displacement(0);
-    const auto                       mask_of = [&](const std::vector<unsigned int> &components) {
-      std::vector<bool> m(dim, false);
-      for (const auto c : components)
-        m[c] = true;
-      return ComponentMask(m);
-    };
-    const Functions::ZeroFunction<dim> zero(dim);
-    for (const auto &[id, components] : prm.fixed_components)
-      VectorTools::interpolate_boundary_values(mapping, dofs, static_cast<types::boundary_id>(id),
-                                               zero, constraints, mask_of(components));
-    // Symmetry planes: the coordinate that is constant over the faces is the normal.
-    for (const auto id : prm.symmetry_ids)
-      {
-        int normal = -1;
-        for (const auto &cell : dofs.active_cell_iterators())
-          if (cell->is_locally_owned() && cell->at_boundary())
-            for (const auto f : cell->face_indices())
-              if (cell->face(f)->at_boundary() && cell->face(f)->boundary_id() == id)
-                {
-                  const auto face = cell->face(f);
-                  for (unsigned int d = 0; d < dim; ++d)
-                    {
-                      bool constant = true;
-                      for (const auto v : face->vertex_indices())
-                        constant = constant && std::abs(face->vertex(v)[d] - face->vertex(0)[d]) <=
-                                                 1e-10 * face->diameter();
-                      if (constant)
-                        {
-                          require(normal < 0 || normal == static_cast<int>(d),
-                                  "entry 'Mechanics/Boundary conditions/Symmetry boundary ids'",
-                                  "boundary " + std::to_string(id) +
-                                    " is not a plane normal to a coordinate axis");
-                          normal = static_cast<int>(d);
-                        }
-                    }
-                  require(normal >= 0, "entry 'Mechanics/Boundary conditions/Symmetry boundary ids'",
-                          "boundary " + std::to_string(id) +
-                            " is not a plane normal to a coordinate axis");
-                }
-        normal = Utilities::MPI::max(normal, comm);
-        if (normal >= 0)
-          VectorTools::interpolate_boundary_values(mapping, dofs, static_cast<types::boundary_id>(id),
-                                                   zero, constraints,
-                                                   mask_of({static_cast<unsigned int>(normal)}));
-      }
-    // Prescribed displacement components (time dependent).
-    for (const auto &p : prm.prescribed)
-      {
-        std::vector<std::string> expressions(dim, "0");
-        expressions[p.component] = p.expression;
-        FunctionParser<dim> g(dim);
-        g.initialize(dim == 2 ? "x,y,t" : "x,y,z,t", expressions, {{"pi", M_PI}}, true);
-        g.set_time(t);
-        AffineConstraints<double> boundary(relevant);
-        VectorTools::interpolate_boundary_values(mapping, dofs, static_cast<types::boundary_id>(p.id),
-                                                 g, boundary, mask_of({p.component}));
-        boundary.close();
-        constraints.merge(boundary, AffineConstraints<double>::right_object_wins);
-      }
-    // Loading programme: rigid platens. The supported one holds the load component at zero,
-    // the loaded one moves along it; bonded platens also hold the other components.
-    if (loading.enabled)
-      {
-        ComponentMask others(dim, true);
-        others.set(loading.component(), false);
-        const ComponentMask axial = mask_of({loading.component()});
-        AffineConstraints<double> platens(relevant);
-        std::vector<double>       values(dim, 0.0);
-        values[loading.component()] = loading.platen_displacement(t);
-        const Functions::ConstantFunction<dim> moved(values);
-        VectorTools::interpolate_boundary_values(mapping, dofs,
-                                                 static_cast<types::boundary_id>(loading.loaded_boundary_id),
-                                                 moved, platens, loading.bonded() ? ComponentMask() : axial);
-        VectorTools::interpolate_boundary_values(mapping, dofs,
-                                                 static_cast<types::boundary_id>(loading.supported_boundary_id),
-                                                 zero, platens, loading.bonded() ? ComponentMask() : axial);
-        platens.close();
-        constraints.merge(platens, AffineConstraints<double>::right_object_wins);
-      }
-    // Point constraints at the nearest vertex.
-    for (const auto &pc : prm.point_constraints)
-      {
-        Point<dim> p;
-        for (unsigned int d = 0; d < dim; ++d)
-          p[d] = pc.point[d];
-        double best = std::numeric_limits<double>::max();
-        for (const auto &cell : dofs.active_cell_iterators())
-          if (!cell->is_artificial())
-            for (const auto v : cell->vertex_indices())
-              best = std::min(best, cell->vertex(v).distance(p));
-        const double global_best = Utilities::MPI::min(best, comm);
-        for (const auto &cell : dofs.active_cell_iterators())
-          if (!cell->is_artificial())
-            for (const auto v : cell->vertex_indices())
-              if (cell->vertex(v).distance(p) == global_best)
-                for (const auto c : pc.components)
-                  {
-                    const auto dof = cell->vertex_dof_index(v, c);
-                    if (relevant.is_element(dof) && !constraints.is_constrained(dof))
-                      constraints.add_line(dof);
-                  }
-      }
-    constraints.close();
-    has_inhomogeneous_constraints = !prm.prescribed.empty() || loading.enabled;
-  }
-
-  template <int dim, typename LA>
   void MechanicsProblem<dim, LA>::setup()
   {
     TimerOutput::Scope scope(timer, "mechanics: setup");
@@ -299,21 +134,9 @@ namespace bmgfe
     DoFTools::extract_locally_relevant_dofs(dofs, relevant);
     loading = prm.loading;
     if (loading.enabled)
-      {
-        // Automatic gauge length: the extent of the body along the load axis.
-        double lo = std::numeric_limits<double>::max(), hi = -lo;
-        for (const auto &cell : tria.active_cell_iterators())
-          if (cell->is_locally_owned())
-            for (const auto v : cell->vertex_indices())
-              {
-                lo = std::min(lo, cell->vertex(v)[loading.component()]);
-                hi = std::max(hi, cell->vertex(v)[loading.component()]);
-              }
-        lo = Utilities::MPI::min(lo, comm);
-        hi = Utilities::MPI::max(hi, comm);
-        loading.set_automatic_gauge_length(hi - lo);
-      }
-    make_constraints(0);
+      loading.set_automatic_gauge_length(body_extent(tria, loading.component()));
+    has_inhomogeneous_constraints =
+      make_displacement_constraints(dofs, mapping, prm, loading, relevant, 0.0, constraints);
 
     DynamicSparsityPattern dsp(relevant);
     DoFTools::make_sparsity_pattern(dofs, dsp, constraints, false);
@@ -461,215 +284,6 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
-  void MechanicsProblem<dim, LA>::assemble(const double t, const DoFHandler<dim> &heat_dofs,
-                                           const typename LA::Vector &temperature,
-                                           const bool with_matrix)
-  {
-    TimerOutput::Scope scope(timer, with_matrix ? "mechanics: assemble matrix" :
-                                                  "mechanics: assemble rhs");
-    const bool    gps          = kinematics == Kinematics::generalized_plane_strain;
-    const bool    axisymmetric = kinematics == Kinematics::axisymmetric;
-    FEValues<dim> fv(mapping, fe, quadrature,
-                     update_values | update_gradients | update_quadrature_points | update_JxW_values);
-    FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
-    const QGauss<dim - 1> face_quadrature(fe.degree + 1);
-    FEFaceValues<dim>     ffv(mapping, fe, face_quadrature,
-                          update_values | update_normal_vectors | update_quadrature_points |
-                            update_JxW_values);
-    std::map<unsigned int, std::unique_ptr<Function<dim>>> pressures;
-    for (const auto &[id, expr] : prm.pressure)
-      {
-        pressures[id] = make_expression_function<dim>(expr, "Mechanics/Boundary conditions/Pressure", true);
-        pressures[id]->set_time(t);
-      }
-    // Body force f (dim components): int f.v w dx over the cells, only if it is nonzero.
-    std::unique_ptr<Function<dim>> body_force;
-    std::vector<dealii::Vector<double>> f_q;
-    if (!prm.body_force.empty())
-      {
-        body_force = make_vector_expression_function<dim>(prm.body_force, "Mechanics/Body force", true);
-        body_force->set_time(t);
-        f_q.assign(quadrature.size(), dealii::Vector<double>(dim));
-      }
-
-    const unsigned int n = fe.n_dofs_per_cell(), nq = quadrature.size();
-    FullMatrix<double> local_matrix(n, n);
-    dealii::Vector<double> local_rhs(n), local_b(n);
-    std::vector<types::global_dof_index> indices(n);
-    std::vector<double>                  T_q(nq);
-    std::vector<unsigned int>            component(n);
-    for (unsigned int i = 0; i < n; ++i)
-      component[i] = fe.system_to_component_index(i).first;
-    std::vector<SymmetricTensor<2, 3>> eps(n);
-    std::vector<double>                tr(n);
-
-    if (with_matrix)
-      {
-        matrix = 0;
-        if (gps)
-          gps_b = 0;
-        gps_c = 0;
-      }
-    rhs       = 0;
-    gps_g     = 0;
-    double gc = 0, gg = 0;
-    double largest_eigenstrain = 0;
-    for (const auto &cell : dofs.active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          fv.reinit(cell);
-          const typename DoFHandler<dim>::active_cell_iterator heat_cell(&tria, cell->level(),
-                                                                         cell->index(), &heat_dofs);
-          hv.reinit(heat_cell);
-          hv.get_function_values(temperature, T_q);
-          const auto data = state.get_data(cell);
-          local_matrix    = 0;
-          local_rhs       = 0;
-          local_b         = 0;
-          if (body_force)
-            body_force->vector_value_list(fv.get_quadrature_points(), f_q);
-          for (unsigned int q = 0; q < nq; ++q)
-            {
-              const double r = fv.quadrature_point(q)[0];
-              const double w = fv.JxW(q) * volume_weight(kinematics, r);
-              const double g = data[q]->g;
-              const double E = material.youngs(T_q[q], g), nu = material.poisson_ratio.value(T_q[q]);
-              double lambda = E * nu / ((1 + nu) * (1 - 2 * nu)), mu = E / (2 * (1 + nu));
-              SymmetricTensor<2, 3> eigen_stress;
-              if (!prm.viscous)
-                {
-                  const SymmetricTensor<2, 3> eigen =
-                    material.thermal_strain(T_q[q], g) * unit_symmetric_tensor<3>() +
-                    data[q]->inelastic_strain;
-                  eigen_stress        = isotropic_stress(eigen, E, nu);
-                  largest_eigenstrain = std::max(largest_eigenstrain, eigen.norm());
-                }
-              else
-                {
-                  // Maxwell step with the consistent tangent (doc/model.md):
-                  //   sigma_n+1 = K tr(eps) 1 + 2 G phi1 dev(eps_n+1) - eigen_stress,
-                  //   eigen_stress = 3 K (eps_th + eps_s) 1 - 2 G e^{-lambda} e_e,n
-                  //                  + 2 G phi1 dev(eps_n),   e_e,n = dev(eps_n) - eps_v,n,
-                  // i.e. the tangent K 1x1 + 2 G phi1 P_dev as Lame pair (K - 2 mu_t/3, mu_t).
-                  const MaterialPointState &d   = *data[q];
-                  const double              bulk = E / (3 * (1 - 2 * nu));
-                  const double              G    = mu;
-                  const double              p1   = phi1(d.lambda);
-                  const double iso = material.thermal_strain(T_q[q], g) +
-                                     material.free_volume.structural_strain(d.x_trial);
-                  const SymmetricTensor<2, 3> e_n = deviator(d.strain);
-                  eigen_stress = 3 * bulk * iso * unit_symmetric_tensor<3>() -
-                                 2 * G * std::exp(-d.lambda) * (e_n - d.inelastic_strain) +
-                                 2 * G * p1 * e_n;
-                  mu     = G * p1;
-                  lambda = bulk - 2 * mu / 3;
-                  largest_eigenstrain = std::max(largest_eigenstrain, eigen_stress.norm() / E);
-                }
-              for (unsigned int i = 0; i < n; ++i)
-                {
-                  // eps(phi_i) : sigma_eigen = sigma_eigen[c] . grad phi_i (+ hoop part),
-                  // without forming eps(phi_i): the right-hand side is assembled every step.
-                  const unsigned int    c    = component[i];
-                  const Tensor<1, dim> &grad = fv.shape_grad(i, q);
-                  double                load = 0;
-                  for (unsigned int d = 0; d < dim; ++d)
-                    load += eigen_stress[c][d] * grad[d];
-                  if (axisymmetric && c == 0)
-                    load += eigen_stress[2][2] * fv.shape_value(i, q) / r;
-                  local_rhs(i) += load * w;
-                  if (with_matrix)
-                    {
-                      SymmetricTensor<2, 3> &e = eps[i];
-                      e                        = SymmetricTensor<2, 3>();
-                      for (unsigned int d = 0; d < dim; ++d)
-                        e[c][d] = (d == c) ? grad[d] : 0.5 * grad[d];
-                      if (axisymmetric && c == 0)
-                        e[2][2] = fv.shape_value(i, q) / r;
-                      tr[i] = trace(e);
-                    }
-                }
-              if (body_force)
-                for (unsigned int i = 0; i < n; ++i)
-                  local_rhs(i) += f_q[q][component[i]] * fv.shape_value(i, q) * w;
-              if (gps)
-                {
-                  gg += eigen_stress[2][2] * w;
-                  if (with_matrix)
-                    {
-                      gc += (lambda + 2 * mu) * w;
-                      for (unsigned int i = 0; i < n; ++i)
-                        local_b(i) += lambda * tr[i] * w;
-                    }
-                }
-              if (with_matrix)
-                for (unsigned int i = 0; i < n; ++i)
-                  for (unsigned int j = 0; j <= i; ++j)
-                    local_matrix(i, j) += (lambda * tr[i] * tr[j] + 2 * mu * (eps[i] * eps[j])) * w;
-            }
-          if (with_matrix)
-            for (unsigned int i = 0; i < n; ++i)
-              for (unsigned int j = i + 1; j < n; ++j)
-                local_matrix(i, j) = local_matrix(j, i);
-          // Generalized plane strain with prescribed displacements: gps_b is condensed (zero
-          // at constrained DoFs), so b.u1 misses int lambda tr eps(u) of the prescribed values
-          // g_i; it goes into gps_g (the matrix, hence local_b, is rebuilt in every such solve).
-          if (gps && with_matrix && has_inhomogeneous_constraints)
-            {
-              cell->get_dof_indices(indices);
-              for (unsigned int i = 0; i < n; ++i)
-                if (constraints.is_inhomogeneously_constrained(indices[i]))
-                  gg -= local_b(i) * constraints.get_inhomogeneity(indices[i]);
-            }
-
-          if (!pressures.empty() && cell->at_boundary())
-            for (const auto f : cell->face_indices())
-              if (cell->face(f)->at_boundary() && pressures.count(cell->face(f)->boundary_id()))
-                {
-                  ffv.reinit(cell, f);
-                  const auto &p = *pressures.at(cell->face(f)->boundary_id());
-                  for (unsigned int q = 0; q < ffv.n_quadrature_points; ++q)
-                    {
-                      const double w = ffv.JxW(q) * volume_weight(kinematics, ffv.quadrature_point(q)[0]);
-                      const double pressure = p.value(ffv.quadrature_point(q));
-                      for (unsigned int i = 0; i < n; ++i)
-                        local_rhs(i) -= pressure * ffv.normal_vector(q)[component[i]] *
-                                        ffv.shape_value(i, q) * w;
-                    }
-                }
-
-          cell->get_dof_indices(indices);
-          if (with_matrix)
-            {
-              constraints.distribute_local_to_global(local_matrix, local_rhs, indices, matrix, rhs);
-              if (gps)
-                constraints.distribute_local_to_global(local_b, indices, gps_b);
-            }
-          else
-            constraints.distribute_local_to_global(local_rhs, indices, rhs);
-        }
-    rhs.compress(VectorOperation::add);
-    gps_g = Utilities::MPI::sum(gg, comm);
-    // At the stress-free temperature the interpolated T differs from it by rounding
-    // (partition of unity), which leaves eigenstrains of ~1e-18 and a load of round-off
-    // size; relative to that load CG would chase stresses of 1e-7 Pa for ~20 iterations.
-    // Eigenstrains below 1e-13 everywhere, with no other load, mean no load at all.
-    largest_eigenstrain = Utilities::MPI::max(largest_eigenstrain, comm);
-    if (largest_eigenstrain < 1e-13 && !body_force && pressures.empty() &&
-        !has_inhomogeneous_constraints && !(gps && prm.axial_value != 0))
-      {
-        rhs   = 0;
-        gps_g = 0;
-      }
-    if (with_matrix)
-      {
-        matrix.compress(VectorOperation::add);
-        if (gps)
-          gps_b.compress(VectorOperation::add);
-        gps_c = Utilities::MPI::sum(gc, comm);
-      }
-  }
-
-  template <int dim, typename LA>
   unsigned int MechanicsProblem<dim, LA>::solve_linear(Vector &x, const Vector &b)
   {
     TimerOutput::Scope scope(timer, "mechanics: solve");
@@ -703,7 +317,7 @@ namespace bmgfe
       return solve_plastic(t, heat_dofs, temperature);
     MechanicsStepReport report;
     if (has_inhomogeneous_constraints)
-      make_constraints(t);
+      make_displacement_constraints(dofs, mapping, prm, loading, relevant, t, constraints);
     // The viscous model's tangent 2 G phi1(lambda) changes with every step and point, except
     // in frozen glass: when every relaxation exponent is below 1e-12, phi1 = 1 - lambda/2 + ...
     // differs from 1 by less than the linear-solver tolerance and the elastic matrix and its
@@ -721,17 +335,7 @@ namespace bmgfe
     const bool gps = kinematics == Kinematics::generalized_plane_strain;
     if (with_matrix)
       {
-        {
-          TimerOutput::Scope          scope(timer, "mechanics: AMG setup");
-          linear_algebra::AMGSettings s;
-          s.elliptic              = true;
-          s.higher_order_elements = fe.degree > 1;
-          s.smoother_sweeps       = prm.amg_smoother_sweeps;
-          s.aggregation_threshold = prm.amg_aggregation_threshold;
-          s.smoother_type         = prm.amg_smoother;
-          s.gamg_threshold        = prm.gamg_threshold;
-          linear_algebra::initialize_elasticity_amg(preconditioner, matrix, s, near_null_space);
-        }
+        setup_preconditioner(matrix);
         matrix_assembled = true;
         cg.clear_history(); // earlier solutions belong to the old matrix
         if (gps)
@@ -762,67 +366,49 @@ namespace bmgfe
       }
     report.axial_strain  = eps0;
     displacement_ghosted = solution;
-    if (prm.viscous)
+    if (law.has_history())
       {
-        commit_state(heat_dofs, temperature);
+        commit_state(heat_dofs, temperature, report);
         t_last = t;
       }
     return report;
   }
 
   template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::setup_preconditioner(Matrix &m)
+  {
+    TimerOutput::Scope          scope(timer, "mechanics: AMG setup");
+    linear_algebra::AMGSettings s;
+    s.elliptic              = true;
+    s.higher_order_elements = fe.degree > 1;
+    s.smoother_sweeps       = prm.amg_smoother_sweeps;
+    s.aggregation_threshold = prm.amg_aggregation_threshold;
+    s.smoother_type         = prm.amg_smoother;
+    s.gamg_threshold        = prm.gamg_threshold;
+    linear_algebra::initialize_elasticity_amg(preconditioner, m, s, near_null_space);
+  }
+
+  template <int dim, typename LA>
   double MechanicsProblem<dim, LA>::update_trial_state(const double t,
-                                                     const DoFHandler<dim> &heat_dofs,
-                                                     const typename LA::Vector &temperature)
+                                                       const DoFHandler<dim> &heat_dofs,
+                                                       const typename LA::Vector &temperature)
   {
     TimerOutput::Scope scope(timer, "mechanics: free volume");
-    const FreeVolumeParameters &fvp = material.free_volume;
-    const double dt = std::isnan(t_last) ? 0.0 : t - t_last;
-    double       max_lambda = 0;
-    FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
-    std::vector<double> T_q(quadrature.size());
-    for (const auto &heat_cell : heat_dofs.active_cell_iterators())
-      if (heat_cell->is_locally_owned())
-        {
-          hv.reinit(heat_cell);
-          hv.get_function_values(temperature, T_q);
-          const typename Triangulation<dim>::active_cell_iterator cell(&tria, heat_cell->level(),
-                                                                      heat_cell->index());
-          const auto data = state.get_data(cell);
-          for (unsigned int q = 0; q < quadrature.size(); ++q)
-            {
-              MaterialPointState &d     = *data[q];
-              // Plastic models' substeps: the temperature a fraction of the way through the step.
-              const double T_new = prm.plastic ? interpolated_temperature(d, T_q[q], temperature_fraction) : T_q[q];
-              const double        T_old = std::isnan(d.temperature) ? T_new : d.temperature;
-              d.x_trial                 = d.x;
-              d.lambda                  = 0;
-              if (!(dt > 0))
-                continue;
-              const FreeVolumeStep step = fvp.update(d.x, T_old, T_new, dt);
-              d.x_trial                 = step.x;
-              if (rate_override)
-                {
-                  rate_override->set_time(t - dt);
-                  const double r_a = rate_override->value(Point<1>(T_old));
-                  rate_override->set_time(t);
-                  const double r_b = rate_override->value(Point<1>(T_new));
-                  d.lambda         = std::max(0.0, 0.5 * dt * (r_a + r_b));
-                }
-              else
-                {
-                  const double E  = material.youngs(T_new, d.g);
-                  const double nu = material.poisson_ratio.value(T_new);
-                  d.lambda        = viscous_flow::relaxation_exponent_from_reduced_time(
-                    E / (2 * (1 + nu)), fvp.tau0, eta0, step.reduced_time);
-                }
-              // A melt relaxes completely either way; the limit keeps the tangent's shear
-              // stiffness G phi1(lambda) >= G/cap (see 'Maximum relaxation exponent').
-              if (prm.max_relaxation_exponent > 0)
-                d.lambda = std::min(d.lambda, prm.max_relaxation_exponent);
-              max_lambda = std::max(max_lambda, d.lambda);
-            }
-        }
+    const double       dt         = std::isnan(t_last) ? 0.0 : t - t_last;
+    double             max_lambda = 0;
+    visit_cells(heat_dofs, temperature, {}, false,
+                [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &,
+                    const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &) {
+                  const auto data = state.get_data(cell);
+                  for (unsigned int q = 0; q < T.size(); ++q)
+                    {
+                      MaterialPointState &d = *data[q];
+                      // Plastic models' substeps: the temperature a fraction of the way through the step.
+                      const double T_new =
+                        prm.plastic ? substep_temperature(d, T[q], temperature_fraction) : T[q];
+                      max_lambda = std::max(max_lambda, law.begin_step(d, d, T_new, t, dt));
+                    }
+                });
     return Utilities::MPI::max(max_lambda, comm);
   }
 
@@ -857,13 +443,13 @@ namespace bmgfe
   void MechanicsProblem<dim, LA>::visit_cells(
     const DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
     const std::function<bool(const typename DoFHandler<dim>::active_cell_iterator &)> &select,
-    const CellVisitor &f) const
+    const bool with_strains, const CellVisitor &f) const
   {
     FEValues<dim> fv(mapping, fe, quadrature,
                      update_values | update_gradients | update_quadrature_points | update_JxW_values);
     FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
     std::vector<double>                T(quadrature.size());
-    std::vector<SymmetricTensor<2, 3>> strains(quadrature.size());
+    std::vector<SymmetricTensor<2, 3>> strains;
     for (const auto &cell : dofs.active_cell_iterators())
       if (cell->is_locally_owned() && (!select || select(cell)))
         {
@@ -872,77 +458,45 @@ namespace bmgfe
                                                                          cell->index(), &heat_dofs);
           hv.reinit(heat_cell);
           hv.get_function_values(temperature, T);
-          quadrature_point_strains(fv, cell, strains);
+          if (with_strains)
+            quadrature_point_strains(fv, cell, strains);
           f(cell, fv, T, strains);
         }
   }
 
   template <int dim, typename LA>
   void MechanicsProblem<dim, LA>::commit_state(const DoFHandler<dim> &heat_dofs,
-                                               const typename LA::Vector &temperature)
+                                               const typename LA::Vector &temperature,
+                                               MechanicsStepReport &report)
   {
-    TimerOutput::Scope scope(timer, "mechanics: free volume");
-    visit_cells(heat_dofs, temperature, {},
-                [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &,
+    TimerOutput::Scope scope(timer, law.plastic() ? "mechanics: commit state" : "mechanics: free volume");
+    double             work = 0;
+    // The linear models evaluate the law at the solution now (their solve needs only its
+    // tangent and its response at zero strain); the Newton iteration has stored the update
+    // of its converged iterate.
+    visit_cells(heat_dofs, temperature, {}, !law.plastic(),
+                [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
                     const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &strains) {
-                  const auto data = state.get_data(cell);
-                  for (unsigned int q = 0; q < strains.size(); ++q)
+                  const auto data      = state.get_data(cell);
+                  double     cell_work = 0, cell_volume = 0;
+                  for (unsigned int q = 0; q < T.size(); ++q)
                     {
-                      MaterialPointState          &d      = *data[q];
-                      const SymmetricTensor<2, 3> &strain = strains[q];
-                      const double E  = material.youngs(T[q], d.g);
-                      const double nu = material.poisson_ratio.value(T[q]);
-                      const auto   step = viscous_flow::update(strain, strain - d.strain,
-                                                               d.inelastic_strain,
-                                                               E / (2 * (1 + nu)), d.lambda);
-                      d.inelastic_strain = step.viscous_strain;
-                      d.strain           = strain;
-                      d.x                = d.x_trial;
-                      d.temperature      = T[q];
+                      MaterialPointState &d = *data[q];
+                      if (!law.plastic())
+                        d.update = law.linear_update(d, d, strains[q], T[q]);
+                      d.commit();
+                      const double w = fv.JxW(q) * volume_weight(kinematics, fv.quadrature_point(q)[0]);
+                      cell_work += d.update.plastic_work * w;
+                      cell_volume += w;
                     }
+                  work += cell_work;
+                  if (law.plastic())
+                    cell_plastic_work[cell->active_cell_index()] += cell_work / cell_volume;
                 });
-  }
-
-  template <int dim, typename LA>
-  MaterialPointFields MechanicsProblem<dim, LA>::point_stress(const SymmetricTensor<2, 3> &strain,
-                                                      const double T, const MaterialPointState &d) const
-  {
-    const double                 g         = d.g;
-    const double                 x         = d.x;
-    const SymmetricTensor<2, 3> &inelastic = d.inelastic_strain;
-    MaterialPointFields s;
-    s.g              = g;
-    s.temperature    = T;
-    s.strain         = strain;
-    s.thermal_strain = material.thermal_strain(T, g);
-    s.expansion      = material.thermal_expansion.value(T) * (1 + material.cte_amplitude * g);
-    s.plastic_strain = d.plastic_strain;
-    s.viscous_strain = inelastic - d.plastic_strain;
-    s.inelastic_strain = inelastic;
-    double iso       = s.thermal_strain;
-    if (prm.viscous)
-      {
-        const FreeVolumeParameters &fvp = material.free_volume;
-        s.free_volume         = x;
-        s.fictive_temperature = fvp.fictive_temperature(x);
-        s.structural_strain   = fvp.structural_strain(x - d.plastic_free_volume);
-        s.equivalent_inelastic_strain = std::sqrt(2.0 / 3.0 * (inelastic * inelastic));
-        iso += s.structural_strain;
-      }
-    if (prm.plastic)
-      {
-        s.free_volume                 = x;
-        s.fictive_temperature         = material.free_volume.fictive_temperature(x);
-        s.equivalent_inelastic_strain = std::sqrt(2.0 / 3.0 * (inelastic * inelastic));
-        s.equivalent_plastic_strain   = d.equivalent_plastic_strain;
-        s.nonlocal_free_volume        = d.nonlocal_free_volume;
-        s.strength_free_volume = prm.nonlocal.strength_free_volume(d.nonlocal_free_volume, x);
-        s.plastic_power        = d.plastic_power;
-      }
-    s.elastic_strain = strain - iso * unit_symmetric_tensor<3>() - inelastic;
-    s.stress         = isotropic_stress(s.elastic_strain, material.youngs(T, g),
-                                material.poisson_ratio.value(T));
-    return s;
+    if (!law.plastic())
+      return;
+    report.plastic_work += Utilities::MPI::sum(work, comm);
+    update_nonlocal_free_volume();
   }
 
   template <int dim, typename LA>
@@ -1000,7 +554,7 @@ namespace bmgfe
         ps.nonlocal_free_volume += w * data[q]->nonlocal_free_volume;
         ps.plastic_power += w * data[q]->plastic_power;
       }
-    return point_stress(total_strain(grads[0], u, x[0]), T[0], ps);
+    return law.fields(ps, total_strain(grads[0], u, x[0]), T[0]);
   }
 
   template <int dim, typename LA>
@@ -1008,14 +562,14 @@ namespace bmgfe
     const DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
     const std::function<void(const Point<dim> &, double, double, const MaterialPointFields &)> &f) const
   {
-    visit_cells(heat_dofs, temperature, {},
+    visit_cells(heat_dofs, temperature, {}, true,
                 [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
                     const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &strains) {
                   const auto data = state.get_data(cell);
                   for (unsigned int q = 0; q < strains.size(); ++q)
                     {
-                      const Point<dim> &x = fv.quadrature_point(q);
-                      MaterialPointFields       s = point_stress(strains[q], T[q], *data[q]);
+                      const Point<dim>   &x = fv.quadrature_point(q);
+                      MaterialPointFields s = law.fields(*data[q], strains[q], T[q]);
                       s.volume            = fv.JxW(q) * volume_weight(kinematics, x[0]);
                       f(x, s.volume, T[q], s);
                     }
@@ -1029,80 +583,17 @@ namespace bmgfe
                              const FEValues<dim> &, const std::vector<MaterialPointFields> &)> &f) const
   {
     std::vector<MaterialPointFields> fields(quadrature.size());
-    visit_cells(heat_dofs, temperature, {},
+    visit_cells(heat_dofs, temperature, {}, true,
                 [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
                     const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &strains) {
                   const auto data = state.get_data(cell);
                   for (unsigned int q = 0; q < strains.size(); ++q)
                     {
-                      fields[q]        = point_stress(strains[q], T[q], *data[q]);
+                      fields[q]        = law.fields(*data[q], strains[q], T[q]);
                       fields[q].volume = fv.JxW(q) * volume_weight(kinematics, fv.quadrature_point(q)[0]);
                     }
                   f(cell, fv, fields);
                 });
-  }
-
-  template <int dim, typename LA>
-  double MechanicsProblem<dim, LA>::reaction_force(const double t, const unsigned int id, const unsigned int component,
-                                                   const DoFHandler<dim> &heat_dofs,
-                                                   const typename LA::Vector &temperature) const
-  {
-    // DoFs of `component` on boundary `id` (also those owned by other ranks: every cell is
-    // owned by one rank, so summing each owned cell's contributions counts each term once).
-    ComponentMask mask(dim, false);
-    mask.set(component, true);
-    const IndexSet on_boundary =
-      DoFTools::extract_boundary_dofs(dofs, mask, std::set<types::boundary_id>{
-                                                    static_cast<types::boundary_id>(id)});
-    const bool axisymmetric = kinematics == Kinematics::axisymmetric;
-    std::unique_ptr<Function<dim>> body_force;
-    if (!prm.body_force.empty())
-      {
-        body_force = make_vector_expression_function<dim>(prm.body_force, "Mechanics/Body force", true);
-        body_force->set_time(t);
-      }
-    const unsigned int                   n = fe.n_dofs_per_cell();
-    std::vector<types::global_dof_index> indices(n);
-    double                               force = 0;
-    const auto touches_boundary = [&](const typename DoFHandler<dim>::active_cell_iterator &cell) {
-      if (!cell->at_boundary())
-        return false;
-      cell->get_dof_indices(indices);
-      for (const auto i : indices)
-        if (on_boundary.is_element(i))
-          return true;
-      return false;
-    };
-    visit_cells(
-      heat_dofs, temperature, touches_boundary,
-      [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
-          const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &strains) {
-        // `indices` still holds this cell's DoFs from touches_boundary().
-        const auto data = state.get_data(cell);
-        for (unsigned int q = 0; q < strains.size(); ++q)
-          {
-            const Point<dim> &x = fv.quadrature_point(q);
-            const double      w = fv.JxW(q) * volume_weight(kinematics, x[0]);
-            const SymmetricTensor<2, 3> sigma =
-              point_stress(strains[q], T[q], *data[q]).stress;
-            for (unsigned int i = 0; i < n; ++i)
-              if (fe.system_to_component_index(i).first == component &&
-                  on_boundary.is_element(indices[i]))
-                {
-                  // eps(phi_i) : sigma for phi_i = N e_c (plus the hoop term u_r/r).
-                  const Tensor<1, dim> &grad = fv.shape_grad(i, q);
-                  double                f    = 0;
-                  for (unsigned int d = 0; d < dim; ++d)
-                    f += sigma[component][d] * grad[d];
-                  if (axisymmetric && component == 0)
-                    f += sigma[2][2] * fv.shape_value(i, q) / x[0];
-                  if (body_force)
-                    f -= body_force->value(x, component) * fv.shape_value(i, q);
-                  force += f * w;
-                }
-          }
-      });
-    return Utilities::MPI::sum(force, comm);
   }
 
   template <int dim, typename LA>

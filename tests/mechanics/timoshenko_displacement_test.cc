@@ -20,6 +20,8 @@
 //    prescribed end displacement and the exact field with eps_z = 0.
 #include "mechanics_common.h"
 
+#include <bmgfe/materials/elastic_moduli.h>
+
 using namespace mechanics;
 
 namespace
@@ -102,7 +104,7 @@ TEST(TimoshenkoDisplacement, ExactSolutionSelfCheck)
   // The displacement reproduces the stresses of exact_stress(): sigma_rr and sigma_tt from
   // u_r (central differences), sigma_zz with the axial strain.
   const Profile p      = quadratic();
-  const double  lambda = E * nu / ((1 + nu) * (1 - 2 * nu)), mu = E / (2 * (1 + nu));
+  const auto [lambda, mu] = bmgfe::lame_pair(E, nu);
   for (const bool ps : {true, false})
     for (const double r : {0.1 * b, 0.5 * b, 0.9 * b, b})
       {

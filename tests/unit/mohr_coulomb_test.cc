@@ -5,6 +5,7 @@
 // softening and with non-associated flow; the apex under hydrostatic tension; uniaxial
 // strengths along strain-driven uniaxial-stress paths; 10^4 random trial stresses; the
 // free-volume bookkeeping of the softening.
+#include <bmgfe/materials/elastic_moduli.h>
 #include <bmgfe/materials/free_volume.h>
 #include <bmgfe/materials/mohr_coulomb.h>
 #include <bmgfe/materials/mohr_coulomb_strength.h>
@@ -36,8 +37,8 @@ namespace
 {
   // Vit1: E = 96 GPa, nu = 0.36.
   const double E_vit1 = 96e9, nu_vit1 = 0.36;
-  const double K_vit1 = E_vit1 / (3 * (1 - 2 * nu_vit1));
-  const double G_vit1 = E_vit1 / (2 * (1 + nu_vit1));
+  const double K_vit1 = bmgfe::bulk_modulus(E_vit1, nu_vit1);
+  const double G_vit1 = bmgfe::shear_modulus(E_vit1, nu_vit1);
 
   /// A material setting of the tests: strength, flow, moduli and the state at the start.
   struct Setting

@@ -12,6 +12,7 @@
 //     sigma : d eps_p >= 0, the equivalent plastic strain increment;
 //   - operator split (lambda > 0): the returned stress lies on the yield surface of the end
 //     state and equals sigma_trial - C(K, G_eff) : d eps_p with the Maxwell trial stress.
+#include <bmgfe/materials/elastic_moduli.h>
 #include <bmgfe/materials/free_volume.h>
 #include <bmgfe/materials/mohr_coulomb.h>
 #include <bmgfe/materials/mohr_coulomb_strength.h>
@@ -48,8 +49,8 @@ namespace
 {
   // Vit1: E = 96 GPa, nu = 0.36.
   const double E_vit1 = 96e9, nu_vit1 = 0.36;
-  const double K_vit1 = E_vit1 / (3 * (1 - 2 * nu_vit1));
-  const double G_vit1 = E_vit1 / (2 * (1 + nu_vit1));
+  const double K_vit1 = bmgfe::bulk_modulus(E_vit1, nu_vit1);
+  const double G_vit1 = bmgfe::shear_modulus(E_vit1, nu_vit1);
 
   const SymmetricTensor<2, 3> one = dealii::unit_symmetric_tensor<3>();
 

@@ -1,6 +1,7 @@
 // Maxwell flow (doc/model.md §3): relaxation at fixed strain and loading at a constant
 // strain rate against their closed forms, the frozen (elastic) limit, the consistent tangent
 // against central differences, and the relaxation exponent shared with the free volume.
+#include <bmgfe/materials/elastic_moduli.h>
 #include <bmgfe/materials/free_volume.h>
 #include <bmgfe/materials/viscous_flow.h>
 
@@ -27,7 +28,7 @@ namespace
     return t;
   }
 
-  const double G = 96e9 / (2 * 1.36), K = 96e9 / (3 * (1 - 2 * 0.36));
+  const double G = bmgfe::shear_modulus(96e9, 0.36), K = bmgfe::bulk_modulus(96e9, 0.36);
 } // namespace
 
 // Fixed strain (suddenly applied in the first step, then held): the deviatoric stress decays

@@ -7,6 +7,7 @@
 // An optional deterministic imperfection adds to the initial free volume:
 //   x(X, 0) = x_initial (1 + delta_x g(X)) + dx(X)   ('Material/Free volume/Initial free
 //   volume perturbation', e.g. a soft spot that seeds a shear band).
+#include <bmgfe/materials/elastic_moduli.h>
 #include <bmgfe/materials/free_volume.h>
 #include <bmgfe/materials/mohr_coulomb_strength.h>
 #include <bmgfe/materials/property_table.h>
@@ -95,7 +96,7 @@ namespace bmgfe
     double shear_modulus_at_tg() const
     {
       const double Tg = free_volume.glass_transition;
-      return youngs_modulus.value(Tg) / (2 * (1 + poisson_ratio.value(Tg)));
+      return shear_modulus(youngs_modulus.value(Tg), poisson_ratio.value(Tg));
     }
     double youngs(double T, double g_value) const
     {

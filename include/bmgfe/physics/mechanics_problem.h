@@ -5,19 +5,24 @@
 // plane strain (uniform axial strain as one global unknown, eliminated by a Schur
 // complement: K u = f - eps0 b, b.u + c eps0 = N + g).
 //
-// 'Mechanics/Inelastic model = viscous' adds the free volume x and Maxwell flow at the
-// quadrature points (doc/model.md, "Coupling to the mechanics"): per solve a trial
-// free-volume update and relaxation exponent lambda, the consistent tangent
-// K 1x1 + 2 G phi1(lambda) P_dev (matrix rebuilt every solve), a right-hand side from the
-// relaxed history and the thermal + structural eigenstrain, and the commit of the state
-// after the solve (the simulator solves once per accepted step).
+// The material point is the ConstitutiveLaw (materials/constitutive_law.h) with its history
+// MaterialPointState (materials/point_history.h) at every quadrature point, for all four
+// 'Mechanics/Inelastic model's. Without plasticity (none, viscous) the law is affine in the
+// strain for a given step, and a solve is one linear problem K u = f: the matrix is the law's
+// tangent as an isotropic Lame pair (symmetric, CG + AMG), the right-hand side its response at
+// zero strain, the commit its response at the solution (doc/model.md "Coupling to the
+// mechanics"). With plasticity a solve is a global Newton iteration in substeps
+// (mechanics_newton.cc, doc/model.md "Global Newton method"). Both assemble through one cell
+// loop (mechanics_assembly.cc) with different point kernels.
 //
 // All kinematic modes share one code path: strains are 3x3 tensors at quadrature points;
 // the out-of-plane entry is the hoop strain u_r/r (axisymmetric), eps0 (generalized plane
 // strain) or 0 (plane strain).
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/linear_algebra/projected_cg.h>
+#include <bmgfe/materials/constitutive_law.h>
 #include <bmgfe/materials/material_point_fields.h>
+#include <bmgfe/materials/point_history.h>
 #include <bmgfe/materials/thermoelastic_material.h>
 #include <bmgfe/base/kinematics.h>
 #include <bmgfe/physics/mechanics_parameters.h>
@@ -41,37 +46,6 @@
 
 namespace bmgfe
 {
-  /// State of one quadrature point. It is everything the mechanics remembers between steps;
-  /// later laws (free volume, viscous and plastic strain) add their fields here, and
-  /// pack()/unpack() carry it through checkpoints and mesh transfer.
-  struct MaterialPointState
-  {
-    double                        g = 0;            ///< heterogeneity field at this point
-    dealii::SymmetricTensor<2, 3> inelastic_strain; ///< viscous + plastic strain
-    // 'Inelastic model = viscous' (state at the end of the last accepted step):
-    double                        x = 0;            ///< free volume
-    double                        temperature = std::numeric_limits<double>::quiet_NaN(); ///< T_n (NaN before the first solve)
-    dealii::SymmetricTensor<2, 3> strain;           ///< total strain eps_n
-    // 'Inelastic model = plastic|viscoplastic':
-    dealii::SymmetricTensor<2, 3> plastic_strain;          ///< eps_p (part of inelastic_strain)
-    double equivalent_plastic_strain = 0; ///< sum of sqrt(2/3 d eps_p : d eps_p)
-    double plastic_free_volume       = 0; ///< the part of x created by plastic dilatation
-    double nonlocal_free_volume      = 0; ///< xbar at the end of the last step
-    double plastic_power             = 0; ///< sigma : d eps_p / dt of the last time step [W/m^3]
-    // Trial values of the step being solved (not packed: recomputed by every solve).
-    double                        x_trial = 0;      ///< x_n+1 (viscous: after relaxation)
-    double                        lambda  = 0;      ///< relaxation exponent of the step
-    double temperature_begin = 0; ///< T at the start of the time step (substeps interpolate)
-    // Plastic models: the material-point update at the latest Newton iterate.
-    dealii::SymmetricTensor<2, 3> trial_inelastic_strain, trial_plastic_increment;
-    double trial_free_volume = 0, trial_plastic_work = 0, trial_equivalent_increment = 0;
-    double trial_free_volume_increment = 0;
-
-    static constexpr unsigned int n_packed = 1 + 6 + 1 + 1 + 6 + 6 + 4;
-    void pack(double *out) const;
-    void unpack(const double *in);
-  };
-
   struct MechanicsStepReport
   {
     unsigned int linear_iterations = 0;
@@ -189,7 +163,6 @@ namespace bmgfe
     quadrature_point_state() { return state; }
 
   private:
-    void make_constraints(double t);
     // Plastic models (mechanics_newton.cc): the time step in substeps with cutback, each a
     // Newton iteration with line search.
     MechanicsStepReport solve_plastic(double t, const dealii::DoFHandler<dim> &heat_dofs,
@@ -198,60 +171,79 @@ namespace bmgfe
     /// way from the step's start to `temperature`). Returns false on failure (state untouched).
     bool newton(double t_sub, double fraction, const dealii::DoFHandler<dim> &heat_dofs,
                 const typename LA::Vector &temperature, MechanicsStepReport &report);
-    /// Residual (and, with `with_matrix`, the tangent) at the displacement `u` (ghosted): runs
-    /// the material-point update everywhere and stores the trial results in the state.
+
+    // Assembly (mechanics_assembly.cc): one cell loop, two point kernels.
+    /// Local matrices and vectors of one cell and its shape-function data.
+    struct CellAssembly;
+    /// Where assemble_cells() distributes the local contributions (null: not assembled).
+    struct AssemblyTargets
+    {
+      /// Of the matrix and right-hand side (inhomogeneities enter the rhs); every other
+      /// vector is condensed with the same lines, without inhomogeneities.
+      const dealii::AffineConstraints<double> *constraints = nullptr;
+      Matrix *matrix = nullptr;                ///< with `rhs`
+      Vector *rhs    = nullptr;
+      Matrix *preconditioner_matrix = nullptr; ///< Newton: the elastic (Maxwell) stiffness
+      Vector *residual       = nullptr;        ///< Newton: the rhs, condensed
+      Vector *internal_force = nullptr;        ///< Newton: int B^T sigma, all rows
+      Vector *axial_column   = nullptr;        ///< generalized plane strain: b (k_u0), condensed
+      Vector *axial_row      = nullptr;        ///< Newton, generalized plane strain: k_0u, all rows
+    };
+    /// Contribution of quadrature point q (weight w, temperature field value T, total strain
+    /// if requested, its history) to the cell's local system.
+    using PointKernel = std::function<void(CellAssembly &, unsigned int q, double w, double T,
+                                           const dealii::SymmetricTensor<2, 3> &strain,
+                                           MaterialPointState &)>;
+    /// The shared cell loop: FEValues and the temperature (visit_cells), the point kernel, the
+    /// body force and boundary pressure at time t, `cell_end` (may be empty), distribution and
+    /// compression into `targets` (zeroed first).
+    void assemble_cells(double t, const dealii::DoFHandler<dim> &heat_dofs,
+                        const typename LA::Vector &temperature, bool with_strains,
+                        const AssemblyTargets &targets, const PointKernel &kernel,
+                        const std::function<void(CellAssembly &)> &cell_end);
+    /// Linear models: K (if `with_matrix`) and f of K u = f from the law's tangent and its
+    /// response at zero strain; generalized plane strain: also b, c, g.
+    void assemble(double t, const dealii::DoFHandler<dim> &heat_dofs,
+                  const typename LA::Vector &temperature, bool with_matrix);
+    /// Plastic models: residual (and, with `with_matrix`, the tangent) at the current
+    /// displacement: runs the law everywhere and stores its trial updates in the state.
     /// Returns false when a return mapping failed (on any rank). `residual_norm`: of the free
     /// rows; `force_norm`: of the internal force over all DoFs.
-    bool assemble_newton(const Vector &u, double t_sub, double fraction,
-                         const dealii::DoFHandler<dim> &heat_dofs,
+    bool assemble_newton(double t_sub, double fraction, const dealii::DoFHandler<dim> &heat_dofs,
                          const typename LA::Vector &temperature,
                          const dealii::AffineConstraints<double> &increment_constraints,
                          bool with_matrix, bool with_elastic_matrix, double &residual_norm,
-                         double &force_norm,
-                         unsigned int &plastic_points);
-    /// After a converged Newton iteration: the trial results become the state, xbar is updated.
-    void commit_plastic_state(double t_sub, double dt_sub, double fraction,
-                              const dealii::DoFHandler<dim> &heat_dofs,
-                              const typename LA::Vector &temperature, MechanicsStepReport &report);
-    /// Temperature at a quadrature point: T_begin + fraction (T - T_begin).
-    static double interpolated_temperature(const MaterialPointState &d, double T_field, double fraction)
-    {
-      return fraction == 1 ? T_field : d.temperature_begin + fraction * (T_field - d.temperature_begin);
-    }
-    void assemble(double t, const dealii::DoFHandler<dim> &heat_dofs,
-                  const typename LA::Vector &temperature, bool with_matrix);
+                         double &force_norm, unsigned int &plastic_points);
+
     unsigned int solve_linear(Vector &x, const Vector &b);
-    /// Viscous model: free-volume update and relaxation exponent of the step to t at every
-    /// quadrature point (trial values x_trial, lambda; T_n is the stored temperature).
-    /// Returns the largest lambda over all ranks.
+    /// AMG of `m` (the stiffness, or the elastic stiffness of the Newton iteration).
+    void setup_preconditioner(Matrix &m);
+    /// The law's begin_step at every quadrature point for the (sub)step to t (T_n is the
+    /// committed temperature). Returns the largest lambda over all ranks.
     double update_trial_state(double t, const dealii::DoFHandler<dim> &heat_dofs,
-                            const typename LA::Vector &temperature);
-    /// Viscous model: after the solve, x_n+1, eps_v,n+1 (Maxwell update), eps_n+1, T_n+1
-    /// become the state.
+                              const typename LA::Vector &temperature);
+    /// After a converged (sub)step: the trial updates become the state (the linear models
+    /// evaluate the law at the solution first); plastic models also sum the plastic work and
+    /// update x-bar.
     void commit_state(const dealii::DoFHandler<dim> &heat_dofs,
-                      const typename LA::Vector &temperature);
-    /// Stress at a point from the strain, temperature and committed state (all models).
-    MaterialPointFields point_stress(const dealii::SymmetricTensor<2, 3> &strain, double T,
-                             const MaterialPointState &d) const;
+                      const typename LA::Vector &temperature, MechanicsStepReport &report);
     dealii::SymmetricTensor<2, 3> total_strain(const std::vector<dealii::Tensor<1, dim>> &grads,
                                                const std::vector<double> &values,
                                                double radius) const;
-    /// Total strain of the current displacement at every quadrature point of the cell that
-    /// `fv` was reinitialised on (needs values, gradients and quadrature points).
     /// Visit every locally owned cell that `select` accepts (all if it is empty) with `fv`
-    /// reinitialised on it (values, gradients, quadrature points, JxW), the temperature and
-    /// the total strain at its quadrature points: the loop of the state commit, the stress
-    /// statistics and the reaction forces.
+    /// reinitialised on it (values, gradients, quadrature points, JxW), the temperature and,
+    /// `with_strains`, the total strain of the current displacement at its quadrature points.
     using CellVisitor = std::function<void(const typename dealii::DoFHandler<dim>::active_cell_iterator &,
                                            const dealii::FEValues<dim, dim> &,
                                            const std::vector<double> &,
                                            const std::vector<dealii::SymmetricTensor<2, 3>> &)>;
     void visit_cells(const dealii::DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
                      const std::function<bool(const typename dealii::DoFHandler<dim>::active_cell_iterator &)> &select,
-                     const CellVisitor &f) const;
+                     bool with_strains, const CellVisitor &f) const;
     void quadrature_point_strains(const dealii::FEValues<dim, dim> &fv,
                                   const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
                                   std::vector<dealii::SymmetricTensor<2, 3>> &strains) const;
+    void update_nonlocal_free_volume(); ///< xbar from the committed x (= x if local)
 
     const dealii::parallel::distributed::Triangulation<dim> &tria;
     const dealii::Mapping<dim>                              &mapping;
@@ -284,10 +276,10 @@ namespace bmgfe
     Vector gps_b, gps_u2;
     double gps_c = 0, gps_g = 0, eps0 = 0;
 
-    // Viscous model: time of the last solve, eta0, optional Maxwell-rate override.
-    double                                      t_last = std::numeric_limits<double>::quiet_NaN();
-    double                                      eta0   = 0;
-    std::unique_ptr<dealii::Function<1>>        rate_override;
+    /// The material point of every quadrature point.
+    const ConstitutiveLaw law;
+    /// Viscous and plastic models: time of the last converged (sub)step.
+    double t_last = std::numeric_limits<double>::quiet_NaN();
 
     dealii::CellDataStorage<typename dealii::Triangulation<dim>::cell_iterator, MaterialPointState>
       state;
@@ -295,7 +287,6 @@ namespace bmgfe
     LoadingProgramme loading; ///< prm.loading with the gauge length of this mesh
 
     // Plastic models.
-    void update_nonlocal_free_volume(); ///< xbar from the committed x (= x if local)
     std::unique_ptr<NonlocalFreeVolume<dim, LA>> nonlocal;
     dealii::AffineConstraints<double>            homogeneous_constraints; ///< of the Newton corrections
     /// Force below which a residual is round-off: 1e-15 E V^((d-1)/d) [N; N/m planar].
@@ -313,7 +304,6 @@ namespace bmgfe
     Vector                                       gps_b_row;
     double                                       gps_axial_residual = 0;
     Vector                                       newton_residual, newton_increment, newton_trial;
-    Vector                                       newton_ghosted;
     std::vector<double>                          cell_plastic_work;
     double                                       temperature_fraction = 1; ///< of the substep
   };

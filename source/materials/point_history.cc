@@ -1,0 +1,52 @@
+#include <bmgfe/materials/point_history.h>
+
+namespace bmgfe
+{
+  void MaterialPointState::pack(double *out) const
+  {
+    out[0] = g;
+    for (unsigned int k = 0; k < 6; ++k)
+      out[1 + k] = inelastic_strain.access_raw_entry(k);
+    out[7] = x;
+    out[8] = temperature;
+    for (unsigned int k = 0; k < 6; ++k)
+      out[9 + k] = strain.access_raw_entry(k);
+    for (unsigned int k = 0; k < 6; ++k)
+      out[15 + k] = plastic_strain.access_raw_entry(k);
+    out[21] = equivalent_plastic_strain;
+    out[22] = plastic_free_volume;
+    out[23] = nonlocal_free_volume;
+  }
+
+  void MaterialPointState::unpack(const double *in)
+  {
+    g = in[0];
+    for (unsigned int k = 0; k < 6; ++k)
+      inelastic_strain.access_raw_entry(k) = in[1 + k];
+    x           = in[7];
+    temperature = in[8];
+    for (unsigned int k = 0; k < 6; ++k)
+      strain.access_raw_entry(k) = in[9 + k];
+    for (unsigned int k = 0; k < 6; ++k)
+      plastic_strain.access_raw_entry(k) = in[15 + k];
+    equivalent_plastic_strain = in[21];
+    plastic_free_volume       = in[22];
+    nonlocal_free_volume      = in[23];
+    plastic_power             = 0;
+    x_trial = x;
+    lambda  = 0;
+  }
+
+  void MaterialPointState::commit()
+  {
+    inelastic_strain = update.inelastic_strain;
+    plastic_strain += update.plastic_strain_increment;
+    equivalent_plastic_strain += update.equivalent_plastic_strain_increment;
+    plastic_free_volume += update.free_volume_increment;
+    x           = update.free_volume;
+    x_trial     = x;
+    strain      = update.strain;
+    temperature = update.temperature;
+    plastic_power += update.plastic_work;
+  }
+} // namespace bmgfe

@@ -1,0 +1,450 @@
+// Assembly of MechanicsProblem: one cell loop (assemble_cells) shared by the linear models
+// (none, viscous: K u = f, doc/model.md "Coupling to the mechanics") and the Newton iteration
+// of the plastic ones (residual and tangent, doc/model.md "Global Newton method"); they differ
+// in the point kernel only. Also the reaction forces, which are the same integral of the stress.
+#include <bmgfe/base/expression.h>
+#include <bmgfe/physics/mechanics_problem.h>
+
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/lac/full_matrix.h>
+#include <deal.II/lac/vector.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace bmgfe
+{
+  using namespace dealii;
+
+  template <int dim, typename LA>
+  struct MechanicsProblem<dim, LA>::CellAssembly
+  {
+    CellAssembly(const FiniteElement<dim> &fe, const Kinematics kinematics)
+      : n(fe.n_dofs_per_cell())
+      , axisymmetric(kinematics == Kinematics::axisymmetric)
+      , component(n)
+      , indices(n)
+      , matrix(n, n)
+      , preconditioner_matrix(n, n)
+      , rhs(n)
+      , force(n)
+      , axial_column(n)
+      , axial_row(n)
+    {
+      for (unsigned int i = 0; i < n; ++i)
+        component[i] = fe.system_to_component_index(i).first;
+    }
+
+    void zero()
+    {
+      matrix                = 0;
+      preconditioner_matrix = 0;
+      rhs                   = 0;
+      force                 = 0;
+      axial_column          = 0;
+      axial_row             = 0;
+    }
+
+    /// eps(phi_i) at quadrature point q, with the hoop strain phi_r/r in axisymmetric models.
+    SymmetricTensor<2, 3> symmetric_gradient(const unsigned int i, const unsigned int q) const
+    {
+      const unsigned int    c    = component[i];
+      const Tensor<1, dim> &grad = fv->shape_grad(i, q);
+      SymmetricTensor<2, 3> e;
+      for (unsigned int k = 0; k < dim; ++k)
+        e[c][k] = (k == c) ? grad[k] : 0.5 * grad[k];
+      if (axisymmetric && c == 0)
+        e[2][2] = fv->shape_value(i, q) / fv->quadrature_point(q)[0];
+      return e;
+    }
+
+    /// eps(phi_i) : sigma = sigma[c] . grad phi_i (+ the hoop part) without forming eps(phi_i)
+    /// (the linear models' right-hand side is assembled every step).
+    double strain_work(const SymmetricTensor<2, 3> &sigma, const unsigned int i, const unsigned int q) const
+    {
+      const unsigned int    c    = component[i];
+      const Tensor<1, dim> &grad = fv->shape_grad(i, q);
+      double                f    = 0;
+      for (unsigned int d = 0; d < dim; ++d)
+        f += sigma[c][d] * grad[d];
+      if (axisymmetric && c == 0)
+        f += sigma[2][2] * fv->shape_value(i, q) / fv->quadrature_point(q)[0];
+      return f;
+    }
+
+    const unsigned int                   n;
+    const bool                           axisymmetric;
+    const FEValues<dim>                 *fv = nullptr; ///< on the current cell
+    std::vector<unsigned int>            component;    ///< of each shape function
+    std::vector<types::global_dof_index> indices;      ///< of the current cell
+    FullMatrix<double>                   matrix, preconditioner_matrix;
+    dealii::Vector<double>               rhs, force, axial_column, axial_row;
+  };
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::assemble_cells(const double t, const DoFHandler<dim> &heat_dofs,
+                                                 const typename LA::Vector &temperature,
+                                                 const bool with_strains, const AssemblyTargets &targets,
+                                                 const PointKernel &kernel,
+                                                 const std::function<void(CellAssembly &)> &cell_end)
+  {
+    std::map<unsigned int, std::unique_ptr<Function<dim>>> pressures;
+    for (const auto &[id, expr] : prm.pressure)
+      {
+        pressures[id] = make_expression_function<dim>(expr, "Mechanics/Boundary conditions/Pressure", true);
+        pressures[id]->set_time(t);
+      }
+    // Body force f (dim components): int f.v w dx over the cells, only if it is nonzero.
+    std::unique_ptr<Function<dim>>      body_force;
+    std::vector<dealii::Vector<double>> f_q;
+    if (!prm.body_force.empty())
+      {
+        body_force = make_vector_expression_function<dim>(prm.body_force, "Mechanics/Body force", true);
+        body_force->set_time(t);
+        f_q.assign(quadrature.size(), dealii::Vector<double>(dim));
+      }
+    const QGauss<dim - 1> face_quadrature(fe.degree + 1);
+    FEFaceValues<dim>     ffv(mapping, fe, face_quadrature,
+                          update_values | update_normal_vectors | update_quadrature_points |
+                            update_JxW_values);
+
+    for (Matrix *m : {targets.matrix, targets.preconditioner_matrix})
+      if (m)
+        *m = 0;
+    const std::vector<Vector *> vectors{targets.rhs, targets.residual, targets.internal_force,
+                                        targets.axial_column, targets.axial_row};
+    for (Vector *v : vectors)
+      if (v)
+        *v = 0;
+
+    const AffineConstraints<double> &c = *targets.constraints;
+    CellAssembly                     a(fe, kinematics);
+    const SymmetricTensor<2, 3>      no_strain;
+    visit_cells(
+      heat_dofs, temperature, {}, with_strains,
+      [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
+          const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &strains) {
+        a.fv = &fv;
+        a.zero();
+        cell->get_dof_indices(a.indices);
+        const auto data = state.get_data(cell);
+        if (body_force)
+          body_force->vector_value_list(fv.get_quadrature_points(), f_q);
+        for (unsigned int q = 0; q < T.size(); ++q)
+          {
+            const double w = fv.JxW(q) * volume_weight(kinematics, fv.quadrature_point(q)[0]);
+            kernel(a, q, w, T[q], with_strains ? strains[q] : no_strain, *data[q]);
+            if (body_force)
+              for (unsigned int i = 0; i < a.n; ++i)
+                a.rhs(i) += f_q[q][a.component[i]] * fv.shape_value(i, q) * w;
+          }
+        if (!pressures.empty() && cell->at_boundary())
+          for (const auto f : cell->face_indices())
+            if (cell->face(f)->at_boundary() && pressures.count(cell->face(f)->boundary_id()))
+              {
+                ffv.reinit(cell, f);
+                const auto &p = *pressures.at(cell->face(f)->boundary_id());
+                for (unsigned int q = 0; q < ffv.n_quadrature_points; ++q)
+                  {
+                    const double w = ffv.JxW(q) * volume_weight(kinematics, ffv.quadrature_point(q)[0]);
+                    const double pressure = p.value(ffv.quadrature_point(q));
+                    for (unsigned int i = 0; i < a.n; ++i)
+                      a.rhs(i) -= pressure * ffv.normal_vector(q)[a.component[i]] *
+                                  ffv.shape_value(i, q) * w;
+                  }
+              }
+        if (cell_end)
+          cell_end(a);
+
+        // Vectors without a matrix are condensed without inhomogeneities (deal.II ignores them
+        // there), so one constraints object serves every target.
+        if (targets.preconditioner_matrix)
+          c.distribute_local_to_global(a.preconditioner_matrix, a.indices, *targets.preconditioner_matrix);
+        if (targets.matrix)
+          c.distribute_local_to_global(a.matrix, a.rhs, a.indices, *targets.matrix, *targets.rhs);
+        else
+          c.distribute_local_to_global(a.rhs, a.indices, *targets.rhs);
+        if (targets.residual)
+          c.distribute_local_to_global(a.rhs, a.indices, *targets.residual);
+        if (targets.internal_force)
+          targets.internal_force->add(a.indices, a.force);
+        if (targets.axial_column)
+          c.distribute_local_to_global(a.axial_column, a.indices, *targets.axial_column);
+        if (targets.axial_row)
+          targets.axial_row->add(a.indices, a.axial_row);
+      });
+    for (Matrix *m : {targets.matrix, targets.preconditioner_matrix})
+      if (m)
+        m->compress(VectorOperation::add);
+    for (Vector *v : vectors)
+      if (v)
+        v->compress(VectorOperation::add);
+  }
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::assemble(const double t, const DoFHandler<dim> &heat_dofs,
+                                           const typename LA::Vector &temperature,
+                                           const bool with_matrix)
+  {
+    TimerOutput::Scope scope(timer, with_matrix ? "mechanics: assemble matrix" :
+                                                  "mechanics: assemble rhs");
+    const bool gps = kinematics == Kinematics::generalized_plane_strain;
+    AssemblyTargets targets;
+    targets.constraints = &constraints;
+    targets.rhs         = &rhs;
+    if (with_matrix)
+      {
+        targets.matrix = &matrix;
+        if (gps)
+          targets.axial_column = &gps_b;
+      }
+    const unsigned int                 n = fe.n_dofs_per_cell();
+    std::vector<SymmetricTensor<2, 3>> eps(n);
+    std::vector<double>                tr(n);
+    double gc = 0, gg = 0, largest_eigenstrain = 0;
+    const auto point = [&](CellAssembly &a, const unsigned int q, const double w, const double T,
+                           const SymmetricTensor<2, 3> &, MaterialPointState &d) {
+      // The law is affine in the strain for the step: sigma = C_t : eps - s*, with C_t its
+      // tangent (isotropic, the Lame pair) and s* = -sigma(0) the eigenstress of the thermal
+      // and structural strain and of the relaxed history (doc/model.md "Coupling to the
+      // mechanics").
+      LamePair                    stiffness;
+      double                      eigenstrain  = 0;
+      const SymmetricTensor<2, 3> eigen_stress = law.eigen_stress(d, d, T, stiffness, eigenstrain);
+      const double                lambda = stiffness.lambda, mu = stiffness.mu;
+      largest_eigenstrain = std::max(largest_eigenstrain, eigenstrain);
+      for (unsigned int i = 0; i < n; ++i)
+        {
+          a.rhs(i) += a.strain_work(eigen_stress, i, q) * w;
+          if (with_matrix)
+            {
+              eps[i] = a.symmetric_gradient(i, q);
+              tr[i]  = trace(eps[i]);
+            }
+        }
+      if (gps)
+        {
+          gg += eigen_stress[2][2] * w;
+          if (with_matrix)
+            {
+              gc += (lambda + 2 * mu) * w;
+              for (unsigned int i = 0; i < n; ++i)
+                a.axial_column(i) += lambda * tr[i] * w;
+            }
+        }
+      if (with_matrix) // the lower triangle; cell_end mirrors it
+        for (unsigned int i = 0; i < n; ++i)
+          for (unsigned int j = 0; j <= i; ++j)
+            a.matrix(i, j) += (lambda * tr[i] * tr[j] + 2 * mu * (eps[i] * eps[j])) * w;
+    };
+    const auto cell_end = [&](CellAssembly &a) {
+      if (!with_matrix)
+        return;
+      for (unsigned int i = 0; i < n; ++i)
+        for (unsigned int j = i + 1; j < n; ++j)
+          a.matrix(i, j) = a.matrix(j, i);
+      // Generalized plane strain with prescribed displacements: gps_b is condensed (zero at
+      // constrained DoFs), so b.u1 misses int lambda tr eps(u) of the prescribed values g_i;
+      // it goes into gps_g (the matrix, hence b, is rebuilt in every such solve).
+      if (gps && has_inhomogeneous_constraints)
+        for (unsigned int i = 0; i < n; ++i)
+          if (constraints.is_inhomogeneously_constrained(a.indices[i]))
+            gg -= a.axial_column(i) * constraints.get_inhomogeneity(a.indices[i]);
+    };
+    assemble_cells(t, heat_dofs, temperature, false, targets, point, cell_end);
+
+    gps_g = Utilities::MPI::sum(gg, comm);
+    if (with_matrix)
+      gps_c = Utilities::MPI::sum(gc, comm);
+    // At the stress-free temperature the interpolated T differs from it by rounding
+    // (partition of unity), which leaves eigenstrains of ~1e-18 and a load of round-off
+    // size; relative to that load CG would chase stresses of 1e-7 Pa for ~20 iterations.
+    // Eigenstrains below 1e-13 everywhere, with no other load, mean no load at all.
+    largest_eigenstrain = Utilities::MPI::max(largest_eigenstrain, comm);
+    if (largest_eigenstrain < 1e-13 && prm.body_force.empty() && prm.pressure.empty() &&
+        !has_inhomogeneous_constraints && !(gps && prm.axial_value != 0))
+      {
+        rhs   = 0;
+        gps_g = 0;
+      }
+  }
+
+  template <int dim, typename LA>
+  bool MechanicsProblem<dim, LA>::assemble_newton(const double t_sub, const double fraction,
+                                                  const DoFHandler<dim> &heat_dofs,
+                                                  const typename LA::Vector &temperature,
+                                                  const AffineConstraints<double> &increment_constraints,
+                                                  const bool with_matrix,
+                                                  const bool with_elastic_matrix, double &residual_norm,
+                                                  double &force_norm, unsigned int &plastic_points)
+  {
+    TimerOutput::Scope scope(timer, "mechanics: assemble tangent and residual");
+    const bool         gps = kinematics == Kinematics::generalized_plane_strain;
+    AssemblyTargets    targets;
+    targets.constraints    = &increment_constraints;
+    targets.rhs            = &rhs;
+    targets.residual       = &newton_residual;
+    targets.internal_force = &internal_force;
+    if (with_matrix)
+      targets.matrix = &matrix;
+    if (with_elastic_matrix)
+      targets.preconditioner_matrix = &elastic_matrix;
+    if (gps)
+      {
+        targets.axial_column = &gps_b;
+        targets.axial_row    = &gps_b_row;
+      }
+    const unsigned int                 n = fe.n_dofs_per_cell();
+    std::vector<SymmetricTensor<2, 3>> B(n), CB(n);
+    double                             k00 = 0, axial_force = 0, axial_abs = 0;
+    bool                               failed  = false;
+    unsigned int                       yielded = 0;
+    const auto point = [&](CellAssembly &a, const unsigned int q, const double w, const double T,
+                           const SymmetricTensor<2, 3> &strain, MaterialPointState &d) {
+      const PointResponse res = law.respond(d, d, strain, substep_temperature(d, T, fraction));
+      if (!res.converged)
+        {
+          failed = true;
+          return;
+        }
+      d.update = res.update; // the trial; commit_state() makes the converged one the state
+      if (res.region != MohrCoulombRegion::elastic)
+        ++yielded;
+      for (unsigned int i = 0; i < n; ++i)
+        {
+          B[i]           = a.symmetric_gradient(i, q);
+          const double f = (res.stress * B[i]) * w;
+          a.force(i) += f;
+          a.rhs(i) -= f;
+        }
+      if (with_elastic_matrix)
+        {
+          // C(K, G phi1): the stiffness of the viscous predictor (elastic for lambda = 0).
+          const double la = res.stiffness.lambda, mu = res.stiffness.mu;
+          for (unsigned int i = 0; i < n; ++i)
+            for (unsigned int j = 0; j < n; ++j)
+              a.preconditioner_matrix(i, j) +=
+                (la * trace(B[i]) * trace(B[j]) + 2 * mu * (B[i] * B[j])) * w;
+        }
+      if (gps)
+        {
+          // Axial row and column of the bordered tangent, E_zz = e_z (x) e_z.
+          SymmetricTensor<2, 3> Ezz;
+          Ezz[2][2]                       = 1;
+          const SymmetricTensor<2, 3> C_E = res.tangent * Ezz; // C : E_zz
+          const SymmetricTensor<2, 3> E_C = Ezz * res.tangent; // E_zz : C
+          for (unsigned int i = 0; i < n; ++i)
+            {
+              a.axial_column(i) += (B[i] * C_E) * w;
+              a.axial_row(i) += (E_C * B[i]) * w;
+            }
+          k00 += C_E[2][2] * w;
+          axial_force += res.stress[2][2] * w;
+          axial_abs += std::abs(res.stress[2][2]) * w;
+        }
+      if (with_matrix)
+        {
+          for (unsigned int j = 0; j < n; ++j)
+            CB[j] = res.tangent * B[j];
+          for (unsigned int i = 0; i < n; ++i)
+            for (unsigned int j = 0; j < n; ++j)
+              a.matrix(i, j) += (B[i] * CB[j]) * w;
+        }
+    };
+    assemble_cells(t_sub, heat_dofs, temperature, true, targets, point, {});
+
+    plastic_points = Utilities::MPI::sum(yielded, comm);
+    residual_norm  = newton_residual.l2_norm();
+    force_norm     = internal_force.l2_norm();
+    if (gps)
+      {
+        gps_c              = Utilities::MPI::sum(k00, comm);
+        gps_axial_residual = Utilities::MPI::sum(axial_force, comm) - prm.axial_value;
+        axial_abs          = Utilities::MPI::sum(axial_abs, comm);
+        if (!prm.prescribe_axial_strain)
+          {
+            // The axial equation int sigma_zz dA = N joins the residual, scaled like a force.
+            residual_norm = std::sqrt(residual_norm * residual_norm +
+                                      gps_axial_residual * gps_axial_residual);
+            force_norm = std::sqrt(force_norm * force_norm + axial_abs * axial_abs);
+          }
+      }
+    return Utilities::MPI::max(failed ? 1 : 0, comm) == 0;
+  }
+
+  template <int dim, typename LA>
+  double MechanicsProblem<dim, LA>::reaction_force(const double t, const unsigned int id, const unsigned int component,
+                                                   const DoFHandler<dim> &heat_dofs,
+                                                   const typename LA::Vector &temperature) const
+  {
+    // DoFs of `component` on boundary `id` (also those owned by other ranks: every cell is
+    // owned by one rank, so summing each owned cell's contributions counts each term once).
+    ComponentMask mask(dim, false);
+    mask.set(component, true);
+    const IndexSet on_boundary =
+      DoFTools::extract_boundary_dofs(dofs, mask, std::set<types::boundary_id>{
+                                                    static_cast<types::boundary_id>(id)});
+    std::unique_ptr<Function<dim>> body_force;
+    if (!prm.body_force.empty())
+      {
+        body_force = make_vector_expression_function<dim>(prm.body_force, "Mechanics/Body force", true);
+        body_force->set_time(t);
+      }
+    const unsigned int                   n = fe.n_dofs_per_cell();
+    std::vector<types::global_dof_index> indices(n);
+    double                               force = 0;
+    CellAssembly                         a(fe, kinematics);
+    const auto touches_boundary = [&](const typename DoFHandler<dim>::active_cell_iterator &cell) {
+      if (!cell->at_boundary())
+        return false;
+      cell->get_dof_indices(indices);
+      for (const auto i : indices)
+        if (on_boundary.is_element(i))
+          return true;
+      return false;
+    };
+    visit_cells(
+      heat_dofs, temperature, touches_boundary, true,
+      [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
+          const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &strains) {
+        // `indices` still holds this cell's DoFs from touches_boundary().
+        const auto data = state.get_data(cell);
+        a.fv            = &fv;
+        for (unsigned int q = 0; q < strains.size(); ++q)
+          {
+            const Point<dim> &x = fv.quadrature_point(q);
+            const double      w = fv.JxW(q) * volume_weight(kinematics, x[0]);
+            const SymmetricTensor<2, 3> sigma = law.fields(*data[q], strains[q], T[q]).stress;
+            for (unsigned int i = 0; i < n; ++i)
+              if (fe.system_to_component_index(i).first == component &&
+                  on_boundary.is_element(indices[i]))
+                {
+                  double f = a.strain_work(sigma, i, q);
+                  if (body_force)
+                    f -= body_force->value(x, component) * fv.shape_value(i, q);
+                  force += f * w;
+                }
+          }
+      });
+    return Utilities::MPI::sum(force, comm);
+  }
+
+#define BMGFE_INSTANTIATE(dim, LA)                                                                 \
+  template void MechanicsProblem<dim, LA>::assemble(double, const DoFHandler<dim> &,               \
+                                                    const typename LA::Vector &, bool);            \
+  template bool MechanicsProblem<dim, LA>::assemble_newton(                                        \
+    double, double, const DoFHandler<dim> &, const typename LA::Vector &,                          \
+    const AffineConstraints<double> &, bool, bool, double &, double &, unsigned int &);            \
+  template double MechanicsProblem<dim, LA>::reaction_force(double, unsigned int, unsigned int,    \
+                                                            const DoFHandler<dim> &,               \
+                                                            const typename LA::Vector &) const;
+
+  BMGFE_INSTANTIATE(2, linear_algebra::Trilinos)
+  BMGFE_INSTANTIATE(3, linear_algebra::Trilinos)
+  BMGFE_INSTANTIATE(2, linear_algebra::PETSc)
+  BMGFE_INSTANTIATE(3, linear_algebra::PETSc)
+#undef BMGFE_INSTANTIATE
+} // namespace bmgfe
