@@ -67,7 +67,7 @@ namespace bmgfe
     const unsigned int rank = Utilities::MPI::this_mpi_process(comm);
     for (std::size_t i = 0; i < points.size(); ++i)
       {
-        Point<dim> p     = points[i].second;
+        Point<dim> p     = probes[i].second;
         bool       found = false;
         typename DoFHandler<dim>::active_cell_iterator cell;
         Point<dim>                                      ref;

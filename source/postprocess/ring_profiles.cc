@@ -43,7 +43,8 @@ namespace bmgfe
                         "by the distance from the mid-plane (plates), for the ring statistics "
                         "(mean, standard deviation, FWHM = 2 sqrt(2 ln 2) std per ring and field).");
       prm.declare_entry("Ring axial range", "", Patterns::List(Patterns::Double(), 0, 2),
-                        "'z_min, z_max' [m]: only material in this slab counts for the rings "
+                        "'z_min, z_max' [m] along the rod axis from its bottom end (z for the built-in rod): only "
+                        "material in this slab counts for the rings "
                         "(3D and axisymmetric rods); empty: the whole length.");
       prm.declare_entry("Ring fields", "default", Patterns::Anything(),
                         "Point quantities averaged per ring: 'default' (temperature, stress "
@@ -59,7 +60,7 @@ namespace bmgfe
     bool RingProfiles<dim, LA>::enabled_by_default(ParameterHandler &) const
     {
       const auto &domain = *this->run().domain;
-      return domain.radius > 0 || domain.half_thickness > 0;
+      return domain.rod || domain.half_thickness > 0;
     }
 
     template <int dim, typename LA>
@@ -83,10 +84,11 @@ namespace bmgfe
     {
       const auto &run = this->run();
       const auto &dom = *run.domain;
-      plate           = !(dom.radius > 0) && dom.half_thickness > 0;
-      require(dom.radius > 0 || plate, "entry 'Postprocess/List of postprocessors'",
-              "'ring statistics' needs a rod or a plate (" + dom.description + ")");
-      extent = plate ? dom.half_thickness : dom.radius;
+      plate           = !dom.rod && dom.half_thickness > 0;
+      require(dom.rod || plate, "entry 'Postprocess/List of postprocessors'",
+              "'ring statistics' needs a rod (built in, or a mesh file with 'Geometry/Mesh rod "
+              "axis direction') or a plate (" + dom.description + ")");
+      extent = plate ? dom.half_thickness : dom.rod->radius;
       if (!plate)
         rod_frame(run.kinematics, dom, frame);
       components = component_frame(run.kinematics, dom);
@@ -135,17 +137,23 @@ namespace bmgfe
 
       if (!plate)
         {
-          // Profile line: from the centre probe outwards along +x to the surface.
+          // Profile line: from the axis at the height of the centre probe (the first probe)
+          // outwards along e_r (the model's x direction for an axis along z or r = 0).
           auto points = parse_probe_points<dim>(probes_text, "Statistics/Probe points");
           if (points.empty())
             points = dom.default_probes;
-          const Point<dim>   centre = points.front().second;
+          const RodAxis     &axis   = frame.axis;
+          const Point<3>     start  = axis.point + axis.axial_coordinate(points.front().second) *
+                                                   axis.direction;
+          const Tensor<1, 3> e_r    = axis.cylindrical_basis(start).e_r;
           const unsigned int n      = 4 * n_rings;
           std::vector<std::pair<std::string, Point<dim>>> path;
           for (unsigned int i = 0; i <= n; ++i)
             {
-              Point<dim> p = centre;
-              p[0]         = extent * i / n;
+              const Point<3> x = start + (extent * i / n) * e_r;
+              Point<dim>     p;
+              for (unsigned int d = 0; d < dim; ++d)
+                p[d] = x[d];
               path.emplace_back("r" + std::to_string(i), p);
             }
           std::vector<std::string> notes;
@@ -204,7 +212,7 @@ namespace bmgfe
     {
       if (axial_range.empty() || is_planar(this->run().kinematics) || plate)
         return true;
-      const double z = x[dim - 1];
+      const double z = frame.axis.axial_coordinate(x);
       return z >= axial_range[0] && z <= axial_range[1];
     }
 
@@ -378,7 +386,7 @@ namespace bmgfe
             out << '\n';
             for (std::size_t i = 0; i < line_values.size(); ++i)
               {
-                out << line.points()[i].second[0];
+                out << frame.radial_distance(to_3d(line.points()[i].second));
                 for (const double v : line_values[i])
                   out << ',' << v;
                 out << '\n';

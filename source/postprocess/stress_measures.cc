@@ -62,41 +62,7 @@ namespace bmgfe
   {
     if (kinematics == Kinematics::axisymmetric)
       return std::abs(x[0]);
-    Tensor<1, 3> d;
-    for (unsigned int i = 0; i < 3; ++i)
-      d[i] = x[i] - point[i];
-    return (d - (d * direction) * direction).norm();
-  }
-
-  std::array<Tensor<1, 3>, 3> CylindricalFrame::basis(const std::array<double, 3> &x) const
-  {
-    std::array<Tensor<1, 3>, 3> b;
-    if (kinematics == Kinematics::axisymmetric)
-      {
-        // (r, z, theta) model components: e_r = (1,0,0), e_theta = (0,0,1), e_z = (0,1,0).
-        b[0][0] = 1;
-        b[1][2] = 1;
-        b[2][1] = 1;
-        return b;
-      }
-    Tensor<1, 3> d;
-    for (unsigned int i = 0; i < 3; ++i)
-      d[i] = x[i] - point[i];
-    Tensor<1, 3> radial = d - (d * direction) * direction;
-    if (radial.norm() <= 1e-12 * (d.norm() + 1e-300))
-      {
-        // On the axis: the model's x axis projected onto the plane normal to the axis (or y
-        // if the axis is along x).
-        Tensor<1, 3> ex;
-        ex[0] = 1;
-        if (std::abs(direction * ex) > 0.9)
-          ex = Tensor<1, 3>({0., 1., 0.});
-        radial = ex - (ex * direction) * direction;
-      }
-    b[0] = radial / radial.norm();
-    b[2] = direction;
-    b[1] = cross_product_3d(b[2], b[0]); // e_theta = e_z x e_r: (e_r, e_theta, e_z) right-handed
-    return b;
+    return axis.radial_distance(dealii::Point<3>(x[0], x[1], x[2]));
   }
 
   std::array<double, 4> CylindricalFrame::components(const SymmetricTensor<2, 3> &s,
@@ -104,22 +70,22 @@ namespace bmgfe
   {
     if (kinematics == Kinematics::axisymmetric)
       return {{s[0][0], s[2][2], s[1][1], s[0][1]}};
-    const auto b  = basis(x);
-    const auto at = [&](const Tensor<1, 3> &u, const Tensor<1, 3> &v) {
+    const CylindricalBasis b  = axis.cylindrical_basis(dealii::Point<3>(x[0], x[1], x[2]));
+    const auto             at = [&](const Tensor<1, 3> &u, const Tensor<1, 3> &v) {
       double sum = 0;
       for (unsigned int i = 0; i < 3; ++i)
         for (unsigned int j = 0; j < 3; ++j)
           sum += u[i] * s[i][j] * v[j];
       return sum;
     };
-    return {{at(b[0], b[0]), at(b[1], b[1]), at(b[2], b[2]), at(b[0], b[2])}};
+    return {{at(b.e_r, b.e_r), at(b.e_theta, b.e_theta), at(b.e_z, b.e_z), at(b.e_r, b.e_z)}};
   }
 
-  CylindricalFrame z_axis_frame(const Kinematics k)
+  CylindricalFrame axisymmetric_frame()
   {
     CylindricalFrame f;
-    f.kinematics   = k;
-    f.direction[2] = 1;
+    f.kinematics          = Kinematics::axisymmetric;
+    f.axis.direction[1]   = 1;
     return f;
   }
 } // namespace bmgfe

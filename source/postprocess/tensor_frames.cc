@@ -7,9 +7,12 @@ namespace bmgfe
     template <int dim>
     bool rod_frame(const Kinematics kinematics, const DomainInfo<dim> &domain, CylindricalFrame &frame)
     {
-      if (!(domain.radius > 0))
-        return false;
-      frame = z_axis_frame(kinematics);
+      if (kinematics == Kinematics::axisymmetric)
+        frame = axisymmetric_frame();
+      if (!domain.rod)
+        return kinematics == Kinematics::axisymmetric;
+      frame.axis       = *domain.rod;
+      frame.kinematics = kinematics;
       return true;
     }
 
@@ -18,10 +21,8 @@ namespace bmgfe
     {
       ComponentFrame   result;
       CylindricalFrame frame;
-      if (rod_frame(kinematics, domain, frame) || kinematics == Kinematics::axisymmetric)
+      if (rod_frame(kinematics, domain, frame))
         {
-          if (kinematics == Kinematics::axisymmetric)
-            frame = z_axis_frame(kinematics);
           result.cylindrical = true;
           result.suffixes    = {"rr", "tt", "zz", "rz"};
           result.components  = [frame](const dealii::SymmetricTensor<2, 3> &t,

@@ -2,6 +2,7 @@
 // Measures of a symmetric 3x3 tensor (stress or strain; doc/model.md §5), mesh-free. Tensors are
 // in the kinematics' component order: 3D and planar (x, y, z); axisymmetric (r, z, theta).
 #include <bmgfe/base/kinematics.h>
+#include <bmgfe/geometry/rod_axis.h>
 
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/tensor.h>
@@ -33,26 +34,21 @@ namespace bmgfe
   std::array<std::pair<double, dealii::Tensor<1, 3>>, 3>
   principal_directions(const dealii::SymmetricTensor<2, 3> &s);
 
-  /// A rod's axis in model coordinates (mapped to 3D as (x, y, 0) in 2D): the line through
-  /// `point` along the unit vector `direction`. Axisymmetric models: the axis r = 0 is the
-  /// line x = 0 along y, and their tensors are already cylindrical.
+  /// Cylindrical components of tensors about a rod's axis (geometry/rod_axis.h, model
+  /// coordinates mapped to 3D as (x, y, 0) in 2D). Axisymmetric models: the tensors are already
+  /// cylindrical, (r, z, theta) -> (rr, tt, zz, rz) is a relabelling.
   struct CylindricalFrame
   {
-    dealii::Tensor<1, 3> point;
-    dealii::Tensor<1, 3> direction; ///< unit vector e_z
-    Kinematics           kinematics = Kinematics::three_dimensional;
+    RodAxis    axis;
+    Kinematics kinematics = Kinematics::three_dimensional;
 
     /// Distance of a point from the axis [m].
     double radial_distance(const std::array<double, 3> &x) const;
-    /// Unit vectors (e_r, e_theta, e_z) at x; on the axis e_r is any unit vector normal to e_z
-    /// (the one closest to the model's x axis). Axisymmetric: the model's own (r, theta, z).
-    std::array<dealii::Tensor<1, 3>, 3> basis(const std::array<double, 3> &x) const;
     /// Cylindrical components (rr, tt, zz, rz) of a tensor at x.
     std::array<double, 4> components(const dealii::SymmetricTensor<2, 3> &s,
                                      const std::array<double, 3> &x) const;
   };
 
-  /// The frame of a rod whose axis is the z axis through the origin (3D and planar
-  /// cross-sections of the built-in rod) or r = 0 (axisymmetric models).
-  CylindricalFrame z_axis_frame(Kinematics k);
+  /// The frame of the axis r = 0 of an axisymmetric model (also when the body is no rod).
+  CylindricalFrame axisymmetric_frame();
 } // namespace bmgfe

@@ -10,7 +10,8 @@ namespace bmgfe
 {
   namespace postprocess
   {
-    /// The rod's frame, if the domain is a rod.
+    /// The cylindrical frame of a rod (its axis, geometry/rod_axis.h) or of an axisymmetric
+    /// model (the axis r = 0); false for other bodies (frame untouched).
     template <int dim>
     bool rod_frame(Kinematics kinematics, const DomainInfo<dim> &domain, CylindricalFrame &frame);
 
