@@ -3,6 +3,9 @@
 #include <bmgfe/base/version.h>
 #include <bmgfe/io/run_log.h>
 
+#include <deal.II/base/conditional_ostream.h>
+
+#include <bmgfe_test_support.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -13,16 +16,7 @@
 
 using namespace bmgfe;
 
-namespace
-{
-  std::string read(const std::string &file)
-  {
-    std::ifstream     in(file);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-} // namespace
+using bmgfe_test::read_file;
 
 TEST(RunLog, BuffersUntilAttachedThenWritesBoth)
 {
@@ -38,13 +32,27 @@ TEST(RunLog, BuffersUntilAttachedThenWritesBoth)
     log.attach("run_log_test.txt", "HEADER\n");
     EXPECT_TRUE(log.attached());
     // Written at once (the header and the buffered text), before anything else arrives.
-    EXPECT_EQ(read("run_log_test.txt"), "HEADER\nstart-up 3.14\nx\n");
+    EXPECT_EQ(read_file("run_log_test.txt"), "HEADER\nstart-up 3.14\nx\n");
     log << "step 1" << std::flush;
-    EXPECT_EQ(read("run_log_test.txt"), "HEADER\nstart-up 3.14\nx\nstep 1");
+    EXPECT_EQ(read_file("run_log_test.txt"), "HEADER\nstart-up 3.14\nx\nstep 1");
     log << ", step 2\n";
   }
   EXPECT_EQ(console.str(), "start-up 3.14\nx\nstep 1, step 2\n");
-  EXPECT_EQ(read("run_log_test.txt"), "HEADER\nstart-up 3.14\nx\nstep 1, step 2\n");
+  EXPECT_EQ(read_file("run_log_test.txt"), "HEADER\nstart-up 3.14\nx\nstep 1, step 2\n");
+}
+
+TEST(RunLog, WorksBehindConditionalOStream)
+{
+  // As the simulator uses it: pcout(log, rank == 0), attached once the output folder exists.
+  std::filesystem::remove("run_log_pcout.txt");
+  std::ostringstream          console;
+  RunLog                      log(console);
+  dealii::ConditionalOStream  pcout(log, true);
+  pcout << "bmgfe: run.prm\n" << "  mesh : " << 64 << " cells\n";
+  log.attach("run_log_pcout.txt", "HEADER\n");
+  pcout << "step " << 1 << std::endl;
+  EXPECT_EQ(console.str(), "bmgfe: run.prm\n  mesh : 64 cells\nstep 1\n");
+  EXPECT_EQ(read_file("run_log_pcout.txt"), "HEADER\nbmgfe: run.prm\n  mesh : 64 cells\nstep 1\n");
 }
 
 TEST(RunLog, InactiveLogWritesNothing)
