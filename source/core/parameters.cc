@@ -211,6 +211,7 @@ namespace bmgfe
     // Pass 2: strict.
     auto prm = std::make_unique<ParameterHandler>();
     Parameters::declare_parameters(*prm, declared);
+    const DeclaredNames names(*prm);
     try
       {
         prm->parse_input(file, "", false, true);
@@ -222,7 +223,7 @@ namespace bmgfe
         // statement it stopped at and the nearest declared name.
         const bool undeclared = what.find("No entry with name <") != std::string::npos ||
                                 what.find("no such subsection") != std::string::npos;
-        const auto unknown = undeclared ? find_unknown_name(file, DeclaredNames(*prm)) : std::nullopt;
+        const auto unknown = undeclared ? find_unknown_name(file, names) : std::nullopt;
         if (unknown && what.rfind(file + ":" + std::to_string(unknown->last_line) + ": ", 0) == 0)
           what = file + ":" + std::to_string(unknown->first_line) + ": " + unknown->message;
         if (what.find("no such subsection") != std::string::npos &&
@@ -239,7 +240,6 @@ namespace bmgfe
                             }),
               file, "segment '" + name + "' is used in 'Thermal protocol/Sequence' but has no "
               "'subsection " + name + "' inside 'subsection Thermal protocol'");
-    const DeclaredNames names(*prm);
     for (const auto &o : overrides)
       apply_override(*prm, names, o);
 
