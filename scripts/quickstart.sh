@@ -3,7 +3,9 @@
 #   scripts/quickstart.sh [FILE.prm]     (default: parameters/htc_vit1.prm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BMGFE_CMAKE_ARGS="-DBMGFE_BUILD_TESTS=OFF" scripts/setup.sh
+# Only the solver is built, and the test option is left as it is: a -DBMGFE_BUILD_TESTS=OFF
+# here would stay in the CMake cache and leave scripts/test.sh with no tests.
+BMGFE_BUILD_TARGET=bmgfe scripts/setup.sh
 PRM="${1:-parameters/htc_vit1.prm}"
 if [ "$(id -u)" -eq 0 ]; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1

@@ -3,6 +3,8 @@
 # Release into ./build. Used by quickstart.sh, test.sh and .ci/run.
 #   BMGFE_BUILD_DIR   build folder (default: build)
 #   BMGFE_JOBS        parallel compile jobs (default: number of cores)
+#   BMGFE_CMAKE_ARGS  extra arguments of the CMake configuration (kept in its cache)
+#   BMGFE_BUILD_TARGET  build only this target (e.g. bmgfe; default: everything)
 #   DEAL_II_DIR       use a deal.II installation of your own instead of Debian's
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,5 +30,5 @@ BUILD_DIR="${BMGFE_BUILD_DIR:-build}"
 JOBS="${BMGFE_JOBS:-$(nproc)}"
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release ${DEAL_II_DIR:+-DDEAL_II_DIR="$DEAL_II_DIR"} \
   ${BMGFE_CMAKE_ARGS:-}
-cmake --build "$BUILD_DIR" -j "$JOBS"
-echo "bmgfe setup: built $BUILD_DIR/bmgfe"
+cmake --build "$BUILD_DIR" -j "$JOBS" ${BMGFE_BUILD_TARGET:+--target "$BMGFE_BUILD_TARGET"}
+echo "bmgfe setup: built ${BMGFE_BUILD_TARGET:-everything} in $BUILD_DIR"

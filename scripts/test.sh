@@ -3,7 +3,9 @@
 # e.g. scripts/test.sh -L unit
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+# Tests on, whatever an earlier configuration of this build folder cached.
+BMGFE_CMAKE_ARGS="${BMGFE_CMAKE_ARGS:-} -DBMGFE_BUILD_TESTS=ON" BMGFE_BUILD_TARGET= scripts/setup.sh
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 cd "${BMGFE_BUILD_DIR:-build}"
-ctest --output-on-failure -j "${BMGFE_TEST_JOBS:-1}" "$@"
+# A suite that finds no tests has not passed.
+ctest --no-tests=error --output-on-failure -j "${BMGFE_TEST_JOBS:-1}" "$@"

@@ -3,9 +3,12 @@
 //   bmgfe --validate FILE.prm [--set ...]              check a file (parameters, mesh, boundaries)
 //   bmgfe --print-parameters [prm|json]                every parameter with documentation
 //   bmgfe --calibrate-tg FILE.prm [--set ...]          tau0, eta0 of Material/Free volume
+//   bmgfe --version                                    version, git revision, libraries
 #include <bmgfe/base/input_error.h>
+#include <bmgfe/base/version.h>
 #include <bmgfe/core/parameters.h>
 #include <bmgfe/core/simulator.h>
+#include <bmgfe/io/run_log.h>
 #include <bmgfe/materials/tg_calibration.h>
 
 #include <deal.II/base/mpi.h>
@@ -18,10 +21,12 @@ namespace
 {
   void print_usage(std::ostream &out)
   {
-    out << "usage: bmgfe FILE.prm [--set Section/Entry=value ...]\n"
+    out << bmgfe::version_string() << "\n"
+           "usage: bmgfe FILE.prm [--set Section/Entry=value ...]\n"
            "       bmgfe --validate FILE.prm [--set Section/Entry=value ...]\n"
            "       bmgfe --print-parameters [prm|json]\n"
            "       bmgfe --calibrate-tg FILE.prm [--set Section/Entry=value ...]\n"
+           "       bmgfe --version\n"
            "Run in parallel with: mpirun -np N bmgfe FILE.prm\n";
   }
 
@@ -29,6 +34,9 @@ namespace
 
 int main(int argc, char *argv[])
 {
+  // The command line as typed and the start time, for the header of the run log
+  // (io/run_log.h); taken before MPI_Init, which may rewrite argv.
+  const bmgfe::RunInfo run_info(argc, argv);
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
   const bool root = dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0;
 
@@ -45,6 +53,12 @@ int main(int argc, char *argv[])
             {
               if (root)
                 print_usage(std::cout);
+              return 0;
+            }
+          if (a == "--version")
+            {
+              if (root)
+                std::cout << bmgfe::version_string() << std::endl;
               return 0;
             }
           if (a == "--print-parameters")
@@ -96,7 +110,7 @@ int main(int argc, char *argv[])
       try
         {
           bmgfe::run_simulation(parameters, *prm,
-                                validate ? bmgfe::RunMode::validate : bmgfe::RunMode::run);
+                                validate ? bmgfe::RunMode::validate : bmgfe::RunMode::run, run_info);
         }
       catch (const bmgfe::InputError &e)
         {

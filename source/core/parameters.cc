@@ -1,5 +1,6 @@
 #include <bmgfe/base/input_error.h>
 #include <bmgfe/core/parameters.h>
+#include <bmgfe/io/parameter_file.h>
 #include <bmgfe/postprocess/manager.h>
 
 #include <algorithm>
@@ -62,92 +63,79 @@ namespace bmgfe
 
   namespace
   {
-    /// One line; deal.II's "Line <N> of file <F>: ..." becomes "F:N: ...".
+    /// One line; deal.II's "Line <N> of file <F>: ..." becomes "F:N: " (its message for an
+    /// unknown subsection lacks the '>' after the file name).
     std::string one_line(const std::string &text)
     {
-      return std::regex_replace(single_line(text), std::regex("^Line <([0-9]+)> of file <([^>]+)>: "),
-                                "$2:$1: ");
+      return std::regex_replace(single_line(text),
+                                std::regex("^Line <([0-9]+)> of file <(.+?)>?: "), "$2:$1: ");
     }
 
-    /// Line of "set <entry>" for a path "A/B/entry" in a parameter file (0 if not found).
-    unsigned int find_entry_line(const std::string &file, const std::string &path)
+    std::string override_context(const std::string &assignment)
     {
-      std::vector<std::string> want = Utilities::split_string_list(path, '/');
-      std::ifstream            in(file);
-      std::string              line;
-      std::vector<std::string> stack;
-      unsigned int             number = 0;
-      while (std::getline(in, line))
-        {
-          ++number;
-          line = Utilities::trim(line.substr(0, line.find('#')));
-          if (line.rfind("subsection ", 0) == 0)
-            stack.push_back(Utilities::trim(line.substr(11)));
-          else if (line == "end" && !stack.empty())
-            stack.pop_back();
-          else if (line.rfind("set ", 0) == 0)
-            {
-              const auto eq = line.find('=');
-              if (eq == std::string::npos)
-                continue;
-              std::vector<std::string> here = stack;
-              here.push_back(Utilities::trim(line.substr(4, eq - 4)));
-              if (here == want)
-                return number;
-            }
-        }
-      return 0;
+      return "command-line override '" + assignment + "'";
     }
 
-    bool file_has_subsection(const std::string &file, const std::vector<std::string> &path)
+    /// "A / B/Entry = value" as the subsections {"A", "B"}, the entry and the value.
+    struct Override
     {
-      std::ifstream            in(file);
-      std::string              line;
-      std::vector<std::string> stack;
-      while (std::getline(in, line))
-        {
-          line = Utilities::trim(line.substr(0, line.find('#')));
-          if (line.rfind("subsection ", 0) == 0)
-            {
-              stack.push_back(Utilities::trim(line.substr(11)));
-              if (stack == path)
-                return true;
-            }
-          else if (line == "end" && !stack.empty())
-            stack.pop_back();
-        }
-      return false;
-    }
+      std::vector<std::string> path;
+      std::string              entry, value;
 
-    /// "A/B/Entry=value": set it in `prm` (validated against the entry's pattern).
-    void apply_override(ParameterHandler &prm, const std::string &assignment)
+      explicit Override(const std::string &assignment)
+      {
+        const auto eq = assignment.find('=');
+        require(eq != std::string::npos, override_context(assignment),
+                "must have the form 'Section/Entry=value'");
+        path = Utilities::split_string_list(assignment.substr(0, eq), '/');
+        require(!path.empty(), override_context(assignment), "names no entry");
+        entry = path.back();
+        path.pop_back();
+        value = Utilities::trim(assignment.substr(eq + 1));
+      }
+
+      /// "A/B/Entry", as error messages name entries.
+      std::string name() const
+      {
+        return join_path(path) + (path.empty() ? "" : "/") + entry;
+      }
+    };
+
+    /// The entry an override sets ("A/B/Entry"), "" if it is malformed.
+    std::string overridden_entry(const std::string &assignment)
     {
-      const auto eq = assignment.find('=');
-      require(eq != std::string::npos, "command-line override '" + assignment + "'",
-              "must have the form 'Section/Entry=value'");
-      auto path = Utilities::split_string_list(assignment.substr(0, eq), '/');
-      const std::string value = Utilities::trim(assignment.substr(eq + 1));
-      require(!path.empty(), "command-line override '" + assignment + "'", "names no entry");
-      const std::string entry = path.back();
-      path.pop_back();
-      unsigned int entered = 0;
       try
         {
-          for (const auto &s : path)
-            {
-              prm.enter_subsection(s);
-              ++entered;
-            }
-          prm.set(entry, value);
+          return Override(assignment).name();
+        }
+      catch (const InputError &)
+        {
+          return "";
+        }
+    }
+
+    /// "A/B/Entry=value": set it in `prm` (validated against the entry's pattern); an
+    /// unknown subsection or entry is refused with the declared name it most likely means.
+    void apply_override(ParameterHandler &prm, const DeclaredNames &names,
+                        const std::string &assignment)
+    {
+      const Override    o       = Override(assignment);
+      const std::string unknown = names.check(o.path, o.entry);
+      require(unknown.empty(), override_context(assignment), unknown);
+      for (const auto &s : o.path)
+        prm.enter_subsection(s);
+      std::string error;
+      try
+        {
+          prm.set(o.entry, o.value);
         }
       catch (const std::exception &e)
         {
-          for (; entered > 0; --entered)
-            prm.leave_subsection();
-          throw InputError("command-line override '" + assignment + "': " + one_line(e.what()));
+          error = one_line(e.what());
         }
-      for (; entered > 0; --entered)
+      for (std::size_t i = 0; i < o.path.size(); ++i)
         prm.leave_subsection();
+      require(error.empty(), override_context(assignment), "entry '" + o.name() + "': " + error);
     }
   } // namespace
 
@@ -197,16 +185,16 @@ namespace bmgfe
         }
       segments = declared;
       for (const auto &o : overrides)
-        if (o.rfind("Thermal protocol/Sequence=", 0) == 0)
+        if (overridden_entry(o) == "Thermal protocol/Sequence")
           {
-            apply_override(first, o);
+            apply_override(first, DeclaredNames(first), o);
             try
               {
                 segments = ThermalProtocol::segment_names(sequence_of(first));
               }
             catch (const InputError &e)
               {
-                throw InputError("command-line override '" + o + "': " + e.what());
+                throw InputError(override_context(o) + ": " + e.what());
               }
           }
       for (const auto &name : segments)
@@ -217,6 +205,7 @@ namespace bmgfe
     // Pass 2: strict.
     auto prm = std::make_unique<ParameterHandler>();
     Parameters::declare_parameters(*prm, declared);
+    const DeclaredNames names(*prm);
     try
       {
         prm->parse_input(file, "", false, true);
@@ -224,8 +213,16 @@ namespace bmgfe
     catch (const std::exception &e)
       {
         std::string what = one_line(e.what());
+        // deal.II names an undeclared entry or subsection but not what was meant: find the
+        // statement it stopped at and the nearest declared name.
+        const bool undeclared = what.find("No entry with name <") != std::string::npos ||
+                                what.find("no such subsection") != std::string::npos;
+        const auto unknown = undeclared ? find_unknown_name(file, names) : std::nullopt;
+        if (unknown && what.rfind(file + ":" + std::to_string(unknown->last_line) + ": ", 0) == 0)
+          what = file + ":" + std::to_string(unknown->first_line) + ": " + unknown->message;
         if (what.find("no such subsection") != std::string::npos &&
-            what.find("Thermal protocol.") != std::string::npos)
+            (what.find("Thermal protocol.") != std::string::npos ||
+             what.find("subsection 'Thermal protocol/") != std::string::npos))
           what += " (every segment subsection must be used in 'Thermal protocol/Sequence')";
         throw InputError(what);
       }
@@ -233,12 +230,12 @@ namespace bmgfe
       require(file_has_subsection(file, {"Thermal protocol", name}) ||
                 std::any_of(overrides.begin(), overrides.end(),
                             [&](const std::string &o) {
-                              return o.rfind("Thermal protocol/" + name + "/", 0) == 0;
+                              return overridden_entry(o).rfind("Thermal protocol/" + name + "/", 0) == 0;
                             }),
               file, "segment '" + name + "' is used in 'Thermal protocol/Sequence' but has no "
               "'subsection " + name + "' inside 'subsection Thermal protocol'");
     for (const auto &o : overrides)
-      apply_override(*prm, o);
+      apply_override(*prm, names, o);
 
     try
       {
@@ -260,13 +257,16 @@ namespace bmgfe
                                        const std::vector<std::string> &overrides,
                                        const std::string &message)
   {
+    // The name ends at the first quote not followed by a letter or digit: entry names may
+    // hold apostrophes ("Material/Young's modulus").
     std::smatch m;
-    if (std::regex_search(message, m, std::regex("entry '([^']+)'")))
+    if (std::regex_search(message, m, std::regex("entry '(.+?)'(?![A-Za-z0-9])")))
       {
         const std::string path = m[1].str();
-        for (const auto &o : overrides)
-          if (o.rfind(path + "=", 0) == 0)
-            return "command-line override '" + o + "': " + message;
+        // The last override of an entry is the one that takes effect.
+        for (auto o = overrides.rbegin(); o != overrides.rend(); ++o)
+          if (overridden_entry(*o) == path)
+            return override_context(*o) + ": " + message;
         const unsigned int line = find_entry_line(file, path);
         if (line > 0)
           return file + ":" + std::to_string(line) + ": " + message;

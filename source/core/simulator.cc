@@ -47,11 +47,14 @@ namespace bmgfe
   } // namespace
 
   template <int dim, typename LA>
-  Simulator<dim, LA>::Simulator(const Parameters &parameters, ParameterHandler &prm, const MPI_Comm comm)
+  Simulator<dim, LA>::Simulator(const Parameters &parameters, ParameterHandler &prm, const MPI_Comm comm,
+                                const RunInfo &run_info)
     : parameters(parameters)
     , prm(prm)
     , comm(comm)
-    , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
+    , run_info(run_info)
+    , log(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
+    , pcout(log, Utilities::MPI::this_mpi_process(comm) == 0)
     , timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
     , triangulation(comm, typename Triangulation<dim>::MeshSmoothing(
                             Triangulation<dim>::smoothing_on_refinement |
@@ -117,9 +120,7 @@ namespace bmgfe
     view.material             = &parameters.elastic;
     view.output               = &parameters.output;
     view.timer                = &timer;
-    view.log                  = Utilities::MPI::this_mpi_process(comm) == 0 ?
-                                  static_cast<std::ostream *>(&std::cout) :
-                                  static_cast<std::ostream *>(&discarded);
+    view.log                  = &log;
     view.parameter_file       = parameters.parameter_file;
     postprocessors            = std::make_unique<postprocess::Manager<dim, LA>>(view);
     postprocessors->parse_parameters(prm);
@@ -175,6 +176,8 @@ namespace bmgfe
     const auto &ts    = parameters.time_stepping;
     run_directory     = std::make_unique<RunDirectory>(parameters.output.directory, comm);
     run_directory->write_parameters(prm);
+    // log.txt: version, command line, date, ranks, then the start-up report printed so far.
+    log.attach(run_directory->file("log.txt"), log_header(run_info, Utilities::MPI::n_mpi_processes(comm)));
     view.run_directory = run_directory.get();
     OutputSchedule schedule(parameters.output, proto.start_time(), proto.end_time());
 
@@ -325,13 +328,14 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
-  void run_dimension(const Parameters &parameters, ParameterHandler &prm, const RunMode mode)
+  void run_dimension(const Parameters &parameters, ParameterHandler &prm, const RunMode mode,
+                     const RunInfo &run_info)
   {
     // The simulator is destroyed before an exception leaves this function: deal.II's
     // TimerOutput prints a multi-line warning when it is destroyed during stack unwinding.
     std::exception_ptr error;
     {
-      Simulator<dim, LA> simulator(parameters, prm, MPI_COMM_WORLD);
+      Simulator<dim, LA> simulator(parameters, prm, MPI_COMM_WORLD, run_info);
       try
         {
           simulator.setup();
@@ -349,16 +353,17 @@ namespace bmgfe
       std::rethrow_exception(error);
   }
 
-  void run_simulation(const Parameters &parameters, ParameterHandler &prm, const RunMode mode)
+  void run_simulation(const Parameters &parameters, ParameterHandler &prm, const RunMode mode,
+                      const RunInfo &run_info)
   {
     using linear_algebra::Backend;
     const bool trilinos = parameters.backend == Backend::trilinos;
     if (parameters.dimension == 2)
-      trilinos ? run_dimension<2, linear_algebra::Trilinos>(parameters, prm, mode) :
-                 run_dimension<2, linear_algebra::PETSc>(parameters, prm, mode);
+      trilinos ? run_dimension<2, linear_algebra::Trilinos>(parameters, prm, mode, run_info) :
+                 run_dimension<2, linear_algebra::PETSc>(parameters, prm, mode, run_info);
     else
-      trilinos ? run_dimension<3, linear_algebra::Trilinos>(parameters, prm, mode) :
-                 run_dimension<3, linear_algebra::PETSc>(parameters, prm, mode);
+      trilinos ? run_dimension<3, linear_algebra::Trilinos>(parameters, prm, mode, run_info) :
+                 run_dimension<3, linear_algebra::PETSc>(parameters, prm, mode, run_info);
   }
 
   template class Simulator<2, linear_algebra::Trilinos>;

@@ -36,6 +36,33 @@ TEST(InputErrors, UnknownEntry)
   const auto        line = refused("unknown_entry", {file});
   EXPECT_TRUE(names_file_and_line(line, file, 19));
   EXPECT_TRUE(contains(line, "Heat transfer coeficient")) << line;
+  EXPECT_TRUE(contains(line, "did you mean 'Heat transfer coefficient'?")) << line;
+}
+
+TEST(InputErrors, MisspeltEntrySuggestsTheDeclaredOne)
+{
+  const std::string file = input("misspelt_entry.prm");
+  const auto        line = refused("misspelt_entry", {file});
+  EXPECT_TRUE(names_file_and_line(line, file, 10));
+  EXPECT_TRUE(contains(line, "entry 'Geometry/Rod radus': no such entry; did you mean 'Rod radius'?"))
+    << line;
+}
+
+TEST(InputErrors, MisspeltSubsectionSuggestsTheDeclaredOne)
+{
+  const std::string file = input("misspelt_subsection.prm");
+  const auto        line = refused("misspelt_subsection", {file});
+  EXPECT_TRUE(names_file_and_line(line, file, 8));
+  EXPECT_TRUE(contains(line, "subsection 'Geomtry': no such subsection; did you mean 'Geometry'?"))
+    << line;
+}
+
+TEST(InputErrors, EntryWithApostropheKeepsItsLine)
+{
+  const std::string file = input("negative_youngs_modulus.prm");
+  const auto        line = refused("negative_youngs_modulus", {file});
+  EXPECT_TRUE(names_file_and_line(line, file, 15));
+  EXPECT_TRUE(contains(line, "entry 'Material/Young's modulus'")) << line;
 }
 
 TEST(InputErrors, MalformedDimension)
@@ -130,6 +157,49 @@ TEST(InputErrors, OverrideWithMalformedValue)
 {
   const auto line = refused("bad_override", {input("valid.prm"), "--set", "Dimension=5"});
   EXPECT_TRUE(contains(line, "Dimension=5")) << line;
+}
+
+TEST(InputErrors, MisspeltOverrideSuggestsTheDeclaredName)
+{
+  const std::vector<std::pair<std::string, std::string>> cases = {
+    {"Geometry/Rod radus=1e-3",
+     "command-line override 'Geometry/Rod radus=1e-3': entry 'Geometry/Rod radus': no such entry; "
+     "did you mean 'Rod radius'?"},
+    {"Geomtry/Rod radius=1e-3",
+     "command-line override 'Geomtry/Rod radius=1e-3': subsection 'Geomtry': no such subsection; "
+     "did you mean 'Geometry'?"},
+    {"Thermal protocol/qench/Duration=2 s",
+     "subsection 'Thermal protocol/qench': no such subsection; did you mean 'quench'?"},
+    // Case is ignored in the comparison (deal.II's names are case-sensitive).
+    {"geometry/Rod radius=1e-3", "did you mean 'Geometry'?"},
+    // Nothing plausible: no suggestion.
+    {"Geometry/Frobnication=1",
+     "command-line override 'Geometry/Frobnication=1': entry 'Geometry/Frobnication': no such entry"}};
+  for (const auto &[assignment, expected] : cases)
+    {
+      const auto line = refused("misspelt_override", {input("valid.prm"), "--set", assignment});
+      EXPECT_TRUE(contains(line, expected)) << line;
+      EXPECT_FALSE(contains(line, "valid.prm")) << "blamed on the file: " << line;
+      if (assignment.rfind("Geometry/Frobnication", 0) == 0)
+        {
+          EXPECT_FALSE(contains(line, "did you mean")) << line;
+        }
+    }
+}
+
+TEST(InputErrors, BadOverrideValueNamesTheOverride)
+{
+  // Values that match the entry's pattern but are refused when the parameters are parsed:
+  // the override is to blame even if the file sets the entry too (Initial time step, line
+  // 32), with spaces around '=' and with an apostrophe in the entry's name.
+  for (const std::string assignment :
+       {"Time stepping/Initial time step = 0", "Time stepping / Initial time step=0",
+        "Material/Young's modulus=-1"})
+    {
+      const auto line = refused("bad_override_value", {input("valid.prm"), "--set", assignment});
+      EXPECT_TRUE(contains(line, "command-line override '" + assignment + "': entry '")) << line;
+      EXPECT_FALSE(contains(line, "valid.prm")) << "blamed on the file: " << line;
+    }
 }
 
 // A run that fails while running: non-zero exit, one error line, summary "failed".

@@ -1,10 +1,12 @@
-// Command-line modes that write nothing: --print-parameters and --validate.
+// Command-line modes that write nothing: --print-parameters, --validate, --version, --help.
 #include <bmgfe_test_support.h>
 #include <boost/property_tree/json_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <regex>
 
 using namespace bmgfe_test;
 namespace fs = std::filesystem;
@@ -77,4 +79,36 @@ TEST(Validate, AcceptsTheExampleAndWritesNothing)
                             "does not exist (run the scenario that writes it first)"),
             std::string::npos)
     << htc.output;
+}
+
+TEST(Version, OneLineWithRevisionBuildTypeAndLibraries)
+{
+  const auto r = run_bmgfe({"--version"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const std::regex line(R"(bmgfe \d+\.\d+\.\d+ \(git ([0-9a-f]{7,}(-dirty)?|unknown), \w+, )"
+                        R"(deal\.II \d+\.\d+\.\d+, .*Trilinos.*PETSc.*p4est[^)]*\)\n)");
+  EXPECT_TRUE(std::regex_match(r.output, line)) << r.output;
+
+  // The revision is the source tree's as of the last build (taken at every build, not when
+  // CMake configured): after a commit the next build must show the new hash.
+  std::string head;
+  const std::string command = "git -C " + quote(BMGFE_SOURCE_DIR) + " rev-parse --short HEAD 2>/dev/null";
+  if (FILE *git = popen(command.c_str(), "r"))
+    {
+      char buffer[64] = {};
+      if (fgets(buffer, sizeof(buffer), git) != nullptr)
+        head = std::regex_replace(std::string(buffer), std::regex("\\s+$"), "");
+      pclose(git);
+    }
+  if (!head.empty())
+    {
+      EXPECT_NE(r.output.find("(git " + head), std::string::npos)
+        << "bmgfe --version does not name HEAD " << head << " (stale build?): " << r.output;
+    }
+
+  // --help starts with the same line.
+  const auto help = run_bmgfe({"--help"});
+  EXPECT_EQ(help.exit_code, 0) << help.output;
+  EXPECT_EQ(help.output.rfind(r.output + "usage: bmgfe FILE.prm", 0), 0u) << help.output;
+  EXPECT_NE(help.output.find("bmgfe --version"), std::string::npos) << help.output;
 }

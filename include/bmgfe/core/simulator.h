@@ -6,6 +6,7 @@
 #include <bmgfe/core/parameters.h>
 #include <bmgfe/geometry/geometry.h>
 #include <bmgfe/io/run_directory.h>
+#include <bmgfe/io/run_log.h>
 #include <bmgfe/physics/heat_problem.h>
 #include <bmgfe/physics/mechanics_problem.h>
 #include <bmgfe/postprocess/manager.h>
@@ -16,7 +17,6 @@
 #include <deal.II/fe/mapping_q.h>
 
 #include <memory>
-#include <sstream>
 
 namespace bmgfe
 {
@@ -27,13 +27,16 @@ namespace bmgfe
   };
 
   /// Dispatch on dimension and linear-algebra backend. Collective on MPI_COMM_WORLD.
-  void run_simulation(const Parameters &parameters, dealii::ParameterHandler &prm, RunMode mode);
+  /// `run_info`: the command line and start time for log.txt.
+  void run_simulation(const Parameters &parameters, dealii::ParameterHandler &prm, RunMode mode,
+                      const RunInfo &run_info = RunInfo());
 
   template <int dim, typename LA>
   class Simulator
   {
   public:
-    Simulator(const Parameters &parameters, dealii::ParameterHandler &prm, MPI_Comm comm);
+    Simulator(const Parameters &parameters, dealii::ParameterHandler &prm, MPI_Comm comm,
+              const RunInfo &run_info = RunInfo());
     ~Simulator();
 
     /// Mesh, boundary checks, DoFs, initial state, postprocessors; throws InputError for
@@ -51,9 +54,10 @@ namespace bmgfe
     const Parameters           &parameters;
     dealii::ParameterHandler   &prm;
     MPI_Comm                    comm;
+    RunInfo                     run_info;
+    /// Rank 0's console, and OUTPUT/log.txt once the run directory exists (inactive elsewhere).
+    RunLog                      log;
     dealii::ConditionalOStream  pcout;
-    /// What rank 0 prints (also the log); other ranks write into a discarded buffer.
-    std::ostringstream          discarded;
     dealii::TimerOutput         timer;
 
     dealii::parallel::distributed::Triangulation<dim> triangulation;
