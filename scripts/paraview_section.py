@@ -3,7 +3,8 @@
 
     pvbatch scripts/paraview_section.py OUTPUT/solution.pvd FIELD PREFIX TIMES Z R
 
-    FIELD   a point field of the .pvtu files, e.g. stress_tt, von_mises, T, triaxiality
+    FIELD   a point field of the .pvtu files (fields.csv lists them), e.g. stress_tt_Pa,
+            von_mises_stress_Pa, temperature_K, triaxiality
     PREFIX  file name prefix of the PNGs (PREFIX_FIELD_tTIME.png)
     TIMES   comma-separated times [s]; the nearest written snapshot is used
     Z, R    the radius sampled is (0, Z) -> (R, Z) in the r-z plane of axisymmetric runs

@@ -3,7 +3,7 @@
 runs), read from each run directory's summary.json.
 
     scripts/summary_table.py output/htc_vit1_*min
-    scripts/summary_table.py --keys "centre T_f (K)" "edge T_f (K)" -- output/slr_*
+    scripts/summary_table.py --keys fictive_temperature_centre_ring_K fictive_temperature_edge_ring_K -- output/slr_*
 
 Runs whose summary.json does not say "completed" are refused (exit code 1).
 """
@@ -13,15 +13,17 @@ import os
 import sys
 
 DEFAULT_KEYS = [
-    "centre T_f (K)", "edge T_f (K)", "edge - centre T_f (K)",
-    "centre x (-)", "edge x (-)",
-    "centre H (Pa)", "edge H (Pa)", "volume mean H (Pa)",
-    "centre FWHM of H/mean(H) (-)", "edge FWHM of H/mean(H) (-)",
-    "centre H_app (Pa)", "edge H_app (Pa)",
-    "centre sigma_tt (Pa)", "edge sigma_tt (Pa)", "centre sigma_zz (Pa)", "edge sigma_zz (Pa)",
-    "maximal von Mises stress (Pa)",
-    "centre dH_rel (J/g)", "edge dH_rel (J/g)", "volume mean dH_rel (J/g)",
-    "time steps", "wall time (s)",
+    "fictive_temperature_centre_ring_K", "fictive_temperature_edge_ring_K",
+    "fictive_temperature_edge_minus_centre_ring_K",
+    "free_volume_centre_ring", "free_volume_edge_ring",
+    "hardness_centre_ring_Pa", "hardness_edge_ring_Pa", "hardness_volume_mean_Pa",
+    "relative_hardness_fwhm_centre_ring", "relative_hardness_fwhm_edge_ring",
+    "apparent_hardness_centre_ring_Pa", "apparent_hardness_edge_ring_Pa",
+    "stress_tt_centre_ring_Pa", "stress_tt_edge_ring_Pa", "stress_zz_centre_ring_Pa",
+    "stress_zz_edge_ring_Pa", "von_mises_stress_max_Pa",
+    "relaxation_enthalpy_centre_ring_J_per_g", "relaxation_enthalpy_edge_ring_J_per_g",
+    "relaxation_enthalpy_volume_mean_J_per_g",
+    "time_steps", "wall_time_s",
 ]
 
 

@@ -16,7 +16,7 @@
 #
 # Set-up time = from mpirun start to the end of step 1 (mesh read + p4est + DoFs + operator
 # assembly + AMG + first solve), from time stamps of bmgfe's progress lines. Later steps =
-# steps 2..N, from the per-step wall-clock column of statistics.txt. The split into
+# steps 2..N, from the per-step wall-clock column of statistics.csv. The split into
 # assembly / solve / output is TimerOutput totals of rank 0 divided by the number of steps.
 # Peak memory = "Maximum resident set size" of /usr/bin/time -v for every rank; CPU share =
 # its "Percent of CPU this job got" (below 100 % the machine was busy with other work).
@@ -111,16 +111,13 @@ for l in log:
     m = re.match(r"\|\s*([^|]+?)\s*\|\s*(\d+)\s*\|\s*([0-9.e+-]+)s", text)
     if m: timers[m.group(1)] = (int(m.group(2)), float(m.group(3)))
     if "error" in text: print("run.sh: " + text, file=sys.stderr)
-stats = open(d + "/output/statistics.txt").read().splitlines()
-cols = {}
-for l in stats:
-    m = re.match(r"#\s*(\d+):\s*(.*)", l)
-    if m: cols[m.group(2).strip()] = int(m.group(1)) - 1
-rows = [l.split() for l in stats if l.strip() and not l.startswith("#")]
-wall = [float(r[cols["Wall time (s)"]]) for r in rows]
-its = [int(r[cols["Linear iterations (heat)"]]) for r in rows]
-mech = "Linear iterations (mechanics)" in cols
-mits = [int(r[cols["Linear iterations (mechanics)"]]) for r in rows] if mech else []
+stats = open(d + "/output/statistics.csv").read().splitlines()
+cols = {name: i for i, name in enumerate(stats[0].split(","))}
+rows = [l.split(",") for l in stats[1:] if l.strip()]
+wall = [float(r[cols["wall_time_s"]]) for r in rows]
+its = [int(r[cols["linear_iterations_heat"]]) for r in rows]
+mech = "linear_iterations_mechanics" in cols
+mits = [int(r[cols["linear_iterations_mechanics"]]) for r in rows] if mech else []
 n = len(rows) - 1
 later = [wall[i] - wall[i - 1] for i in range(2, len(rows))]
 per = lambda keys: sum(timers.get(k, (0, 0.0))[1] for k in keys) / max(n, 1)

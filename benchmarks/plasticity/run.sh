@@ -20,7 +20,7 @@
 #     --set ...         passed on to bmgfe after the benchmark's own overrides (e.g. --set
 #                       "Mechanics/Newton/Linear tolerance=1e-3")
 #
-# Per-step figures are over steps 1..N of statistics.txt (step 0, the state at t = 0, is part of
+# Per-step figures are over steps 1..N of statistics.csv (step 0, the state at t = 0, is part of
 # the set-up). Newton / GMRES iterations per step: the statistics columns 'Newton iterations
 # (mechanics)' and 'Linear iterations (mechanics)' (all substeps of a step); plastic steps =
 # steps with plastic quadrature points. Time split: TimerOutput totals (largest over the ranks;

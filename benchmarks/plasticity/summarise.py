@@ -4,7 +4,7 @@
     summarise.py RUN_DIR START_EPOCH RANKS LOAD LABEL
 
 RUN_DIR holds log.txt (bmgfe's output with Verbosity = normal, every line prefixed with an
-epoch time stamp), output/statistics.txt, time.<rank> (/usr/bin/time -v) and optionally
+epoch time stamp), output/statistics.csv, time.<rank> (/usr/bin/time -v) and optionally
 perf_symbols.txt ('perf report --no-children --sort dso,symbol' of the 1-rank run). Writes
 RUN_DIR/timers.md (every TimerOutput section) and prints the row; the columns are explained at
 the top of run.sh.
@@ -44,24 +44,20 @@ for line in log:
     if re.search(r"error|did not converge", text, re.I):
         print("run.sh: " + text, file=sys.stderr)
 
-stats = open(d + "/output/statistics.txt").read().splitlines()
-cols = {}
-for line in stats:
-    m = re.match(r"#\s*(\d+):\s*(.*)", line)
-    if m:
-        cols[m.group(2).strip()] = int(m.group(1)) - 1
-rows = [line.split() for line in stats if line.strip() and not line.startswith("#")]
+stats = open(d + "/output/statistics.csv").read().splitlines()
+cols = {name: i for i, name in enumerate(stats[0].split(","))}
+rows = [line.split(",") for line in stats[1:] if line.strip()]
 
 
 def col(name, conv=float):
     return [conv(r[cols[name]]) for r in rows]
 
 
-wall = col("Wall time (s)")
-newton = col("Newton iterations (mechanics)", int)[1:]
-gmres = col("Linear iterations (mechanics)", int)[1:]
-plastic = col("Plastic quadrature points", int)[1:]
-cutbacks = col("Mechanics cutbacks", int)[1:]
+wall = col("wall_time_s")
+newton = col("newton_iterations", int)[1:]
+gmres = col("linear_iterations_mechanics", int)[1:]
+plastic = col("plastic_quadrature_points", int)[1:]
+cutbacks = col("mechanics_cutbacks", int)[1:]
 steps = [wall[i] - wall[i - 1] for i in range(1, len(rows))]
 n = len(steps)
 nplastic = sum(1 for p in plastic if p > 0)

@@ -3,20 +3,50 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 namespace bmgfe
 {
-  OutputSchedule::OutputSchedule(const OutputParameters &output, const double start_time,
-                                 const double end_time)
+  OutputSchedule::OutputSchedule(const OutputParameters &output, const ThermalProtocol &protocol)
     : interval_steps(output.interval_steps)
     , interval_time(output.interval_time)
-    , start(start_time)
+    , start(protocol.start_time())
   {
+    const double end = protocol.end_time();
+    const auto   text = [](const double t) {
+      std::ostringstream s;
+      s << t;
+      return s.str();
+    };
     for (const double t : output.times)
-      if (t < start_time - tolerance(start_time) || t > end_time + tolerance(end_time))
-        ignored.push_back(t);
-      else if (t > start_time + tolerance(start_time))
+      if (t < start - tolerance(start) || t > end + tolerance(end))
+        ignored.push_back("Output/Output times: " + text(t) + " s (the run is " + text(start) +
+                          " - " + text(end) + " s)");
+      else if (t > start + tolerance(start))
         times.push_back(t); // the start has its snapshot anyway
+    for (std::size_t i = 0; i < protocol.stages().size(); ++i)
+      {
+        const auto &stage   = protocol.stages()[i];
+        const auto &segment = protocol.segment_of_stage(i);
+        for (const double relative : segment.output_times)
+          {
+            const double t = stage.start + relative;
+            if (relative < 0 || t > stage.end + tolerance(stage.end))
+              {
+                // Report a segment's time once, not in every occurrence.
+                if (stage.occurrence == 1)
+                  ignored.push_back("Thermal protocol/" + segment.name + "/Output times: " +
+                                    text(relative) + " s (the segment lasts " +
+                                    text(segment.duration) + " s)");
+              }
+            else if (t > start + tolerance(start))
+              times.push_back(t);
+          }
+      }
+    std::sort(times.begin(), times.end());
+    times.erase(std::unique(times.begin(), times.end(),
+                            [&](const double a, const double b) { return std::abs(a - b) <= tolerance(a); }),
+                times.end());
     next_multiple = interval_time > 0 ? start + interval_time : std::numeric_limits<double>::infinity();
   }
 

@@ -128,15 +128,9 @@ namespace bmgfe
 
     report_setup(*view.log, parameters, triangulation, domain, *heat, mechanics.get());
     postprocessors->report_setup(*view.log);
-    const OutputSchedule schedule(parameters.output, parameters.protocol.start_time(),
-                                  parameters.protocol.end_time());
-    if (!schedule.ignored_times().empty())
-      {
-        *view.log << "Warning: 'Output/Output times' outside the run are ignored:";
-        for (const double t : schedule.ignored_times())
-          *view.log << ' ' << t;
-        *view.log << '\n';
-      }
+    const OutputSchedule schedule(parameters.output, parameters.protocol);
+    for (const auto &ignored : schedule.ignored_times())
+      *view.log << "Warning: snapshot time ignored, " << ignored << '\n';
     *view.log << initial_state_note << std::flush;
   }
 
@@ -179,7 +173,7 @@ namespace bmgfe
     // log.txt: version, command line, date, ranks, then the start-up report printed so far.
     log.attach(run_directory->file("log.txt"), log_header(run_info, Utilities::MPI::n_mpi_processes(comm)));
     view.run_directory = run_directory.get();
-    OutputSchedule schedule(parameters.output, proto.start_time(), proto.end_time());
+    OutputSchedule schedule(parameters.output, proto);
 
     double t = proto.start_time();
     try

@@ -1,4 +1,5 @@
 #include <bmgfe/base/input_error.h>
+#include <bmgfe/base/time_list.h>
 #include <bmgfe/protocol/thermal_protocol.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -202,6 +203,12 @@ namespace bmgfe
                           "boundaries (0 switches radiation off).");
         prm.declare_entry("Write output at end", "true", Bool(),
                           "Write a visualization snapshot when the segment ends.");
+        prm.declare_entry("Output times", "", Anything(),
+                          "Snapshot times [s] measured from the start of the segment, in every "
+                          "occurrence of it: numbers and ranges 'start:step:end', e.g. "
+                          "'0.25:0.25:3' for every 0.25 s of the first 3 s of a quench. Hit "
+                          "exactly by the time stepping; times past the segment's end are "
+                          "ignored with a warning.");
         prm.leave_subsection();
       }
     prm.leave_subsection();
@@ -232,6 +239,7 @@ namespace bmgfe
         s.heat_transfer_coefficient = prm.get_double("Heat transfer coefficient");
         s.emissivity                = prm.get_double("Emissivity");
         s.write_output_at_end       = prm.get_bool("Write output at end");
+        s.output_times = parse_time_list(prm.get("Output times"), ctx + "/Output times");
         const double final_T        = prm.get_double("Final environment temperature");
         if (s.duration == 0)
           {

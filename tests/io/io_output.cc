@@ -189,3 +189,23 @@ TEST(TimeInterval, SnapshotAtFirstStepAfterEveryMultiple)
     written += snapshot_file(out, stats, row) != "-";
   EXPECT_EQ(written, pvd.size());
 }
+
+// log.txt: the version with its git hash, the command line, the date, the ranks and the
+// start-up report, then the console output; fields.csv lists the arrays with units.
+TEST_F(SerialRun, LogAndFieldListBesideTheResults)
+{
+  ASSERT_TRUE(fs::is_regular_file(out + "/log.txt"));
+  const std::string log = slurp(out + "/log.txt");
+  EXPECT_TRUE(std::regex_search(log, std::regex("version +: bmgfe [0-9.]+ \\(git [0-9a-f]+")))
+    << log.substr(0, 400);
+  EXPECT_NE(log.find("command      : "), std::string::npos);
+  EXPECT_NE(log.find("small_rod.prm"), std::string::npos);
+  EXPECT_TRUE(std::regex_search(log, std::regex("started +: 20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T")));
+  EXPECT_NE(log.find("MPI ranks    : 1"), std::string::npos);
+  EXPECT_NE(log.find("  model        : 2D axisymmetric"), std::string::npos);
+  EXPECT_NE(log.find("postprocess  : "), std::string::npos);
+  EXPECT_NE(log.find("bmgfe: completed"), std::string::npos);
+  const std::string fields = slurp(out + "/fields.csv");
+  EXPECT_EQ(fields.rfind("array,unit,association,components,description\n", 0), 0u);
+  EXPECT_NE(fields.find("\ntemperature_K,K,point,1,"), std::string::npos);
+}

@@ -1,11 +1,14 @@
 #pragma once
 // When snapshots are written (Output/...): at the start; every 'Interval in steps' steps; at
-// every multiple of 'Interval in time' after the start and at every 'Output times' entry, both
-// hit exactly (the time loop shortens the step to land on them); at the end of every protocol
-// segment that asks for it; at the end of the run. Times outside the run are dropped and
-// reported.
+// every multiple of 'Interval in time' after the start, at every 'Output/Output times' entry and
+// at the 'Output times' of the protocol segments (relative to each occurrence's start), all hit
+// exactly (the time loop shortens the step to land on them); at the end of every protocol
+// segment that asks for it; at the end of the run. Times outside the run (or past the end of
+// their segment) are dropped and reported.
 #include <bmgfe/io/output_parameters.h>
+#include <bmgfe/protocol/thermal_protocol.h>
 
+#include <string>
 #include <vector>
 
 namespace bmgfe
@@ -13,7 +16,7 @@ namespace bmgfe
   class OutputSchedule
   {
   public:
-    OutputSchedule(const OutputParameters &output, double start_time, double end_time);
+    OutputSchedule(const OutputParameters &output, const ThermalProtocol &protocol);
 
     /// The earliest snapshot time > t that the time stepping must land on (+inf: none).
     double next_landing_time(double t) const;
@@ -21,15 +24,18 @@ namespace bmgfe
     /// a protocol stage that asks for output; `final`: the last step). Call once per step, in
     /// order: it advances past the times reached.
     bool is_output_step(unsigned int step, double t, bool stage_end, bool final);
-    /// 'Output times' outside [start, end] (ignored).
-    const std::vector<double> &ignored_times() const { return ignored; }
+    /// The requested times that are ignored, each with the reason (for the start-up report).
+    const std::vector<std::string> &ignored_times() const { return ignored; }
+    /// Every absolute snapshot time from the 'Output times' entries (sorted).
+    const std::vector<double> &requested_times() const { return times; }
 
   private:
     double tolerance(double t) const;
 
     unsigned int        interval_steps;
     double              interval_time, start;
-    std::vector<double> times, ignored;
+    std::vector<double>      times;
+    std::vector<std::string> ignored;
     std::size_t         next_time     = 0;
     double              next_multiple = 0; ///< next multiple of interval_time not yet reached
   };

@@ -24,6 +24,8 @@ namespace bmgfe
     double      heat_transfer_coefficient = 0; ///< h, W/m^2K
     double      emissivity          = 0;   ///< grey-body emissivity for radiation to T_env
     bool        write_output_at_end = true;
+    /// Snapshot times measured from the start of the segment (every occurrence) [s].
+    std::vector<double> output_times;
 
     double environment_temperature(double time_in_segment) const
     {
