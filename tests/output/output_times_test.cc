@@ -66,7 +66,7 @@ TEST(OutputTimes, PastTheEndIgnoredWithWarning)
 {
   const std::string out     = io_test::fresh_directory("out_output_times_past_end");
   const auto        r       = run(out, "0.5, 5");
-  const std::string warning = "Warning: 'Output/Output times' outside the run are ignored: 5";
+  const std::string warning = "Warning: snapshot time ignored, Output/Output times: 5 s (the run is 0 - 1 s)";
   EXPECT_NE(r.output.find(warning), std::string::npos) << r.output;
   EXPECT_NE(bmgfe_test::read_file(out + "/log.txt").find(warning), std::string::npos);
   const auto pvd = io_test::read_pvd(out + "/solution.pvd");
