@@ -215,7 +215,11 @@ namespace bmgfe
               out << "qp_free_volume,1,point,1,\"free volume at the quadrature points (restart data; "
                      "discontinuous)\"\n"
                   << "qp_viscous_strain_<ij>,1,point,1,\"inelastic (viscous + plastic) strain at the "
-                     "quadrature points (restart data; discontinuous)\"\n";
+                     "quadrature points (restart data; discontinuous)\"\n"
+                  << "qp_free_volume_mode_<i>,1,point,1,\"free volume of relaxation mode i (KWW "
+                     "relaxation spectrum only; restart data; discontinuous)\"\n"
+                  << "qp_viscous_strain_branch_<i>_<ij>,1,point,1,\"inelastic strain of Maxwell "
+                     "branch i (KWW relaxation spectrum only; restart data; discontinuous)\"\n";
             // deal.II writes its cell vectors as point data (constant over each cell).
             out << "mpi_rank,1," << association << ",1,\"rank that owns the cell\"\n";
             return out.good();
@@ -424,10 +428,8 @@ namespace bmgfe
         {
           const auto components = tensor_components(run.kinematics);
           run.mechanics->state_field(components, state_dofs, state_values);
-          std::vector<std::string> state_names{"qp_free_volume"};
-          for (const auto &c : components)
-            state_names.push_back("qp_viscous_strain_" + c.suffix);
-          data_out.add_data_vector(state_dofs, state_values, state_names);
+          data_out.add_data_vector(state_dofs, state_values,
+                                   run.mechanics->state_field_names(components));
         }
       const unsigned int subdivisions = run.output->subdivisions ? run.output->subdivisions :
                                                                    run.heat->dof_handler().get_fe().degree;
