@@ -52,6 +52,9 @@ namespace bmgfe
         for (const auto &c : components)
           fields.push_back(snapshot.field_index(names::branch_viscous_strain(i, c.suffix)));
 
+    const bool heterogeneous_x =
+      parameters.elastic.heterogeneous && parameters.elastic.free_volume_amplitude != 0;
+    double                      smallest_x = std::numeric_limits<double>::max();
     std::vector<double>         values;
     unsigned long               n_outside = 0, n_points = 0;
     std::array<double, 3>       first_outside{};
@@ -84,6 +87,17 @@ namespace bmgfe
               s.branch_viscous_strains[i][components[k].i][components[k].j] =
                 values[first_branch + i * components.size() + k];
         }
+      // The structural heterogeneity of the frozen glass (doc/model.md §6, "Mesoscale
+      // heterogeneity"): a state read from a homogeneous run gets x (1 + delta_x g(X)), every
+      // mode the same factor (the weights sum to 1, so x = sum w_i x_i still holds).
+      if (heterogeneous_x)
+        {
+          const double factor = 1 + parameters.elastic.free_volume_amplitude * s.g;
+          s.x *= factor;
+          for (double &xi : s.free_volume_modes)
+            xi *= factor;
+          smallest_x = std::min(smallest_x, s.x);
+        }
       tf_min = std::min(tf_min, fvp.fictive_temperature(s.x));
       tf_max = std::max(tf_max, fvp.fictive_temperature(s.x));
     });
@@ -106,6 +120,10 @@ namespace bmgfe
                          " quadrature points lie outside the mesh of '" + snapshot.file() +
                          "', e.g. " + where.str() + " (the geometries differ)");
       }
+    smallest_x = Utilities::MPI::min(smallest_x, comm);
+    require(smallest_x > 0, "entry 'Heterogeneity/Free-volume amplitude'",
+            "makes the free volume read from '" + snapshot.file() + "' non-positive (smallest value " +
+              value_text(smallest_x) + "); |delta_x| times the largest |g| must stay below 1");
     n_points = Utilities::MPI::sum(n_points, comm);
     tf_min   = Utilities::MPI::min(tf_min, comm);
     tf_max   = Utilities::MPI::max(tf_max, comm);
@@ -114,6 +132,8 @@ namespace bmgfe
          << " from " << snapshot.file();
     if (std::isfinite(snapshot.time()))
       line << " (t = " << snapshot.time() << " s)";
+    if (heterogeneous_x)
+      line << " times (1 + " << parameters.elastic.free_volume_amplitude << " g(X))";
     line << "; T_f " << std::fixed << std::setprecision(1) << tf_min << " - " << tf_max << " K\n";
     if (n_modes > 1 || n_branches > 1)
       {

@@ -90,8 +90,12 @@ namespace bmgfe
                       "delta_E: E(X, T) = E(T) (1 - delta_E g(X)).");
     prm.declare_entry("Free-volume amplitude", "0", Double(-1, 1),
                       "delta_x: initial free volume x(X) = x_initial (1 + delta_x g(X)) with "
-                      "x_initial from 'Material/Free volume/Initial fictive temperature' (used "
-                      "with 'Mechanics/Inelastic model = viscous').");
+                      "x_initial from 'Material/Free volume/Initial fictive temperature', or "
+                      "x(X) = x_read(X) (1 + delta_x g(X)) (every relaxation mode alike) when "
+                      "'Material/Free volume/Initial state' reads a previous run: the structural "
+                      "heterogeneity of the frozen glass imposed on a homogeneous as-cast state "
+                      "(the melt would erase it; doc/model.md \"Mesoscale heterogeneity\"). "
+                      "Free-volume models only.");
     prm.leave_subsection();
 
     FreeVolumeParameters::declare_parameters(prm);

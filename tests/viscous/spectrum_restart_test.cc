@@ -77,7 +77,10 @@ TEST(SpectrumRestart, ContinuedRunEndsWhereTheUninterruptedRunEnds)
   for (const auto *c : {"stress_tt_at_surface_Pa", "stress_zz_at_surface_Pa", "stress_tt_at_centre_Pa",
                         "stress_zz_at_centre_Pa"})
     peak = std::max(peak, std::abs(source.stats.value(c, source.stats.n_rows() - 1)));
-  ASSERT_GT(peak, 1e7); // a residual stress to relax
+  // A residual stress to relax: a quench from 610.5 K, below Tg, leaves little (measured:
+  // 0.37 MPa at the centre, axial), and the re-heating at 580 K relaxes most of it.
+  ASSERT_GT(peak, 1e5);
+  EXPECT_LT(std::abs(R.value("stress_zz_at_centre_Pa", last_R)), 0.1 * peak);
   for (const auto *c : {"stress_tt_at_surface_Pa", "stress_zz_at_surface_Pa", "stress_tt_at_centre_Pa",
                         "stress_zz_at_centre_Pa"})
     {
