@@ -20,12 +20,38 @@ namespace bmgfe
     SnapshotReader    snapshot(path, entry);
     const bool        with_strain = parameters.elastic.free_volume.initial_state_with_viscous_strain;
     const auto        components  = tensor_components(parameters.kinematics);
-    std::vector<unsigned int> fields{snapshot.field_index("qp_free_volume")};
+    namespace names               = state_field_names;
+    std::vector<unsigned int> fields{snapshot.field_index(names::free_volume())};
     if (with_strain)
       for (const auto &c : components)
-        fields.push_back(snapshot.field_index("qp_viscous_strain_" + c.suffix));
+        fields.push_back(snapshot.field_index(names::viscous_strain(c.suffix)));
 
     const FreeVolumeParameters &fvp = parameters.elastic.free_volume;
+    // Relaxation spectrum (doc/model.md "Relaxation spectrum"): the modes and branches of a
+    // snapshot with the same numbers of them; otherwise (an older run, a single time, other N)
+    // every mode starts at x and every branch at the total viscous strain.
+    const unsigned int n_modes    = fvp.structural_spectrum.size();
+    const unsigned int n_branches = fvp.shear_spectrum.size();
+    const auto         has_exactly = [&](const auto &name_of, const unsigned int n) {
+      return snapshot.has_cell_field(name_of(n - 1)) && !snapshot.has_cell_field(name_of(n));
+    };
+    const bool read_modes =
+      n_modes > 1 && has_exactly([](const unsigned int i) { return names::free_volume_mode(i); }, n_modes);
+    const std::string first_suffix = components.front().suffix;
+    const bool        read_branches =
+      with_strain && n_branches > 1 &&
+      has_exactly([&](const unsigned int i) { return names::branch_viscous_strain(i, first_suffix); },
+                  n_branches);
+    const unsigned int first_mode = fields.size();
+    if (read_modes)
+      for (unsigned int i = 0; i < n_modes; ++i)
+        fields.push_back(snapshot.field_index(names::free_volume_mode(i)));
+    const unsigned int first_branch = fields.size();
+    if (read_branches)
+      for (unsigned int i = 0; i < n_branches; ++i)
+        for (const auto &c : components)
+          fields.push_back(snapshot.field_index(names::branch_viscous_strain(i, c.suffix)));
+
     std::vector<double>         values;
     unsigned long               n_outside = 0, n_points = 0;
     std::array<double, 3>       first_outside{};
@@ -43,6 +69,21 @@ namespace bmgfe
       if (with_strain)
         for (std::size_t k = 0; k < components.size(); ++k)
           s.inelastic_strain[components[k].i][components[k].j] = values[k + 1];
+      s.free_volume_modes.clear();
+      s.branch_viscous_strains.clear();
+      if (read_modes)
+        {
+          s.free_volume_modes.assign(values.begin() + first_mode, values.begin() + first_mode + n_modes);
+          s.x = fvp.total_free_volume(s.free_volume_modes); // x = sum w_i x_i exactly
+        }
+      if (read_branches)
+        {
+          s.branch_viscous_strains.resize(n_branches);
+          for (unsigned int i = 0; i < n_branches; ++i)
+            for (std::size_t k = 0; k < components.size(); ++k)
+              s.branch_viscous_strains[i][components[k].i][components[k].j] =
+                values[first_branch + i * components.size() + k];
+        }
       tf_min = std::min(tf_min, fvp.fictive_temperature(s.x));
       tf_max = std::max(tf_max, fvp.fictive_temperature(s.x));
     });
@@ -74,6 +115,20 @@ namespace bmgfe
     if (std::isfinite(snapshot.time()))
       line << " (t = " << snapshot.time() << " s)";
     line << "; T_f " << std::fixed << std::setprecision(1) << tf_min << " - " << tf_max << " K\n";
+    if (n_modes > 1 || n_branches > 1)
+      {
+        line << "  relaxation spectrum: ";
+        if (n_modes > 1)
+          line << (read_modes ? std::to_string(n_modes) + " free-volume modes read" :
+                                "the snapshot has no " + std::to_string(n_modes) +
+                                  " free-volume modes: every mode starts at x");
+        if (with_strain && n_branches > 1)
+          line << "; "
+               << (read_branches ? std::to_string(n_branches) + " Maxwell branches read" :
+                                   "no " + std::to_string(n_branches) +
+                                     " Maxwell branches: every branch starts at the total viscous strain");
+        line << "\n";
+      }
     return line.str();
   }
 

@@ -2,10 +2,13 @@
 #include <bmgfe/geometry/geometry.h>
 #include <bmgfe/geometry/geometry_model.h>
 
+#include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/utilities.h>
 #include <deal.II/grid/tria.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -107,6 +110,13 @@ namespace bmgfe
                       "'Boundary refinement ids' (a boundary layer that halves in thickness each step).");
     prm.declare_entry("Boundary refinement ids", "", List(Integer(0, 255)),
                       "Boundary ids whose adjacent cells 'Boundary refinement' refines.");
+    prm.declare_entry("Refinement regions", "", Anything(),
+                      "Boxes whose cells are refined (after the global and boundary refinement) "
+                      "until their size, diameter/sqrt(dim), is at most the given cell size: "
+                      "'x_min, y_min, x_max, y_max: h' in 2D, 'x_min, y_min, z_min, x_max, y_max, "
+                      "z_max: h' in 3D, several separated by ';' [m], in model coordinates (r, z "
+                      "in axisymmetric models). A cell is refined when its bounding box meets the "
+                      "box; p4est keeps neighbouring cells within one level (a graded mesh).");
     for (const auto &[name, geometry] : registry())
       geometry.declare_parameters(prm);
     prm.leave_subsection();
@@ -126,6 +136,7 @@ namespace bmgfe
         boundary_refinement_ids.clear();
         for (const auto &s : Utilities::split_string_list(prm.get("Boundary refinement ids")))
           boundary_refinement_ids.push_back(static_cast<types::boundary_id>(std::stoi(s)));
+        refinement_regions = parse_refinement_regions(prm.get("Refinement regions"));
         std::shared_ptr<GeometryModel> parsed = find_geometry(type_name).create_model();
         parsed->parse_parameters(prm, *this);
         model = std::move(parsed);
@@ -140,6 +151,93 @@ namespace bmgfe
             "entry 'Geometry/Boundary refinement ids'",
             "is empty but 'Boundary refinement' asks for refinement");
   }
+
+  std::vector<GeometryParameters::RefinementRegion> parse_refinement_regions(const std::string &text)
+  {
+    const std::string                                entry = "entry 'Geometry/Refinement regions'";
+    std::vector<GeometryParameters::RefinementRegion> regions;
+    for (const auto &item : Utilities::split_string_list(text, ';'))
+      {
+        const auto colon = item.find(':');
+        require(colon != std::string::npos, entry,
+                "'" + item + "' must be 'x_min, y_min[, z_min], x_max, y_max[, z_max]: cell size'");
+        std::vector<double> numbers;
+        const auto number = [&](const std::string &t) {
+          try
+            {
+              std::size_t used = 0;
+              const double v   = std::stod(t, &used);
+              require(used == t.size() && std::isfinite(v), "", "");
+              return v;
+            }
+          catch (...)
+            {
+              throw InputError(entry + ": '" + t + "' is not a number");
+            }
+        };
+        for (const auto &c : Utilities::split_string_list(item.substr(0, colon), ','))
+          numbers.push_back(number(c));
+        GeometryParameters::RefinementRegion r;
+        r.cell_size = number(Utilities::trim(item.substr(colon + 1)));
+        require(numbers.size() == 4 || numbers.size() == 6, entry,
+                "'" + item + "' needs 4 (2D) or 6 (3D) coordinates before ':'");
+        const std::size_t d = numbers.size() / 2;
+        r.lower.assign(numbers.begin(), numbers.begin() + d);
+        r.upper.assign(numbers.begin() + d, numbers.end());
+        for (std::size_t i = 0; i < d; ++i)
+          require(r.lower[i] < r.upper[i], entry, "'" + item + "': every minimum must be below its maximum");
+        require(r.cell_size > 0, entry, "'" + item + "': the cell size must be positive");
+        regions.push_back(r);
+      }
+    return regions;
+  }
+
+  namespace
+  {
+    /// Refine the cells that meet a region until they are at most its cell size (collective).
+    template <int dim>
+    void refine_regions(const std::vector<GeometryParameters::RefinementRegion> &regions,
+                        parallel::distributed::Triangulation<dim>              &tria)
+    {
+      for (const auto &r : regions)
+        require(r.lower.size() == dim, "entry 'Geometry/Refinement regions'",
+                "a region has " + std::to_string(r.lower.size()) + " coordinates per corner; this "
+                "model has " + std::to_string(dim));
+      for (unsigned int level = 0; level < 30; ++level)
+        {
+          bool flagged = false;
+          for (auto &cell : tria.active_cell_iterators())
+            if (cell->is_locally_owned())
+              {
+                Point<dim> lo = cell->vertex(0), hi = cell->vertex(0);
+                for (const auto v : cell->vertex_indices())
+                  for (unsigned int d = 0; d < dim; ++d)
+                    {
+                      lo[d] = std::min(lo[d], cell->vertex(v)[d]);
+                      hi[d] = std::max(hi[d], cell->vertex(v)[d]);
+                    }
+                const double size = cell->diameter() / std::sqrt(static_cast<double>(dim));
+                for (const auto &r : regions)
+                  {
+                    bool meets = true;
+                    for (unsigned int d = 0; d < dim; ++d)
+                      meets = meets && hi[d] >= r.lower[d] && lo[d] <= r.upper[d];
+                    if (meets && size > r.cell_size * (1 + 1e-9))
+                      {
+                        cell->set_refine_flag();
+                        flagged = true;
+                        break;
+                      }
+                  }
+              }
+          if (Utilities::MPI::max(flagged ? 1 : 0, tria.get_communicator()) == 0)
+            return;
+          tria.execute_coarsening_and_refinement();
+        }
+      throw InputError("entry 'Geometry/Refinement regions': more than 30 refinement steps needed "
+                       "(is a cell size far below the mesh size?)");
+    }
+  } // namespace
 
   template <int dim>
   DomainInfo<dim> create_domain(const GeometryParameters &g, const Kinematics kin,
@@ -174,6 +272,8 @@ namespace bmgfe
                 cell->set_refine_flag();
         tria.execute_coarsening_and_refinement();
       }
+    if (!g.refinement_regions.empty())
+      refine_regions(g.refinement_regions, tria);
     return info;
   }
 

@@ -55,13 +55,19 @@ namespace bmgfe
                                      const double T_new, const double t, const double dt) const
   {
     trial.x_trial = c.x;
+    trial.x_modes_trial.clear();
     trial.lambda  = 0;
     if (!settings.viscous || !(dt > 0))
       return 0;
     const FreeVolumeParameters &fvp   = material.free_volume;
     const double                T_old = std::isnan(c.temperature) ? T_new : c.temperature;
-    const FreeVolumeStep        step  = fvp.update(c.x, T_old, T_new, dt);
-    trial.x_trial                     = step.x;
+    const bool                  single = fvp.structural_spectrum.single();
+    // A single time takes x itself (modes a state might hold from another run are ignored).
+    const FreeVolumeStep step =
+      single ? fvp.update(c.x, T_old, T_new, dt) : fvp.update(modes(c), T_old, T_new, dt);
+    trial.x_trial = step.x;
+    if (!single)
+      trial.x_modes_trial = step.modes;
     if (rate_override)
       {
         // Trapezoidal integral of the prescribed rate G/eta over the step.
@@ -73,11 +79,35 @@ namespace bmgfe
       trial.lambda = viscous_flow::relaxation_exponent_from_reduced_time(
         shear_modulus(material.youngs(T_new, c.g), material.poisson_ratio.value(T_new)), fvp.tau0,
         eta0, step.reduced_time);
-    // A melt relaxes completely either way; the cap keeps the tangent's shear stiffness
-    // G phi1(lambda) >= G/cap (doc/model.md "Coupling to the mechanics").
-    if (settings.max_relaxation_exponent > 0)
-      trial.lambda = std::min(trial.lambda, settings.max_relaxation_exponent);
-    return trial.lambda;
+    // A melt relaxes completely either way; the cap keeps every branch's shear stiffness
+    // G g_i phi1(lambda_i) >= G g_i/cap (doc/model.md "Coupling to the mechanics"). The
+    // fastest branch has the largest exponent.
+    return viscous_flow::branch_exponent(trial.lambda, fvp.shear_spectrum.shortest_time(),
+                                         settings.max_relaxation_exponent);
+  }
+
+  std::vector<double> ConstitutiveLaw::modes(const CommittedPointState &c) const
+  {
+    const unsigned int n = material.free_volume.structural_spectrum.size();
+    return c.free_volume_modes.size() == n ? c.free_volume_modes : std::vector<double>(n, c.x);
+  }
+
+  const std::vector<SymmetricTensor<2, 3>> *
+  ConstitutiveLaw::branches(const CommittedPointState &c) const
+  {
+    return c.branch_viscous_strains.size() == material.free_volume.shear_spectrum.size() ?
+             &c.branch_viscous_strains :
+             nullptr;
+  }
+
+  double ConstitutiveLaw::shear_relaxation_factor(const TrialPointState &trial) const
+  {
+    const RelaxationSpectrum &shear = material.free_volume.shear_spectrum;
+    double                    f     = 0;
+    for (unsigned int i = 0; i < shear.size(); ++i)
+      f += shear.weights[i] *
+           phi1(viscous_flow::branch_exponent(trial.lambda, shear.times[i], settings.max_relaxation_exponent));
+    return f;
   }
 
   ViscoplasticInput ConstitutiveLaw::input(const CommittedPointState &c, const TrialPointState &trial,
@@ -99,8 +129,11 @@ namespace bmgfe
         // update").
         in.isotropic_eigenstrain +=
           material.free_volume.structural_strain(trial.x_trial - c.plastic_free_volume);
-        in.relaxation_exponent = trial.lambda;
-        in.free_volume         = trial.x_trial;
+        in.relaxation_exponent        = trial.lambda;
+        in.max_relaxation_exponent    = settings.max_relaxation_exponent;
+        in.shear_spectrum             = &material.free_volume.shear_spectrum;
+        in.branch_viscous_strains_old = branches(c);
+        in.free_volume                = trial.x_trial;
       }
     else
       in.free_volume = c.x;
@@ -129,8 +162,9 @@ namespace bmgfe
       r.stiffness = lame_pair(r.youngs_modulus, material.poisson_ratio.value(T));
     else
       r.stiffness = lame_pair_from_bulk(in.bulk_modulus,
-                                        in.shear_modulus *
-                                          (settings.viscous && trial.lambda > 0 ? phi1(trial.lambda) : 1.0));
+                                        in.shear_modulus * (settings.viscous && trial.lambda > 0 ?
+                                                              shear_relaxation_factor(trial) :
+                                                              1.0));
     PointUpdate &u                        = r.update;
     u.strain                              = strain;
     u.temperature                         = T;
@@ -140,6 +174,18 @@ namespace bmgfe
     u.free_volume_increment               = res.free_volume_increment;
     u.equivalent_plastic_strain_increment = res.equivalent_plastic_strain_increment;
     u.plastic_work                        = res.plastic_work;
+    if (settings.viscous)
+      {
+        // The modes take the plastic dilatation alike: their total grows by dx.
+        if (!material.free_volume.structural_spectrum.single())
+          {
+            u.free_volume_modes = trial.x_modes_trial.empty() ? modes(c) : trial.x_modes_trial;
+            if (res.free_volume_increment != 0)
+              for (double &m : u.free_volume_modes)
+                m += res.free_volume_increment;
+          }
+        u.branch_viscous_strains = res.branch_viscous_strains;
+      }
     return r;
   }
 
@@ -160,13 +206,34 @@ namespace bmgfe
     // s* = 3 K (eps_th + eps_s) 1 - 2 G e^-lambda (dev eps_n - eps_v,n) + 2 G phi1 dev eps_n,
     // tangent K 1x1 + 2 G phi1 P_dev as the Lame pair (K - 2 mu_t/3, mu_t).
     const double K = bulk_modulus(E, nu), G = shear_modulus(E, nu);
-    const double p1  = phi1(trial.lambda);
     const double iso = material.thermal_strain(T, c.g) +
                        material.free_volume.structural_strain(trial.x_trial - c.plastic_free_volume);
     const SymmetricTensor<2, 3> e_n = deviator(c.strain);
-    const SymmetricTensor<2, 3> s   = 3 * K * iso * dealii::unit_symmetric_tensor<3>() -
-                                    2 * G * std::exp(-trial.lambda) * (e_n - c.inelastic_strain) +
-                                    2 * G * p1 * e_n;
+    const RelaxationSpectrum   &shear = material.free_volume.shear_spectrum;
+    const double                cap   = settings.max_relaxation_exponent;
+    SymmetricTensor<2, 3>       s;
+    double                      p1 = 0; // sum g_i phi1(lambda_i)
+    if (shear.single())
+      {
+        const double lambda = viscous_flow::branch_exponent(trial.lambda, shear.times[0], cap);
+        p1                  = phi1(lambda);
+        s = 3 * K * iso * dealii::unit_symmetric_tensor<3>() -
+            2 * G * std::exp(-lambda) * (e_n - c.inelastic_strain) + 2 * G * p1 * e_n;
+      }
+    else
+      {
+        // s* = 3 K iso 1 - sum_i 2 G g_i e^-lambda_i (dev eps_n - eps_v,i,n) + 2 G sum_i g_i phi1_i dev eps_n.
+        const auto *old = branches(c);
+        s               = 3 * K * iso * dealii::unit_symmetric_tensor<3>();
+        for (unsigned int i = 0; i < shear.size(); ++i)
+          {
+            const double lambda = viscous_flow::branch_exponent(trial.lambda, shear.times[i], cap);
+            s -= 2 * G * shear.weights[i] * std::exp(-lambda) *
+                 (e_n - (old ? (*old)[i] : c.inelastic_strain));
+            p1 += shear.weights[i] * phi1(lambda);
+          }
+        s += 2 * G * p1 * e_n;
+      }
     stiffness   = lame_pair_from_bulk(K, G * p1);
     eigenstrain = s.norm() / E;
     return s;
@@ -179,11 +246,19 @@ namespace bmgfe
     u.strain      = strain;
     u.temperature = T;
     u.free_volume = settings.viscous ? trial.x_trial : c.x;
-    u.inelastic_strain =
-      viscous_flow::update(strain, strain - c.strain, c.inelastic_strain,
-                           shear_modulus(material.youngs(T, c.g), material.poisson_ratio.value(T)),
-                           trial.lambda)
-        .viscous_strain;
+    static const std::vector<SymmetricTensor<2, 3>> no_branches;
+    const auto                                     *old = branches(c);
+    viscous_flow::MaxwellStep step = viscous_flow::update(
+      strain, strain - c.strain, c.inelastic_strain, old ? *old : no_branches,
+      shear_modulus(material.youngs(T, c.g), material.poisson_ratio.value(T)),
+      material.free_volume.shear_spectrum, trial.lambda, settings.max_relaxation_exponent);
+    u.inelastic_strain = step.viscous_strain;
+    if (settings.viscous)
+      {
+        u.branch_viscous_strains = std::move(step.branch_viscous_strains);
+        if (!material.free_volume.structural_spectrum.single())
+          u.free_volume_modes = trial.x_modes_trial.empty() ? modes(c) : trial.x_modes_trial;
+      }
     return u;
   }
 

@@ -3,6 +3,7 @@
 #include <bmgfe/materials/tg_calibration.h>
 
 #include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/utilities.h>
 
 #include <algorithm>
 #include <cmath>
@@ -88,6 +89,15 @@ namespace bmgfe
     return xeq_b + (x_a - xeq_a) * std::exp(-z) - (xeq_b - xeq_a) * phi1(z);
   }
 
+  double FreeVolumeParameters::total_free_volume(const std::vector<double> &modes) const
+  {
+    const std::vector<double> &w = structural_spectrum.weights;
+    double                     x = 0;
+    for (unsigned int i = 0; i < modes.size(); ++i)
+      x += w[i] * modes[i];
+    return x;
+  }
+
   namespace
   {
     struct Substep
@@ -95,35 +105,58 @@ namespace bmgfe
       double x, z, log_tau_a, log_tau_b, r_a, r_b;
     };
 
-    /// One sub-step: solve x_b = Phi(x_b) with z = h (w_a r_a + (1 - w_a) r(T_b, x_b)),
-    /// w_a = 1/2 (trapezoid); w_a = 0 (rate at the end state) when the trapezoid has no
-    /// root above x_min (only possible when x_eq,b < x_min, i.e. far below T0).
-    Substep substep(const FreeVolumeParameters &p, const double x_a, const double T_a,
-                    const double T_b, const double h)
+    /// One sub-step from the modes x_a,i (total x_a): solve x_b = Phi(x_b) with
+    /// Phi = sum_i w_i exponential_step(x_a,i, x_eq,a, x_eq,b, z/a_i) and
+    /// z = h (w_a r_a + (1 - w_a) r(T_b, x_b)), w_a = 1/2 (trapezoid); w_a = 0 (rate at the end
+    /// state) when the trapezoid has no root above x_min (only possible when x_eq,b < x_min,
+    /// i.e. far below T0). The modes at the end go to modes_b (x = sum w_i x_b,i; a single
+    /// mode is x_b itself).
+    Substep substep(const FreeVolumeParameters &p, const std::vector<double> &modes_a,
+                    const double x_a, const double T_a, const double T_b, const double h,
+                    std::vector<double> &modes_b)
     {
+      const RelaxationSpectrum &spectrum = p.structural_spectrum;
+      const unsigned int        n        = spectrum.size();
       Substep s;
       s.log_tau_a     = p.log_tau(T_a, x_a);
       s.r_a           = std::exp(-s.log_tau_a);
       const double xa_eq = p.x_eq(T_a), xb_eq = p.x_eq(T_b);
+      const auto   Phi = [&](const double z) {
+        double sum = 0;
+        for (unsigned int i = 0; i < n; ++i)
+          sum += spectrum.weights[i] *
+                 FreeVolumeParameters::exponential_step(modes_a[i], xa_eq, xb_eq, z / spectrum.times[i]);
+        return sum;
+      };
+      const auto dPhi_dz = [&](const double z) {
+        double sum = 0;
+        for (unsigned int i = 0; i < n; ++i)
+          {
+            const double zi = z / spectrum.times[i];
+            sum += spectrum.weights[i] / spectrum.times[i] *
+                   (-(modes_a[i] - xa_eq) * std::exp(-zi) - (xb_eq - xa_eq) * dphi1(zi));
+          }
+        return sum;
+      };
 
-      double lo = std::max(std::min({x_a, xa_eq, xb_eq}), FreeVolumeParameters::x_min);
-      double hi = std::max({x_a, xa_eq, xb_eq});
+      const auto [lowest, highest] = std::minmax_element(modes_a.begin(), modes_a.end());
+      double lo = std::max(std::min({*lowest, xa_eq, xb_eq}), FreeVolumeParameters::x_min);
+      double hi = std::max({*highest, xa_eq, xb_eq});
+      double w_a    = 0.5;
+      double z_used = 0; // the z of the solution (no relaxation: 0)
       if (hi <= lo) // x_a <= x_min and nothing pulls it up: stays where it is
         {
           s.x = x_a;
         }
       else
         {
-          double w_a = 0.5;
           const auto rate_b = [&](const double x) { return std::exp(-p.log_tau(T_b, x)); };
           const auto F = [&](const double x, double &dF) {
             const double rb  = rate_b(x);
             const double z   = h * (w_a * s.r_a + (1 - w_a) * rb);
-            const double phi = FreeVolumeParameters::exponential_step(x_a, xa_eq, xb_eq, z);
-            const double dphi_dz =
-              -(x_a - xa_eq) * std::exp(-z) - (xb_eq - xa_eq) * dphi1(z);
+            const double phi = Phi(z);
             const double dz_dx = h * (1 - w_a) * rb * (-p.dlog_tau_dx(T_b, x));
-            dF = 1 - dphi_dz * dz_dx;
+            dF = 1 - dPhi_dz(z) * dz_dx;
             return x - phi;
           };
           double dF   = 0;
@@ -138,8 +171,7 @@ namespace bmgfe
           else
             {
               // Bracket [lo, hi] with F(lo) < 0 <= F(hi) (Phi maps into [min, max]).
-              double x = std::clamp(
-                FreeVolumeParameters::exponential_step(x_a, xa_eq, xb_eq, h * s.r_a), lo, hi);
+              double x = std::clamp(Phi(h * s.r_a), lo, hi);
               for (unsigned int it = 0; it < 200; ++it)
                 {
                   const double f = F(x, dF);
@@ -159,6 +191,30 @@ namespace bmgfe
                 }
               s.x = x;
             }
+          z_used = h * (w_a * s.r_a + (1 - w_a) * rate_b(s.x));
+        }
+      if (n == 1)
+        modes_b.assign(1, s.x);
+      else
+        {
+          // The modes of the solution's z; their total replaces x_b (they differ by the Newton
+          // tolerance), and stays >= x_min as x_b does.
+          modes_b.resize(n);
+          double x = 0;
+          for (unsigned int i = 0; i < n; ++i)
+            {
+              modes_b[i] = z_used > 0 ? FreeVolumeParameters::exponential_step(
+                                          modes_a[i], xa_eq, xb_eq, z_used / spectrum.times[i]) :
+                                        modes_a[i];
+              x += spectrum.weights[i] * modes_b[i];
+            }
+          if (x < FreeVolumeParameters::x_min && s.x >= FreeVolumeParameters::x_min)
+            {
+              for (double &m : modes_b)
+                m += s.x - x;
+              x = s.x;
+            }
+          s.x = x;
         }
       s.log_tau_b = p.log_tau(T_b, s.x);
       s.r_b       = std::exp(-s.log_tau_b);
@@ -170,17 +226,30 @@ namespace bmgfe
   FreeVolumeStep FreeVolumeParameters::update(const double x_old, const double T_old,
                                               const double T_new, const double dt) const
   {
-    if (!(x_old > 0) || !std::isfinite(x_old) || !(T_old > 0) || !(T_new > 0) ||
-        !std::isfinite(T_old) || !std::isfinite(T_new) || !(dt >= 0) || !std::isfinite(dt) ||
-        !(tau0 > 0))
+    return update(std::vector<double>(structural_spectrum.size(), x_old), T_old, T_new, dt);
+  }
+
+  FreeVolumeStep FreeVolumeParameters::update(const std::vector<double> &modes_old,
+                                              const double T_old, const double T_new,
+                                              const double dt) const
+  {
+    const double x_old = total_free_volume(modes_old);
+    if (modes_old.size() != structural_spectrum.size() || !(x_old > 0) || !std::isfinite(x_old) ||
+        !(T_old > 0) || !(T_new > 0) || !std::isfinite(T_old) || !std::isfinite(T_new) ||
+        !(dt >= 0) || !std::isfinite(dt) || !(tau0 > 0))
       throw std::invalid_argument("FreeVolumeParameters::update: invalid arguments (x = " +
-                                  value_text(x_old) + ", T = " + value_text(T_old) + " -> " + value_text(T_new) +
+                                  value_text(x_old) + " in " + std::to_string(modes_old.size()) +
+                                  " modes, T = " + value_text(T_old) + " -> " + value_text(T_new) +
                                   ", dt = " + value_text(dt) + ", tau0 = " + value_text(tau0) + ")");
     FreeVolumeStep result;
-    result.x = x_old;
+    result.x     = x_old;
+    result.modes = modes_old;
     if (dt == 0)
       return result;
 
+    // The fastest mode decides whether the point is frozen.
+    const double        fastest = structural_spectrum.shortest_time();
+    std::vector<double> modes_b;
     const auto T_at = [&](const double t) { return T_old + (T_new - T_old) * (t / dt); };
     double t = 0, h = dt;
     while (t < dt)
@@ -188,13 +257,14 @@ namespace bmgfe
         if (t + h >= dt * (1 - 1e-13))
           h = dt - t;
         const double t_b = (h == dt - t) ? dt : t + h;
-        const Substep s  = substep(*this, result.x, T_at(t), T_at(t_b), h);
+        const Substep s  = substep(*this, result.modes, result.x, T_at(t), T_at(t_b), h, modes_b);
         const double change = std::abs(s.log_tau_b - s.log_tau_a);
-        const bool frozen   = h * std::max(s.r_a, s.r_b) <= frozen_exponent;
+        const bool frozen   = h * std::max(s.r_a, s.r_b) / fastest <= frozen_exponent;
         const bool last_resort = result.substeps >= max_substeps || h <= dt * 1e-12;
         if (frozen || change <= max_log_tau_change || last_resort)
           {
             result.x = s.x;
+            result.modes.swap(modes_b);
             result.reduced_time += s.z;
             ++result.substeps;
             t = t_b;
@@ -209,6 +279,18 @@ namespace bmgfe
           h *= std::clamp(0.9 * max_log_tau_change / change, 0.05, 0.5);
       }
     return result;
+  }
+
+  void FreeVolumeParameters::set_spectra()
+  {
+    if (!kww_spectrum)
+      {
+        structural_spectrum = RelaxationSpectrum();
+        shear_spectrum      = RelaxationSpectrum();
+        return;
+      }
+    structural_spectrum = fit_kww(stretching_exponent, prony_terms, prony_decade_min, prony_decade_max);
+    shear_spectrum      = fit_kww(shear_beta(), prony_terms, prony_decade_min, prony_decade_max);
   }
 
   void FreeVolumeParameters::declare_parameters(dealii::ParameterHandler &prm)
@@ -273,6 +355,33 @@ namespace bmgfe
                       "and t [s] giving the Maxwell rate G/eta [1/s] used instead, e.g. "
                       "'t < 2.5 ? 1e4 : 0' (instant freezing of the whole body at t = 2.5 s) "
                       "or 'T > 623 ? 1e4 : 0' (a step switch at Tg).");
+    prm.declare_entry("Relaxation spectrum", "single", Selection("single|KWW"),
+                      "'single' (default): one relaxation time tau(T, x) for the free volume and "
+                      "one Maxwell element for the shear stress. 'KWW': a stretched-exponential "
+                      "(Kohlrausch-Williams-Watts) relaxation exp(-(t/tau)^beta) of both, as Prony "
+                      "series: x = sum w_i x_i with dx_i/dt = -(x_i - x_eq)/(a_i tau(T, x)), and a "
+                      "generalized Maxwell body G sum g_i exp(-t/(b_i tau_M)) (doc/model.md "
+                      "\"Relaxation spectrum\").");
+    prm.declare_entry("Stretching exponent", "0.5", Double(0, 1),
+                      "KWW exponent beta of the structural relaxation (with 'Relaxation spectrum "
+                      "= KWW'). Vit1: 0.5 [literature: beta ~ 0.5 for the alpha (viscoelastic) "
+                      "relaxation of commercial Zr41.25Ti13.75Ni10Cu12.5Be22.5 from transient and "
+                      "dynamic mechanical tests, 'Mechanical relaxation time scales in a "
+                      "Zr-Ti-Ni-Cu-Be bulk metallic glass'; beta_KWW = 0.50 +- 0.02 for "
+                      "Zr50Cu40Al10, Qiao, Casalini and Pelletier, J. Non-Cryst. Solids 407 (2015) "
+                      "106, who note beta ~ 0.5 for BMGs independently of their fragility "
+                      "(Qiao et al., J. Non-Cryst. Solids 447 (2016) 85)].");
+    prm.declare_entry("Shear stretching exponent", "structural", Anything(),
+                      "KWW exponent beta_G of the shear relaxation modulus, or 'structural' "
+                      "(default): the same as 'Stretching exponent'.");
+    prm.declare_entry("Number of Prony terms", "28", Integer(2, 200),
+                      "N: terms of both Prony series (with 'Relaxation spectrum = KWW'), at "
+                      "log-spaced relaxation times over 'Prony time range'. The default, 3 per "
+                      "decade over 10^-7 - 10^2 KWW times, fits exp(-xi^beta) to better than "
+                      "2e-4 for xi in 1e-6 - 1e3 and 0.4 <= beta <= 0.7.");
+    prm.declare_entry("Prony time range", "-7, 2", List(Double(), 2, 2, ","),
+                      "log10 of the shortest and the longest relaxation time of the Prony "
+                      "series, in units of the KWW time tau(T, x) (decades).");
     prm.leave_subsection();
     prm.leave_subsection();
   }
@@ -290,6 +399,16 @@ namespace bmgfe
     require(tau0_calibrated || tau0 > 0, ctx("Relaxation time prefactor"), "must be positive");
     require(eta0_from_maxwell || eta0 > 0, ctx("Viscosity prefactor"), "must be positive");
     require(excess_expansion >= 0, ctx("Excess expansion coefficient"), "must not be negative");
+    require(stretching_exponent > 0 && stretching_exponent <= 1, ctx("Stretching exponent"),
+            "must lie in (0, 1] (got " + value_text(stretching_exponent) + ")");
+    require(shear_stretching_exponent >= 0 && shear_stretching_exponent <= 1,
+            ctx("Shear stretching exponent"),
+            "must lie in (0, 1] (got " + value_text(shear_stretching_exponent) + ")");
+    require(!kww_spectrum || prony_terms >= 2, ctx("Number of Prony terms"), "must be at least 2");
+    require(prony_decade_max > prony_decade_min && prony_decade_max - prony_decade_min <= 30,
+            ctx("Prony time range"),
+            "must be two increasing decades at most 30 apart (got " + value_text(prony_decade_min) +
+              ", " + value_text(prony_decade_max) + ")");
     require(reference_fictive_temperature > vogel_temperature,
             ctx("Reference fictive temperature"),
             "must exceed the Vogel temperature T0 = " + value_text(vogel_temperature) + " K");
@@ -324,15 +443,26 @@ namespace bmgfe
       prm.get("Initial state fields") == "free volume and viscous strain";
     const std::string tau_text    = prm.get("Relaxation time prefactor");
     const std::string eta_text    = prm.get("Viscosity prefactor");
+    kww_spectrum                  = prm.get("Relaxation spectrum") == "KWW";
+    stretching_exponent           = prm.get_double("Stretching exponent");
+    const std::string shear_beta_text = prm.get("Shear stretching exponent");
+    prony_terms                   = prm.get_integer("Number of Prony terms");
+    const auto range = dealii::Utilities::split_string_list(prm.get("Prony time range"), ',');
+    prony_decade_min = std::stod(range[0]);
+    prony_decade_max = std::stod(range[1]);
     prm.leave_subsection();
     prm.leave_subsection();
 
     tau0_calibrated =
       !read_number_or_keyword(tau_text, "calibrate", "Relaxation time prefactor", tau0);
     eta0_from_maxwell = !read_number_or_keyword(eta_text, "Maxwell", "Viscosity prefactor", eta0);
+    shear_stretching_exponent = 0;
+    read_number_or_keyword(shear_beta_text, "structural", "Shear stretching exponent",
+                           shear_stretching_exponent);
     if (tau0_calibrated)
       tau0 = 1; // placeholder for check(); replaced below
     check();
+    set_spectra();
     if (tau0_calibrated)
       tau0 = calibrate_tau0(*this, glass_transition, calibration_rate).tau0;
   }

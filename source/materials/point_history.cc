@@ -16,6 +16,14 @@ namespace bmgfe
     out[21] = equivalent_plastic_strain;
     out[22] = plastic_free_volume;
     out[23] = nonlocal_free_volume;
+    out[24] = free_volume_modes.size();
+    out[25] = branch_viscous_strains.size();
+    double *next = out + n_packed_fixed;
+    for (const double m : free_volume_modes)
+      *next++ = m;
+    for (const auto &e : branch_viscous_strains)
+      for (unsigned int k = 0; k < 6; ++k)
+        *next++ = e.access_raw_entry(k);
   }
 
   void MaterialPointState::unpack(const double *in)
@@ -32,8 +40,17 @@ namespace bmgfe
     equivalent_plastic_strain = in[21];
     plastic_free_volume       = in[22];
     nonlocal_free_volume      = in[23];
+    free_volume_modes.resize(static_cast<unsigned int>(in[24]));
+    branch_viscous_strains.resize(static_cast<unsigned int>(in[25]));
+    const double *next = in + n_packed_fixed;
+    for (double &m : free_volume_modes)
+      m = *next++;
+    for (auto &e : branch_viscous_strains)
+      for (unsigned int k = 0; k < 6; ++k)
+        e.access_raw_entry(k) = *next++;
     plastic_power             = 0;
     x_trial = x;
+    x_modes_trial = free_volume_modes;
     lambda  = 0;
   }
 
@@ -45,6 +62,9 @@ namespace bmgfe
     plastic_free_volume += update.free_volume_increment;
     x           = update.free_volume;
     x_trial     = x;
+    free_volume_modes      = update.free_volume_modes;
+    branch_viscous_strains = update.branch_viscous_strains;
+    x_modes_trial          = free_volume_modes;
     strain      = update.strain;
     temperature = update.temperature;
     plastic_power += update.plastic_work;

@@ -5,9 +5,19 @@
 #include <iomanip>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace bmgfe
 {
+  double mean_relaxation_time(const FreeVolumeParameters &p)
+  {
+    const RelaxationSpectrum &s    = p.structural_spectrum;
+    double                    mean = 0;
+    for (unsigned int i = 0; i < s.size(); ++i)
+      mean += s.weights[i] * s.times[i];
+    return mean;
+  }
+
   CoolingResult cool_through_glass_transition(const FreeVolumeParameters &p, const double rate,
                                               const double temperature_step)
   {
@@ -15,8 +25,9 @@ namespace bmgfe
       throw std::invalid_argument("cool_through_glass_transition: rate, temperature step and "
                                   "tau0 must be positive");
     CoolingResult r;
-    // Start where the equilibrium liquid lags by 1e-3 K: tau_eq(T) rate = 1e-3 K.
-    const double log_arg = std::log(1e-3 / (rate * p.tau0));
+    // Start where the equilibrium liquid lags by 1e-3 K: <a> tau_eq(T) rate = 1e-3 K, with the
+    // mean relaxation time <a> tau = sum w_i a_i tau of the modes (1 for a single time).
+    const double log_arg = std::log(1e-3 / (rate * p.tau0 * mean_relaxation_time(p)));
     if (!(log_arg > 0.5))
       throw std::invalid_argument("cool_through_glass_transition: tau0 = " +
                                   std::to_string(p.tau0) +
@@ -25,13 +36,16 @@ namespace bmgfe
     r.start_temperature = T0 + p.B() / log_arg;
 
     double T = r.start_temperature, x = p.x_eq(T);
+    std::vector<double> modes(p.structural_spectrum.size(), x);
     const double dt = temperature_step / rate;
     double slope = 1;
     const double T_floor = T0 + 1;
     while (true)
       {
         const double T_new = std::max(T - temperature_step, T_floor);
-        const double x_new = p.update(x, T, T_new, dt * (T - T_new) / temperature_step).x;
+        const FreeVolumeStep step = p.update(modes, T, T_new, dt * (T - T_new) / temperature_step);
+        const double         x_new = step.x;
+        modes                      = step.modes;
         slope = (p.fictive_temperature(x) - p.fictive_temperature(x_new)) / (T - T_new);
         x     = x_new;
         T     = T_new;
@@ -62,9 +76,9 @@ namespace bmgfe
       ++c.evaluations;
       return cool_through_glass_transition(p, rate).glass_transition - target_tg;
     };
-    // Estimate: tau_eq(Tg) = (Tg - T0)^2 / (B q).
+    // Estimate: <a> tau_eq(Tg) = (Tg - T0)^2 / (B q).
     const double dT = target_tg - p.vogel_temperature;
-    double a = std::log(dT * dT / (p.B() * rate)) - p.B() / dT;
+    double a = std::log(dT * dT / (p.B() * rate)) - p.B() / dT - std::log(mean_relaxation_time(p));
     double fa = f(a);
     double b = a + (fa < 0 ? 1 : -1), fb = f(b);
     for (unsigned int i = 0; fa * fb > 0; ++i)
@@ -126,6 +140,11 @@ namespace bmgfe
       << " coolings)\n";
     s << "  Relaxation time prefactor tau0 = " << c.tau0 << " s; tau(Tg, x_eq(Tg)) = "
       << q.tau(p.glass_transition, p.x_eq(p.glass_transition)) << " s\n";
+    if (!p.structural_spectrum.single())
+      s << "  Relaxation spectrum: KWW, beta = " << p.stretching_exponent << " (shear "
+        << p.shear_beta() << "), " << p.structural_spectrum.size()
+        << " Prony terms; mean relaxation time <a> tau(Tg) = "
+        << mean_relaxation_time(p) * q.tau(p.glass_transition, p.x_eq(p.glass_transition)) << " s\n";
     if (c.eta0 > 0)
       s << "  Viscosity prefactor eta0 = " << c.eta0 << " Pa s"
         << (p.eta0_from_maxwell ? " (Maxwell: G(Tg) tau0)" : " (given)")

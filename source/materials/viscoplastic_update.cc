@@ -21,10 +21,14 @@ namespace bmgfe
 
       // 1. Viscous predictor with eps_p frozen: eps - eps_p,n is the strain the Maxwell element
       // sees; eps_v,n = eps_in,n - eps_p,n.
-      const viscous_flow::MaxwellStep maxwell =
-        viscous_flow::update(in.strain - in.plastic_strain_old, in.strain - in.strain_old,
-                             in.inelastic_strain_old - in.plastic_strain_old, G,
-                             in.relaxation_exponent);
+      static const RelaxationSpectrum                  one_element;
+      static const std::vector<SymmetricTensor<2, 3>> no_branches;
+      const viscous_flow::MaxwellStep maxwell = viscous_flow::update(
+        in.strain - in.plastic_strain_old, in.strain - in.strain_old,
+        in.inelastic_strain_old - in.plastic_strain_old,
+        in.branch_viscous_strains_old ? *in.branch_viscous_strains_old : no_branches, G,
+        in.shear_spectrum ? *in.shear_spectrum : one_element, in.relaxation_exponent,
+        in.max_relaxation_exponent);
       const double elastic_volume = trace(in.strain) - 3 * in.isotropic_eigenstrain -
                                     trace(in.plastic_strain_old);
       const SymmetricTensor<2, 3> trial = viscous_flow::stress(K, elastic_volume, maxwell);
@@ -62,6 +66,14 @@ namespace bmgfe
           r.tangent = viscous_flow::tangent(K, maxwell.tangent_factor);
         }
       const SymmetricTensor<2, 3> &dp = r.plastic_strain_increment;
+      // Branches in parallel: each loses phi1(lambda_i) dev(d eps_p) of its elastic strain.
+      r.branch_viscous_strains = maxwell.branch_viscous_strains;
+      if (!r.branch_viscous_strains.empty() && dp.norm() > 0)
+        {
+          const SymmetricTensor<2, 3> dp_dev = deviator(dp);
+          for (unsigned int i = 0; i < r.branch_viscous_strains.size(); ++i)
+            r.branch_viscous_strains[i] -= (1 - maxwell.branch_phi1[i]) * dp_dev;
+        }
       r.equivalent_plastic_strain_increment = std::sqrt(2.0 / 3.0 * (dp * dp));
       r.plastic_work                        = r.stress * dp;
       // 3. eps_in = eps - eps_iso 1 - C(K, G)^-1 sigma.

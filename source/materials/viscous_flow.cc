@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace bmgfe
 {
@@ -29,6 +30,50 @@ namespace bmgfe
       s.deviatoric_stress = 2 * shear_modulus * ee_new;
       s.viscous_strain    = e_new - ee_new;
       s.tangent_factor    = 2 * shear_modulus * f;
+      s.branch_phi1.assign(1, f);
+      return s;
+    }
+
+    MaxwellStep update(const SymmetricTensor<2, 3> &strain_new,
+                       const SymmetricTensor<2, 3> &strain_increment,
+                       const SymmetricTensor<2, 3> &viscous_strain_old,
+                       const std::vector<SymmetricTensor<2, 3>> &branches_old,
+                       const double shear_modulus, const RelaxationSpectrum &shear,
+                       const double lambda, const double cap)
+    {
+      if (shear.single())
+        return update(strain_new, strain_increment, viscous_strain_old, shear_modulus,
+                      branch_exponent(lambda, shear.times[0], cap));
+      if (!(lambda >= 0) || !(shear_modulus > 0))
+        throw std::invalid_argument("viscous_flow::update: need lambda >= 0 and G > 0");
+      const unsigned int n = shear.size();
+      if (!branches_old.empty() && branches_old.size() != n)
+        throw std::invalid_argument("viscous_flow::update: " + std::to_string(branches_old.size()) +
+                                    " branch strains for " + std::to_string(n) + " branches");
+      const SymmetricTensor<2, 3> e_new = dealii::deviator(strain_new);
+      const SymmetricTensor<2, 3> de    = dealii::deviator(strain_increment);
+      const SymmetricTensor<2, 3> e_old = e_new - de;
+      MaxwellStep                 s;
+      s.branch_viscous_strains.resize(n);
+      s.branch_phi1.resize(n);
+      SymmetricTensor<2, 3> ee_sum; // sum g_i e_e,i,n+1
+      double                phi_sum = 0;
+      for (unsigned int i = 0; i < n; ++i)
+        {
+          const double l     = branch_exponent(lambda, shear.times[i], cap);
+          const double decay = std::exp(-l);
+          const double f     = std::isinf(l) ? 0.0 : phi1(l);
+          const SymmetricTensor<2, 3> ee_old =
+            e_old - (branches_old.empty() ? viscous_strain_old : branches_old[i]);
+          const SymmetricTensor<2, 3> ee_new = decay * ee_old + f * de;
+          s.branch_viscous_strains[i]        = e_new - ee_new;
+          s.branch_phi1[i]                   = f;
+          ee_sum += shear.weights[i] * ee_new;
+          phi_sum += shear.weights[i] * f;
+        }
+      s.deviatoric_stress = 2 * shear_modulus * ee_sum;
+      s.viscous_strain    = e_new - ee_sum;
+      s.tangent_factor    = 2 * shear_modulus * phi_sum;
       return s;
     }
 

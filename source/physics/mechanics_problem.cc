@@ -235,7 +235,9 @@ namespace bmgfe
                                               LinearAlgebra::distributed::Vector<double> &values) const
   {
     const FE_DGQArbitraryNodes<dim> node_fe(QGauss<1>(prm.fe_degree + 1));
-    const FESystem<dim>             dg_fe(node_fe, 1 + components.size());
+    const FESystem<dim>             dg_fe(node_fe, state_field_names(components).size());
+    const unsigned int n_modes    = material.free_volume.structural_spectrum.size();
+    const unsigned int n_branches = material.free_volume.shear_spectrum.size();
     // Node i of the element is quadrature point i: both are the lexicographic tensor product
     // of the 1D Gauss points.
     for (unsigned int q = 0; q < quadrature.size(); ++q)
@@ -255,13 +257,48 @@ namespace bmgfe
           const auto data = state.get_data(cell);
           for (unsigned int q = 0; q < quadrature.size(); ++q)
             {
-              values[indices[dg_fe.component_to_system_index(0, q)]] = data[q]->x;
+              const MaterialPointState &d = *data[q];
+              unsigned int              k = 0;
+              values[indices[dg_fe.component_to_system_index(k++, q)]] = d.x;
               for (unsigned int c = 0; c < components.size(); ++c)
-                values[indices[dg_fe.component_to_system_index(c + 1, q)]] =
-                  data[q]->inelastic_strain[components[c].i][components[c].j];
+                values[indices[dg_fe.component_to_system_index(k++, q)]] =
+                  d.inelastic_strain[components[c].i][components[c].j];
+              // Relaxation spectrum: the modes and the branches (a point that holds none has
+              // every mode at x and every branch at the total).
+              if (n_modes > 1)
+                for (unsigned int i = 0; i < n_modes; ++i)
+                  values[indices[dg_fe.component_to_system_index(k++, q)]] =
+                    d.free_volume_modes.size() == n_modes ? d.free_volume_modes[i] : d.x;
+              if (n_branches > 1)
+                for (unsigned int i = 0; i < n_branches; ++i)
+                  for (unsigned int c = 0; c < components.size(); ++c)
+                    values[indices[dg_fe.component_to_system_index(k++, q)]] =
+                      d.branch_viscous_strains.size() == n_branches ?
+                        (d.branch_viscous_strains[i] + d.plastic_strain)[components[c].i][components[c].j] :
+                        d.inelastic_strain[components[c].i][components[c].j];
             }
         }
     values.update_ghost_values();
+  }
+
+  template <int dim, typename LA>
+  std::vector<std::string>
+  MechanicsProblem<dim, LA>::state_field_names(const std::vector<TensorComponent> &components) const
+  {
+    namespace names = bmgfe::state_field_names;
+    std::vector<std::string> n{names::free_volume()};
+    for (const auto &c : components)
+      n.push_back(names::viscous_strain(c.suffix));
+    const unsigned int n_modes    = material.free_volume.structural_spectrum.size();
+    const unsigned int n_branches = material.free_volume.shear_spectrum.size();
+    if (n_modes > 1)
+      for (unsigned int i = 0; i < n_modes; ++i)
+        n.push_back(names::free_volume_mode(i));
+    if (n_branches > 1)
+      for (unsigned int i = 0; i < n_branches; ++i)
+        for (const auto &c : components)
+          n.push_back(names::branch_viscous_strain(i, c.suffix));
+    return n;
   }
 
   template <int dim, typename LA>

@@ -33,8 +33,16 @@ namespace bmgfe
         const auto        coords = Utilities::split_string_list(item.substr(colon + 1), ',');
         require(coords.size() == dim && !name.empty(), context,
                 "'" + item + "' needs a name and " + std::to_string(dim) + " coordinates");
-        require(name.find_first_of(" ,\t\"") == std::string::npos, context,
-                "the probe name '" + name + "' must be one word (it becomes part of column names)");
+        // Letters, digits and '_' only: numpy.genfromtxt(..., names=True) deletes the other
+        // characters from column names ('mid-radius' would become 'midradius').
+        require(name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                       "0123456789_") == std::string::npos,
+                context,
+                "the probe name '" + name + "' must be one word of letters, digits and '_' (it "
+                "becomes part of column names)");
+        require(std::none_of(result.begin(), result.end(),
+                             [&](const auto &other) { return other.first == name; }),
+                context, "two probes are named '" + name + "'");
         Point<dim> p;
         for (unsigned int d = 0; d < dim; ++d)
           {

@@ -22,9 +22,9 @@ namespace bmgfe
                         "Points whose temperature (and stresses, fictive temperature and free "
                         "volume) go into every row of statistics.csv: 'auto' (the geometry's "
                         "centre and surface points) or 'name: x, y[, z]; name: x, y[, z]' in m "
-                        "(r, z for axisymmetric). A name is one word; the columns are "
-                        "<quantity>_at_<name>_<unit>. A point outside the mesh moves to the "
-                        "nearest vertex (with a note).");
+                        "(r, z for axisymmetric). A name is one word of letters, digits and '_', "
+                        "unique; the columns are <quantity>_at_<name>_<unit>. A point outside the "
+                        "mesh moves to the nearest vertex (with a note).");
       prm.leave_subsection();
     }
 

@@ -47,8 +47,10 @@ namespace bmgfe
       prm.declare_entry("Quadrature-point fields", "projected",
                         Patterns::Selection("projected|cell data"),
                         "How the fields known at the quadrature points (stresses, strains, free "
-                        "volume, ...) are written. projected: L2 projection onto continuous "
-                        "elements of the mechanics' degree: smooth point data that ParaView "
+                        "volume, ...) are written. projected: recovered on continuous elements "
+                        "of the mechanics' degree (L2 projection; superconvergent patch recovery "
+                        "for linear elements, second order up to the boundary): smooth point data "
+                        "that ParaView "
                         "interpolates (line plots, contours; a free surface reads its traction-free "
                         "value). cell data: the volume average over each cell as VTK cell data "
                         "(tensors with all 3 x 3 components).");
@@ -83,7 +85,7 @@ namespace bmgfe
       a.description = q.description + (suffix.empty() ? "" : " (" + suffix + " component)");
       a.kind        = Array::Kind::scalar;
       a.series      = {static_cast<unsigned int>(series.size())};
-      series.push_back({&q, i, j});
+      series.push_back({&q, i, j, {}});
       arrays.push_back(a);
     }
 
@@ -131,7 +133,7 @@ namespace bmgfe
                 for (unsigned int i = 0; i < (cell_data ? 3u : static_cast<unsigned int>(dim)); ++i)
                   {
                     a.series.push_back(series.size());
-                    series.push_back({q, static_cast<int>(i), -1});
+                    series.push_back({q, static_cast<int>(i), -1, {}});
                   }
                 arrays.push_back(a);
                 break;
@@ -150,7 +152,7 @@ namespace bmgfe
                   for (unsigned int j = i; j < n; ++j)
                     {
                       index[i][j] = index[j][i] = series.size();
-                      series.push_back({q, static_cast<int>(i), static_cast<int>(j)});
+                      series.push_back({q, static_cast<int>(i), static_cast<int>(j), {}});
                     }
                 for (unsigned int i = 0; i < n; ++i)
                   for (unsigned int j = 0; j < n; ++j)
@@ -160,7 +162,19 @@ namespace bmgfe
                 // (every dimension), the out-of-plane zz of a planar section.
                 for (unsigned int c = 0; c < frame.suffixes.size(); ++c)
                   if (frame.cylindrical || (dim == 2 && !cell_data && frame.suffixes[c] == "zz"))
-                    add_scalar(*q, frame.suffixes[c], static_cast<int>(c), -2);
+                    {
+                      add_scalar(*q, frame.suffixes[c], static_cast<int>(c), -2);
+                      // In the projected dim x dim tensor: every component in 3D, rr, zz, rz of
+                      // an axisymmetric section (entries of it), rr, tt of a planar one.
+                      const std::string &suffix = frame.suffixes[c];
+                      const bool held = dim == 3 || (this->run().kinematics == Kinematics::axisymmetric ?
+                                                       suffix != "tt" :
+                                                       frame.cylindrical && (suffix == "rr" || suffix == "tt"));
+                      if (!cell_data && held)
+                        for (unsigned int i = 0; i < n; ++i)
+                          for (unsigned int j = 0; j < n; ++j)
+                            series.back().tensor.push_back(index[i][j]);
+                    }
                 break;
               }
           }
@@ -171,7 +185,8 @@ namespace bmgfe
     void Visualization<dim, LA>::report_setup(std::ostream &out) const
     {
       out << "  output       : " << arrays.size() << " point-quantity arrays "
-          << (cell_data ? "as cell data (cell averages)" : "L2-projected onto continuous Q") 
+          << (cell_data ? "as cell data (cell averages)" :
+                          (degree == 1 ? "patch-recovered onto continuous Q" : "L2-projected onto continuous Q"))
           << (cell_data ? "" : std::to_string(degree)) << " (fields.csv lists them)\n";
     }
 
@@ -194,13 +209,19 @@ namespace bmgfe
             for (const auto &a : arrays)
               out << a.name << ',' << unit(a.unit) << ',' << association << ','
                   << (a.kind == Array::Kind::scalar ? 1 : a.series.size()) << ",\"" << a.description
-                  << (cell_data ? " (cell average)" : " (L2 projection)") << "\"\n";
+                  << (cell_data ? " (cell average)" : (degree == 1 ? " (patch recovery)" : " (L2 projection)"))
+                  << "\"\n";
             if (run.mechanics && (run.mechanics->viscous() || run.mechanics->plastic()))
               out << "qp_free_volume,1,point,1,\"free volume at the quadrature points (restart data; "
                      "discontinuous)\"\n"
                   << "qp_viscous_strain_<ij>,1,point,1,\"inelastic (viscous + plastic) strain at the "
-                     "quadrature points (restart data; discontinuous)\"\n";
-            out << "mpi_rank,1,cell,1,\"rank that owns the cell\"\n";
+                     "quadrature points (restart data; discontinuous)\"\n"
+                  << "qp_free_volume_mode_<i>,1,point,1,\"free volume of relaxation mode i (KWW "
+                     "relaxation spectrum only; restart data; discontinuous)\"\n"
+                  << "qp_viscous_strain_branch_<i>_<ij>,1,point,1,\"inelastic strain of Maxwell "
+                     "branch i (KWW relaxation spectrum only; restart data; discontinuous)\"\n";
+            // deal.II writes its cell vectors as point data (constant over each cell).
+            out << "mpi_rank,1," << association << ",1,\"rank that owns the cell\"\n";
             return out.good();
           });
         }
@@ -262,7 +283,8 @@ namespace bmgfe
           const PointContext p{to_3d(points.positions[q]), points.fields[q]};
           for (unsigned int k = 0; k < series.size(); ++k)
             {
-              const double v = evaluate(series[k], p);
+              // Components computed from the projected tensor project nothing (zero CG solves).
+              const double v = series[k].tensor.empty() ? evaluate(series[k], p) : 0.0;
               if (cell_data)
                 cell_sums[k][c] += points.weights[q] * v;
               else
@@ -339,6 +361,21 @@ namespace bmgfe
           const DoFHandler<dim> &scalar_dofs = projection->dof_handler();
           std::vector<types::global_dof_index> system_indices(fe.n_dofs_per_cell()),
             scalar_indices(scalar_dofs.get_fe().n_dofs_per_cell());
+          // The nodes, for the frame components computed from the projected tensor there.
+          FEValues<dim> nodes(*run.mapping, scalar_dofs.get_fe(),
+                              Quadrature<dim>(scalar_dofs.get_fe().get_unit_support_points()),
+                              update_quadrature_points);
+          const auto value = [&](const unsigned int s, const types::global_dof_index dof,
+                                 const Point<dim> &x) {
+            const Series &series_s = series[s];
+            if (series_s.tensor.empty())
+              return projection->field(s)[dof];
+            SymmetricTensor<2, 3> t;
+            for (unsigned int i = 0; i < dim; ++i)
+              for (unsigned int j = i; j < dim; ++j)
+                t[i][j] = projection->field(series_s.tensor[i * dim + j])[dof];
+            return frame.components(t, to_3d(x))[series_s.i];
+          };
           for (const auto &cell : field_dofs.active_cell_iterators())
             if (cell->is_locally_owned())
               {
@@ -346,12 +383,13 @@ namespace bmgfe
                 const typename DoFHandler<dim>::active_cell_iterator scalar_cell(
                   run.triangulation, cell->level(), cell->index(), &scalar_dofs);
                 scalar_cell->get_dof_indices(scalar_indices);
+                nodes.reinit(scalar_cell);
                 for (unsigned int c = 0; c < names.size(); ++c)
                   for (unsigned int i = 0; i < scalar_indices.size(); ++i)
                     {
                       const auto index = system_indices[fe.component_to_system_index(c, i)];
                       if (field_values.in_local_range(index))
-                        field_values[index] = projection->field(from[c])[scalar_indices[i]];
+                        field_values[index] = value(from[c], scalar_indices[i], nodes.quadrature_point(i));
                     }
               }
           field_values.update_ghost_values();
@@ -390,10 +428,8 @@ namespace bmgfe
         {
           const auto components = tensor_components(run.kinematics);
           run.mechanics->state_field(components, state_dofs, state_values);
-          std::vector<std::string> state_names{"qp_free_volume"};
-          for (const auto &c : components)
-            state_names.push_back("qp_viscous_strain_" + c.suffix);
-          data_out.add_data_vector(state_dofs, state_values, state_names);
+          data_out.add_data_vector(state_dofs, state_values,
+                                   run.mechanics->state_field_names(components));
         }
       const unsigned int subdivisions = run.output->subdivisions ? run.output->subdivisions :
                                                                    run.heat->dof_handler().get_fe().degree;

@@ -223,7 +223,7 @@ TEST(Viscous, StatePackUnpack)
       a.inelastic_strain.access_raw_entry(k) = 1e-4 * (k + 1);
       a.strain.access_raw_entry(k)           = -2e-3 * (k + 1);
     }
-  std::vector<double> buffer(bmgfe::MaterialPointState::n_packed);
+  std::vector<double> buffer(a.n_packed());
   a.pack(buffer.data());
   bmgfe::MaterialPointState b;
   b.unpack(buffer.data());

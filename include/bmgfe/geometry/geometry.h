@@ -64,6 +64,15 @@ namespace bmgfe
     unsigned int global_refinement   = 0;
     unsigned int boundary_refinement = 0;
     std::vector<dealii::types::boundary_id> boundary_refinement_ids;
+    /// 'Refinement regions': axis-aligned boxes in model coordinates whose cells are refined
+    /// until their size (diameter / sqrt(dim)) is at most `cell_size` (local resolution of a
+    /// random field or of an indentation array, a notch root).
+    struct RefinementRegion
+    {
+      std::vector<double> lower, upper; ///< dim coordinates each [m]
+      double              cell_size = 0; ///< [m]
+    };
+    std::vector<RefinementRegion> refinement_regions;
     /// Folder of the parameter file (relative paths of geometry files are resolved from it).
     std::string base_directory;
     /// The geometry of 'Type' as parsed; empty before parse_parameters(), when
@@ -95,6 +104,9 @@ namespace bmgfe
     /// declared a rod by 'Geometry/Mesh rod axis direction'); empty otherwise.
     std::optional<RodAxis> rod;
   };
+
+  /// 'Geometry/Refinement regions' as text -> regions; throws InputError naming the entry.
+  std::vector<GeometryParameters::RefinementRegion> parse_refinement_regions(const std::string &text);
 
   /// Build the coarse mesh, attach manifolds, refine. Collective on the communicator of
   /// `tria`. Throws InputError for a missing or unreadable mesh file and for simplex meshes.

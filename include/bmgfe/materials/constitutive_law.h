@@ -8,8 +8,11 @@
 // 1. begin_step(): what does not depend on the displacement. The free-volume update
 //    x_n+1 = update(x_n, T_n, T_n+1, dt) and the relaxation exponent
 //    lambda = (G tau0/eta0) int dt/tau of the step (doc/model.md "Coupling to the
-//    mechanics"; or the 'Maxwell rate override'), capped by 'Maximum relaxation exponent'.
-//    Viscous models only; the others keep x_trial = x, lambda = 0.
+//    mechanics"; or the 'Maxwell rate override'); every Maxwell branch's exponent
+//    lambda / b_i is capped by 'Maximum relaxation exponent'. With a relaxation spectrum
+//    (doc/model.md "Relaxation spectrum") the structural modes and the generalized Maxwell
+//    branches are carried in the point history. Viscous models only; the others keep
+//    x_trial = x, lambda = 0.
 // 2. respond(): stress, consistent tangent and trial update at the total strain eps_n+1 from
 //    the committed state and the trial values, through viscoplastic::update (Maxwell
 //    predictor + Mohr-Coulomb return map, doc/model.md §3, §4). The models differ only in the
@@ -32,6 +35,7 @@
 #include <deal.II/base/symmetric_tensor.h>
 
 #include <functional>
+#include <vector>
 
 namespace bmgfe
 {
@@ -78,7 +82,8 @@ namespace bmgfe
 
     /// Trial values of the step [t - dt, t] that do not depend on the displacement (see the
     /// top of this file), with the point's temperature T_new at t (T_n is the committed
-    /// temperature; NaN means the first step). Returns lambda.
+    /// temperature; NaN means the first step). Sets trial.lambda (not capped) and returns the
+    /// largest branch exponent min(lambda / b_min, cap) (lambda, capped, for one element).
     double begin_step(const CommittedPointState &committed, TrialPointState &trial, double T_new,
                       double t, double dt) const;
 
@@ -108,6 +113,13 @@ namespace bmgfe
                                const dealii::SymmetricTensor<2, 3> &strain, double T) const;
 
   private:
+    /// The structural modes of a committed point (every mode at x when it holds none).
+    std::vector<double> modes(const CommittedPointState &committed) const;
+    /// Its branch viscous strains, or null when it holds none (every branch at eps_v).
+    const std::vector<dealii::SymmetricTensor<2, 3>> *branches(const CommittedPointState &committed) const;
+    /// sum_i g_i phi1(lambda_i) of the step (G_eff / G).
+    double shear_relaxation_factor(const TrialPointState &trial) const;
+
     /// The input of viscoplastic::update for the step (isotropic eigenstrain, moduli, ...).
     ViscoplasticInput input(const CommittedPointState &committed, const TrialPointState &trial,
                             const dealii::SymmetricTensor<2, 3> &strain, double T) const;

@@ -21,7 +21,18 @@
 // Newton's method safeguarded by bisection. Sub-steps are chosen adaptively so that ln(tau)
 // changes by at most `max_log_tau_change` per sub-step while the point is mobile (frozen
 // points take the whole step at once). Exact for constant T and constant tau.
+//
+// Relaxation spectrum (doc/model.md "Relaxation spectrum"): x = sum_i w_i x_i with modes
+//   dx_i/dt = -(x_i - x_eq(T)) / (a_i tau(T, x)),
+// tau at the TOTAL x (the same nonlinearity, shift function and reduced time z = int dt/tau);
+// (w_i, a_i) the Prony fit of exp(-xi^beta) (relaxation_spectrum.h). In a sub-step every
+// mode takes the exponential step above with z_i = z / a_i, and the scalar equation stays one
+// equation in x_b = sum_i w_i x_i,b. One mode (w = a = 1) is the single relaxation time,
+// with the same arithmetic bit for bit.
+#include <bmgfe/materials/relaxation_spectrum.h>
+
 #include <string>
+#include <vector>
 
 namespace dealii
 {
@@ -39,6 +50,7 @@ namespace bmgfe
     double       x = 0;            ///< free volume at the end of the step
     double       reduced_time = 0; ///< int dt / tau over the step (trapezoidal per sub-step)
     unsigned int substeps = 0;     ///< accepted sub-steps
+    std::vector<double> modes;     ///< x_i at the end of the step (x = sum w_i x_i)
   };
 
   struct FreeVolumeParameters
@@ -63,6 +75,30 @@ namespace bmgfe
     /// Maxwell rate G/eta [1/s] that replaces the law in the coupled mechanics (the
     /// relaxation exponent of a step is its trapezoidal integral). Empty: the law.
     std::string maxwell_rate_override;
+
+    // ---- relaxation spectrum (doc/model.md "Relaxation spectrum")
+    bool         kww_spectrum        = false; ///< 'Relaxation spectrum = KWW' (false: single)
+    double       stretching_exponent = 0.5;   ///< beta of the structural relaxation
+    /// beta_G of the shear stress relaxation; 0: the structural beta.
+    double       shear_stretching_exponent = 0;
+    unsigned int prony_terms         = 28;    ///< N (KWW only)
+    double       prony_decade_min    = -7;    ///< log10 of the shortest a_i
+    double       prony_decade_max    = 2;     ///< log10 of the longest a_i
+    /// (w_i, a_i) of the structural relaxation: N = 1 (w = a = 1) unless set_spectra() made
+    /// the KWW fit.
+    RelaxationSpectrum structural_spectrum;
+    /// (g_i, b_i) of the shear relaxation modulus G sum g_i exp(-xi_G / b_i).
+    RelaxationSpectrum shear_spectrum;
+
+    /// Fits both spectra from the entries above (single: one term each).
+    void set_spectra();
+    /// beta_G as used (the structural beta when 'Shear stretching exponent = structural').
+    double shear_beta() const
+    {
+      return shear_stretching_exponent > 0 ? shear_stretching_exponent : stretching_exponent;
+    }
+    /// x = sum_i w_i x_i of the structural modes.
+    double total_free_volume(const std::vector<double> &modes) const;
 
     // ---- numerics of update() (not in the parameter file)
     double       max_log_tau_change = 0.1;   ///< per sub-step, while mobile
@@ -105,8 +141,13 @@ namespace bmgfe
     }
 
     /// Advance x over [t_n, t_n + dt] with T linear from T_old to T_new (see the top of this
-    /// file). Requires x_old > 0, T > 0, dt >= 0 and a positive tau0.
+    /// file), every mode starting at x_old. Requires x_old > 0, T > 0, dt >= 0 and a
+    /// positive tau0.
     FreeVolumeStep update(double x_old, double T_old, double T_new, double dt) const;
+    /// The same from the modes x_i (one per term of structural_spectrum; their total must be
+    /// positive).
+    FreeVolumeStep update(const std::vector<double> &modes_old, double T_old, double T_new,
+                          double dt) const;
 
     /// One sub-step with a given trapezoidal exponent z (exposed for tests):
     /// x_eq,b + (x_a - x_eq,a) e^{-z} - (x_eq,b - x_eq,a) phi1(z).

@@ -12,9 +12,18 @@
 //
 // MaterialPointState is both: its fields keep their names (the simulator fills g, x and the
 // inelastic strain of an initial state through them).
+//
+// Relaxation spectrum (doc/model.md "Relaxation spectrum"): with more than one structural
+// mode the committed state also holds the modes x_i (x = sum w_i x_i stays the total), with
+// more than one shear branch the branch viscous strains eps_v,i (eps_v = inelastic_strain -
+// plastic_strain stays the total, sum g_i eps_v,i). Empty vectors (a single time, or a state
+// set from the totals only, e.g. from an older run's output) mean: every mode at x, every
+// branch at eps_v.
 #include <deal.II/base/symmetric_tensor.h>
 
 #include <limits>
+#include <string>
+#include <vector>
 
 namespace bmgfe
 {
@@ -29,6 +38,10 @@ namespace bmgfe
     double free_volume_increment = 0; ///< dx of the plastic dilatation
     double equivalent_plastic_strain_increment = 0; ///< sqrt(2/3 d eps_p : d eps_p)
     double plastic_work = 0; ///< sigma_n+1 : d eps_p [J/m^3]
+    /// x_i,n+1 of the structural modes (relaxation spectrum; empty for a single time).
+    std::vector<double> free_volume_modes;
+    /// eps_v,i,n+1 of the shear branches (relaxation spectrum; empty for a single element).
+    std::vector<dealii::SymmetricTensor<2, 3>> branch_viscous_strains;
   };
 
   /// The state at the end of the last accepted step: everything the mechanics remembers.
@@ -48,27 +61,61 @@ namespace bmgfe
     /// sigma : d eps_p / dt of the last time step [W/m^3] (summed over the substeps by
     /// commit(), divided by the step length by the mechanics at the end of the step).
     double plastic_power = 0;
+    // Relaxation spectrum (see the top of this file); empty: every mode/branch at the total.
+    std::vector<double>                        free_volume_modes;      ///< x_i
+    std::vector<dealii::SymmetricTensor<2, 3>> branch_viscous_strains; ///< eps_v,i
   };
 
   /// Values of the step being solved (not packed).
   struct TrialPointState
   {
     double x_trial           = 0; ///< x_n+1 after the structural relaxation of the step
-    double lambda            = 0; ///< relaxation exponent of the step
+    /// Its modes x_i,n+1 (relaxation spectrum; empty for a single time).
+    std::vector<double> x_modes_trial;
+    /// Relaxation exponent of the step in units of the KWW time (not capped; the branches
+    /// cap lambda / b_i, viscous_flow::branch_exponent).
+    double lambda            = 0;
     double temperature_begin = 0; ///< T at the start of the time step (substeps interpolate)
     PointUpdate update;           ///< the law at the latest strain iterate
   };
 
   struct MaterialPointState : CommittedPointState, TrialPointState
   {
-    static constexpr unsigned int n_packed = 1 + 6 + 1 + 1 + 6 + 6 + 4;
-    /// The committed state (n_packed doubles).
+    /// Doubles of the fixed part of pack(): g, eps_in, x, T_n, eps_n, eps_p, p, x_p, x-bar and
+    /// the numbers of modes and branches.
+    static constexpr unsigned int n_packed_fixed = 1 + 6 + 1 + 1 + 6 + 6 + 3 + 2;
+    /// Doubles that pack() writes: n_packed_fixed + N_modes + 6 N_branches.
+    unsigned int n_packed() const
+    {
+      return n_packed_fixed + free_volume_modes.size() + 6 * branch_viscous_strains.size();
+    }
+    /// The committed state (n_packed() doubles).
     void pack(double *out) const;
-    /// Restores the committed state; the trial starts from it (x_trial = x, lambda = 0).
+    /// Restores the committed state (the numbers of modes and branches are in the data); the
+    /// trial starts from it (x_trial = x, lambda = 0).
     void unpack(const double *in);
     /// The trial update becomes the committed state (x_trial follows x).
     void commit();
   };
+
+  /// Names of the restart fields of the material-point state in a snapshot (written by the
+  /// mechanics' state_field, read by core/initial_state): x, the inelastic strain
+  /// (eps_v + eps_p), and with a relaxation spectrum the modes x_i and the branches'
+  /// inelastic strains eps_v,i + eps_p (the same convention as the total: a later run reads
+  /// them as viscous strains).
+  namespace state_field_names
+  {
+    inline std::string free_volume() { return "qp_free_volume"; }
+    inline std::string viscous_strain(const std::string &suffix) { return "qp_viscous_strain_" + suffix; }
+    inline std::string free_volume_mode(const unsigned int i)
+    {
+      return "qp_free_volume_mode_" + std::to_string(i);
+    }
+    inline std::string branch_viscous_strain(const unsigned int i, const std::string &suffix)
+    {
+      return "qp_viscous_strain_branch_" + std::to_string(i) + "_" + suffix;
+    }
+  } // namespace state_field_names
 
   /// step-44's name for the same thing.
   using PointHistory = MaterialPointState;

@@ -3,7 +3,8 @@
 // tau0 (and eta0) to a measured Tg.
 //
 // Cooling: start in the equilibrium liquid at T_start, where the liquid lags behind x_eq by
-// less than 1e-3 K (tau_eq(T_start) |q| = 1e-3 K), and cool at the constant rate q with
+// less than 1e-3 K (<a> tau_eq(T_start) |q| = 1e-3 K, <a> = sum w_i a_i the mean relaxation
+// time of the modes), and cool at the constant rate q with
 // FreeVolumeParameters::update in steps of `temperature_step` until the glass has frozen:
 // T is at least `glass_line_offset` = 40 K below T_f and the slope s = dT_f/dT over the
 // last step is below `frozen_glass_slope` = 1e-5 (or T reaches T0 + 1 K).
@@ -15,9 +16,12 @@
 // relaxes noticeably 40 K below T_f at 20 K/min (s ~ 0.04 there), so a tangent taken too
 // early would move Tg by about a kelvin.
 //
+// With a relaxation spectrum the modes are carried through the cooling (all at x_eq at the
+// start).
+//
 // Calibration: Tg grows monotonically with tau0 (a slower liquid falls out of equilibrium
 // earlier); ln tau0 is found by a bracketed secant (Illinois) iteration, starting from the
-// estimate tau_eq(Tg) = (Tg - T0)^2 / (B q) (the liquid freezes where its relaxation time
+// estimate <a> tau_eq(Tg) = (Tg - T0)^2 / (B q) (the liquid freezes where its relaxation time
 // equals the time to cool by the temperature over which ln tau_eq changes by 1).
 #include <bmgfe/materials/free_volume.h>
 
@@ -39,6 +43,10 @@ namespace bmgfe
     double       end_temperature = 0;    ///< K
     unsigned int steps = 0;
   };
+
+  /// Mean relaxation time of the structural modes in units of tau: sum_i w_i a_i (1 for the
+  /// single time; Gamma(1/beta)/beta for an exact KWW function).
+  double mean_relaxation_time(const FreeVolumeParameters &p);
 
   /// Cool the 0-D model at `rate` [K/s, positive] in steps of `temperature_step` [K] and find
   /// its Tg. Uses p.tau0 as it is.

@@ -20,12 +20,23 @@
 //      eps_in,n+1 = eps - eps_iso 1 - C(K, G)^-1 : sigma,
 //    which holds for every branch (elastic, viscous, plastic) by definition of eps_e.
 //
+// Generalized Maxwell body (viscous_flow.h, doc/model.md "Relaxation spectrum"): the predictor
+// sums the branches, G_eff = G sum g_i phi1(lambda_i); the branches are in parallel and see
+// the same plastic strain increment, so after the return map every branch's elastic strain
+// loses phi1(lambda_i) dev(d eps_p) (which is what the return map with G_eff assumes). With
+// e = dev(eps - eps_p) and eps_v,i = e - e_e,i:
+//   eps_v,i,n+1 = eps_v,i,tr - (1 - phi1(lambda_i)) dev(d eps_p),
+// and sum g_i eps_v,i = dev(eps - eps_p) - dev(sigma)/(2G) as in step 3.
+//
 // The isotropic eigenstrain eps_iso = eps_th(T) + eps_s is the caller's; the structural part
 // eps_s = (zeta/3)(x - x_p - x_ref) must leave out the free volume x_p created by plastic
 // dilatation, which is already tr(eps_p) (mohr_coulomb.h).
 #include <bmgfe/materials/mohr_coulomb.h>
+#include <bmgfe/materials/relaxation_spectrum.h>
 
 #include <deal.II/base/symmetric_tensor.h>
+
+#include <vector>
 
 namespace bmgfe
 {
@@ -42,6 +53,12 @@ namespace bmgfe
     double bulk_modulus  = 0;         ///< K(T_n+1) [Pa]
     double shear_modulus = 0;         ///< G(T_n+1) [Pa]
     double relaxation_exponent = 0;   ///< lambda of the Maxwell step (0: no viscous flow)
+    /// Cap of every branch exponent lambda_i = lambda / b_i (0: none).
+    double max_relaxation_exponent = 0;
+    /// The branches (g_i, b_i) of a generalized Maxwell body; null: one Maxwell element.
+    const RelaxationSpectrum *shear_spectrum = nullptr;
+    /// eps_v,i,n of the branches; null or empty: every branch at eps_v,n.
+    const std::vector<dealii::SymmetricTensor<2, 3>> *branch_viscous_strains_old = nullptr;
     /// x before the plastic correction (after the structural relaxation of the step).
     double free_volume          = 0;
     /// xbar_n (x-hat_n): where c and phi are evaluated, plus w dx (w: the control passed).
@@ -55,6 +72,8 @@ namespace bmgfe
     dealii::SymmetricTensor<4, 3> tangent;          ///< d sigma_n+1 / d eps_n+1 (not major-symmetric) [Pa]
     dealii::SymmetricTensor<2, 3> inelastic_strain; ///< eps_v,n+1 + eps_p,n+1
     dealii::SymmetricTensor<2, 3> plastic_strain_increment; ///< d eps_p
+    /// eps_v,i,n+1 of a generalized Maxwell body with more than one branch (empty otherwise).
+    std::vector<dealii::SymmetricTensor<2, 3>> branch_viscous_strains;
     double free_volume           = 0; ///< x_n+1 = x + dx
     double free_volume_increment = 0; ///< dx = tr(d eps_p)/zeta
     /// sqrt(2/3 d eps_p : d eps_p): increment of the equivalent plastic strain.

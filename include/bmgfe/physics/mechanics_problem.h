@@ -135,8 +135,13 @@ namespace bmgfe
     /// polynomial in between, so output written from it and read back reproduces the state
     /// (cell averages would lose the variation inside a cell and change the stress by O(h)).
     /// `dg_dofs` is (re)initialised on this triangulation; `values` is ghosted.
+    /// With a relaxation spectrum (doc/model.md "Relaxation spectrum") the components go on
+    /// with the N structural modes x_i and the N shear branches' eps_v,i + eps_p: a later run
+    /// continues exactly. Their names: state_field_names().
     void state_field(const std::vector<TensorComponent> &components, dealii::DoFHandler<dim> &dg_dofs,
                      dealii::LinearAlgebra::distributed::Vector<double> &values) const;
+    /// Names of the components of state_field(), in its order (materials/point_history.h).
+    std::vector<std::string> state_field_names(const std::vector<TensorComponent> &components) const;
 
     /// Reaction force [N; N/m for plane sections] at time t on boundary `id` in displacement component
     /// `component`: the sum over the boundary's DoFs of that component of the internal force

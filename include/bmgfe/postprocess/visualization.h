@@ -4,8 +4,10 @@
 //  * temperature_K and displacement_m: the finite-element fields (nodal);
 //  * the point quantities chosen by 'Output/Fields' (stress_Pa, strain, von_mises_stress_Pa,
 //    free_volume, hardness_Pa, ...), known at the quadrature points, written either
-//    - projected (default): L2-projected onto continuous elements of the mechanics' degree
-//      (quadrature_projection.h), so they are smooth, point data, and interpolate; or
+//    - projected (default): recovered on continuous elements of the mechanics' degree (L2
+//      projection, patch recovery for linear elements: quadrature_projection.h), so they are
+//      smooth, point data, and interpolate; the cylindrical components that the tensor array
+//      holds are computed from it at the nodes; or
 //    - as cell data: the volume average over each cell, written as VTK <CellData>;
 //    tensors as a tensor array (dim x dim when projected, the full 3 x 3 as cell data) plus their
 //    cylindrical components rr, tt, zz, rz for rods (and zz of planar sections); vectors as
@@ -69,6 +71,11 @@ namespace bmgfe
       {
         const Quantity *quantity = nullptr;
         int             i = -1, j = -1; ///< vector: i; tensor: (i, j); frame component: i, j = -2
+        /// Projected output, frame components that the tensor array holds: the series of the
+        /// tensor's entries (row-major, dim x dim). The component is then computed at the nodes
+        /// from the projected tensor (so it equals the tensor array rotated there) instead of
+        /// being projected itself.
+        std::vector<unsigned int> tensor;
       };
       void        add_scalar(const Quantity &q, const std::string &suffix, int i, int j);
       double      evaluate(const Series &s, const PointContext &p) const;
