@@ -183,7 +183,7 @@ namespace bmgfe
       prm.enter_subsection("Virtual indentation");
       quantity_names = Utilities::split_string_list(prm.get("Quantities"), ',');
       require(!quantity_names.empty(), entry("Quantities"), "names no quantity");
-      times_text = Utilities::trim(prm.get("Times")) == "profile times" ? profile_times : prm.get("Times");
+      const std::string times_text = Utilities::trim(prm.get("Times")) == "profile times" ? profile_times : prm.get("Times");
       times      = parse_time_list(times_text, "Postprocess/Virtual indentation/Times");
 
       const auto size = Utilities::split_string_list(prm.get("Array size"), ',');
@@ -293,15 +293,7 @@ namespace bmgfe
       sums = std::make_unique<indentation::KernelAverages>(kernel, section, positions, fields.size());
 
       // Times outside the run are ignored (with a warning in the report).
-      const double start = run.protocol->start_time(), end = run.protocol->end_time();
-      std::vector<double> kept;
-      ignored_times.clear();
-      for (const double t : times)
-        if (t >= start - 1e-12 * std::max(1.0, std::abs(start)) && t <= end + 1e-12 * std::max(1.0, std::abs(end)))
-          kept.push_back(t);
-        else
-          ignored_times.push_back(text_of(t, 12));
-      times = kept;
+      schedule.set(times, run.protocol->start_time(), run.protocol->end_time());
 
       if (interpolate_unresolved)
         locate_centroids();
@@ -355,13 +347,8 @@ namespace bmgfe
       for (const auto &cell : run.triangulation->active_cell_iterators())
         if (cell->is_locally_owned())
           {
-            Point<dim> lo = cell->vertex(0), hi = cell->vertex(0);
-            for (const auto v : cell->vertex_indices())
-              for (unsigned int d = 0; d < dim; ++d)
-                {
-                  lo[d] = std::min(lo[d], cell->vertex(v)[d]);
-                  hi[d] = std::max(hi[d], cell->vertex(v)[d]);
-                }
+            const auto       box = cell->bounding_box().get_boundary_points();
+            const Point<dim> &lo = box.first, &hi = box.second;
             // Curved faces bulge beyond the vertices.
             const double margin = 0.1 * cell->diameter();
             auto it = std::lower_bound(by_x.begin(), by_x.end(), std::make_pair(lo[0] - margin, std::size_t(0)));
@@ -437,35 +424,24 @@ namespace bmgfe
       out << "  indentation  : " << centres.size() << " arrays of " << nx << " x " << ny
           << " indents " << text_of(indent_spacing) << " m apart; depth " << text_of(depth) << " m, "
           << (kernel.shape == indentation::KernelShape::hemisphere ? "hemisphere" : "gaussian")
-          << " plastic zone of radius " << text_of(kernel.radius) << " m; " << times.size()
+          << " plastic zone of radius " << text_of(kernel.radius) << " m; " << schedule.size()
           << " times (and the end)\n";
       if (outside > 0)
         out << "Note: virtual indentation: the plastic zones of " << outside << " of " << indents.size()
             << " indents leave the rod (radius " << text_of(rod_radius) << " m); they are skipped\n";
-      if (!ignored_times.empty())
-        {
-          out << "Warning: 'Postprocess/Virtual indentation/Times' outside the run ("
-              << this->run().protocol->start_time() << " - " << this->run().protocol->end_time()
-              << " s) are ignored:";
-          for (const auto &t : ignored_times)
-            out << ' ' << t;
-          out << '\n';
-        }
+      schedule.report_ignored(out, "Postprocess/Virtual indentation/Times");
     }
 
     template <int dim, typename LA>
     double VirtualIndentation<dim, LA>::next_time_of_interest(const double t) const
     {
-      for (std::size_t i = next_time; i < times.size(); ++i)
-        if (times[i] > t + 1e-12 * std::max(1.0, std::abs(t)))
-          return times[i];
-      return std::numeric_limits<double>::infinity();
+      return schedule.next_after(t);
     }
 
     template <int dim, typename LA>
     bool VirtualIndentation<dim, LA>::is_indentation_step(const StepInfo &info) const
     {
-      return next_time < times.size() && times[next_time] <= info.time + 1e-9 * std::max(1.0, std::abs(info.time));
+      return schedule.due(info.time);
     }
 
     template <int dim, typename LA>
@@ -575,8 +551,7 @@ namespace bmgfe
       log << '\n';
 
       write_files(result);
-      while (is_indentation_step(info))
-        ++next_time;
+      schedule.advance(info.time);
       if (info.final)
         final = result;
     }

@@ -23,6 +23,7 @@
 // and summary.json the FWHM and means of the centre and edge arrays at the end.
 #include <bmgfe/postprocess/indentation.h>
 #include <bmgfe/postprocess/interface.h>
+#include <bmgfe/postprocess/time_schedule.h>
 
 #include <deal.II/base/point.h>
 #include <deal.II/base/tensor.h>
@@ -99,7 +100,7 @@ namespace bmgfe
 
       // Parameters.
       std::vector<std::string>             quantity_names;
-      std::string                          times_text;
+      std::vector<double>                  times; ///< as given
       std::vector<std::array<double, 2>>   centres;
       unsigned int                         nx = 17, ny = 17;
       double                               array_spacing = 150e-6, indent_spacing = 0;
@@ -119,9 +120,7 @@ namespace bmgfe
       std::vector<const Quantity *>        fields;
       std::vector<Indent>                  indents;
       std::vector<Probe>                   probes;
-      std::vector<double>                  times;
-      std::vector<std::string>             ignored_times;
-      std::size_t                          next_time = 0;
+      TimeSchedule                         schedule;
       unsigned int                         n_written = 0;
       bool                                 resolution_reported = false;
       std::unique_ptr<indentation::KernelAverages> sums;
