@@ -121,19 +121,7 @@ namespace bmgfe
             fields.push_back({q, static_cast<int>(c), q->name + "_" + components.suffixes[c]});
 
       // Profile times outside the protocol are ignored (with a warning in the report).
-      const double start = run.protocol->start_time(), end = run.protocol->end_time();
-      std::vector<double> kept;
-      for (const double t : profile_times)
-        if (t < start - 1e-12 * std::max(1.0, std::abs(start)) ||
-            t > end + 1e-12 * std::max(1.0, std::abs(end)))
-          {
-            std::ostringstream note;
-            note << t;
-            ignored_times.push_back(note.str());
-          }
-        else
-          kept.push_back(t);
-      profile_times = kept;
+      schedule.set(profile_times, run.protocol->start_time(), run.protocol->end_time());
 
       if (!plate)
         {
@@ -165,32 +153,20 @@ namespace bmgfe
     void RingProfiles<dim, LA>::report_setup(std::ostream &out) const
     {
       out << "  rings        : " << n_rings << (plate ? " layers" : " rings") << ", "
-          << fields.size() << " fields, " << profile_times.size() << " profile times (and the end)\n";
-      if (!ignored_times.empty())
-        {
-          out << "Warning: 'Statistics/Profile times' outside the run ("
-              << this->run().protocol->start_time() << " - " << this->run().protocol->end_time()
-              << " s) are ignored:";
-          for (const auto &t : ignored_times)
-            out << ' ' << t;
-          out << '\n';
-        }
+          << fields.size() << " fields, " << schedule.size() << " profile times (and the end)\n";
+      schedule.report_ignored(out, "Statistics/Profile times");
     }
 
     template <int dim, typename LA>
     double RingProfiles<dim, LA>::next_time_of_interest(const double t) const
     {
-      for (std::size_t i = next_profile; i < profile_times.size(); ++i)
-        if (profile_times[i] > t + 1e-12 * std::max(1.0, std::abs(t)))
-          return profile_times[i];
-      return std::numeric_limits<double>::infinity();
+      return schedule.next_after(t);
     }
 
     template <int dim, typename LA>
     bool RingProfiles<dim, LA>::is_profile_step(const StepInfo &info) const
     {
-      return next_profile < profile_times.size() &&
-             profile_times[next_profile] <= info.time + 1e-9 * std::max(1.0, std::abs(info.time));
+      return schedule.due(info.time);
     }
 
     template <int dim, typename LA>
@@ -309,8 +285,7 @@ namespace bmgfe
         rings->add_relative_field("relative_hardness", rings->field_index("hardness"));
 
       write_files(info.time);
-      while (is_profile_step(info))
-        ++next_profile;
+      schedule.advance(info.time);
       if (info.final)
         {
           final_rings         = *rings;

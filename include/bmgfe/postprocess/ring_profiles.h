@@ -15,6 +15,7 @@
 #include <bmgfe/postprocess/point_probes.h>
 #include <bmgfe/postprocess/ring_statistics.h>
 #include <bmgfe/postprocess/stress_measures.h>
+#include <bmgfe/postprocess/time_schedule.h>
 
 #include <memory>
 #include <optional>
@@ -65,9 +66,8 @@ namespace bmgfe
       CylindricalFrame         frame;
       ComponentFrame           components;
       std::vector<Field>       fields;
-      std::vector<std::string> ignored_times;
+      TimeSchedule             schedule;
       PointProbes<dim>         line;
-      std::size_t              next_profile = 0;
       unsigned int             n_written    = 0;
       // Accumulated in visit_cell() for the step being written.
       std::unique_ptr<RingStatistics> rings;
