@@ -112,7 +112,7 @@ namespace bmgfe
                       "Boundary ids whose adjacent cells 'Boundary refinement' refines.");
     prm.declare_entry("Refinement regions", "", Anything(),
                       "Boxes whose cells are refined (after the global and boundary refinement) "
-                      "until their size, diameter/sqrt(dim), is at most the given cell size: "
+                      "until their size, volume^(1/dim), is at most the given cell size: "
                       "'x_min, y_min, x_max, y_max: h' in 2D, 'x_min, y_min, z_min, x_max, y_max, "
                       "z_max: h' in 3D, several separated by ';' [m], in model coordinates (r, z "
                       "in axisymmetric models). A cell is refined when its bounding box meets the "
@@ -216,7 +216,9 @@ namespace bmgfe
                       lo[d] = std::min(lo[d], cell->vertex(v)[d]);
                       hi[d] = std::max(hi[d], cell->vertex(v)[d]);
                     }
-                const double size = cell->diameter() / std::sqrt(static_cast<double>(dim));
+                // The edge of the square/cube of the cell's volume: the edge of a regular cell, and
+                // not inflated by the distortion of the cells of a disc or ball.
+                const double size = std::pow(cell->measure(), 1.0 / dim);
                 for (const auto &r : regions)
                   {
                     bool meets = true;

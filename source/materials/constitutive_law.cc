@@ -218,7 +218,7 @@ namespace bmgfe
         const double lambda = viscous_flow::branch_exponent(trial.lambda, shear.times[0], cap);
         p1                  = phi1(lambda);
         s = 3 * K * iso * dealii::unit_symmetric_tensor<3>() -
-            2 * G * std::exp(-lambda) * (e_n - c.inelastic_strain) + 2 * G * p1 * e_n;
+            2 * G * exp_minus(lambda) * (e_n - c.inelastic_strain) + 2 * G * p1 * e_n;
       }
     else
       {
@@ -228,7 +228,7 @@ namespace bmgfe
         for (unsigned int i = 0; i < shear.size(); ++i)
           {
             const double lambda = viscous_flow::branch_exponent(trial.lambda, shear.times[i], cap);
-            s -= 2 * G * shear.weights[i] * std::exp(-lambda) *
+            s -= 2 * G * shear.weights[i] * exp_minus(lambda) *
                  (e_n - (old ? (*old)[i] : c.inelastic_strain));
             p1 += shear.weights[i] * phi1(lambda);
           }

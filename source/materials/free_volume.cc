@@ -58,7 +58,7 @@ namespace bmgfe
     {
       if (z < 1e-3)
         return -0.5 + z / 3 - z * z / 8;
-      return (std::exp(-z) - phi1(z)) / z;
+      return (exp_minus(z) - phi1(z)) / z;
     }
   } // namespace
 
@@ -86,7 +86,7 @@ namespace bmgfe
   double FreeVolumeParameters::exponential_step(const double x_a, const double xeq_a,
                                                 const double xeq_b, const double z)
   {
-    return xeq_b + (x_a - xeq_a) * std::exp(-z) - (xeq_b - xeq_a) * phi1(z);
+    return xeq_b + (x_a - xeq_a) * exp_minus(z) - (xeq_b - xeq_a) * phi1(z);
   }
 
   double FreeVolumeParameters::total_free_volume(const std::vector<double> &modes) const
@@ -134,7 +134,7 @@ namespace bmgfe
           {
             const double zi = z / spectrum.times[i];
             sum += spectrum.weights[i] / spectrum.times[i] *
-                   (-(modes_a[i] - xa_eq) * std::exp(-zi) - (xb_eq - xa_eq) * dphi1(zi));
+                   (-(modes_a[i] - xa_eq) * exp_minus(zi) - (xb_eq - xa_eq) * dphi1(zi));
           }
         return sum;
       };

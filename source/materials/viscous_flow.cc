@@ -22,7 +22,7 @@ namespace bmgfe
       const SymmetricTensor<2, 3> de     = dealii::deviator(strain_increment);
       const SymmetricTensor<2, 3> ee_old = (e_new - de) - viscous_strain_old;
       // lambda = +inf (liquid far above Tg): e^{-lambda} = 0, phi1 = 0.
-      const double decay = std::exp(-lambda);
+      const double decay = exp_minus(lambda);
       const double f     = std::isinf(lambda) ? 0.0 : phi1(lambda);
       const SymmetricTensor<2, 3> ee_new = decay * ee_old + f * de;
 
@@ -61,7 +61,7 @@ namespace bmgfe
       for (unsigned int i = 0; i < n; ++i)
         {
           const double l     = branch_exponent(lambda, shear.times[i], cap);
-          const double decay = std::exp(-l);
+          const double decay = exp_minus(l);
           const double f     = std::isinf(l) ? 0.0 : phi1(l);
           const SymmetricTensor<2, 3> ee_old =
             e_old - (branches_old.empty() ? viscous_strain_old : branches_old[i]);

@@ -28,7 +28,7 @@ namespace
 
   double cell_size(const typename Triangulation<2>::active_cell_iterator &cell)
   {
-    return cell->diameter() / std::sqrt(2.0);
+    return std::sqrt(cell->measure());
   }
 } // namespace
 

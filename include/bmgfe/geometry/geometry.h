@@ -65,7 +65,7 @@ namespace bmgfe
     unsigned int boundary_refinement = 0;
     std::vector<dealii::types::boundary_id> boundary_refinement_ids;
     /// 'Refinement regions': axis-aligned boxes in model coordinates whose cells are refined
-    /// until their size (diameter / sqrt(dim)) is at most `cell_size` (local resolution of a
+    /// until their size (volume^(1/dim)) is at most `cell_size` (local resolution of a
     /// random field or of an indentation array, a notch root).
     struct RefinementRegion
     {
