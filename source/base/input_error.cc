@@ -1,5 +1,7 @@
 #include <bmgfe/base/input_error.h>
 
+#include <cmath>
+
 namespace bmgfe
 {
   std::string single_line(const std::string &what)
@@ -22,5 +24,20 @@ namespace bmgfe
     while (!out.empty() && (out.back() == ' ' || out.back() == '-'))
       out.pop_back();
     return out;
+  }
+
+  double parse_number(const std::string &text, const std::string &context)
+  {
+    try
+      {
+        std::size_t  used = 0;
+        const double v    = std::stod(text, &used);
+        require(used == text.size() && std::isfinite(v), "", "");
+        return v;
+      }
+    catch (...)
+      {
+        throw InputError(context + ": '" + text + "' is not a number");
+      }
   }
 } // namespace bmgfe

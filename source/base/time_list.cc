@@ -13,19 +13,7 @@ namespace bmgfe
     using dealii::Utilities::split_string_list;
     const std::string   context = "entry '" + entry + "'";
     std::vector<double> times;
-    const auto number = [&](const std::string &s) {
-      try
-        {
-          std::size_t used = 0;
-          const double v   = std::stod(s, &used);
-          require(used == s.size() && std::isfinite(v), "", "");
-          return v;
-        }
-      catch (...)
-        {
-          throw InputError(context + ": '" + s + "' is not a number");
-        }
-    };
+    const auto number = [&](const std::string &s) { return parse_number(s, context); };
     for (const auto &item : split_string_list(text, ','))
       {
         const auto parts = split_string_list(item, ':');

@@ -162,19 +162,7 @@ namespace bmgfe
         require(colon != std::string::npos, entry,
                 "'" + item + "' must be 'x_min, y_min[, z_min], x_max, y_max[, z_max]: cell size'");
         std::vector<double> numbers;
-        const auto number = [&](const std::string &t) {
-          try
-            {
-              std::size_t used = 0;
-              const double v   = std::stod(t, &used);
-              require(used == t.size() && std::isfinite(v), "", "");
-              return v;
-            }
-          catch (...)
-            {
-              throw InputError(entry + ": '" + t + "' is not a number");
-            }
-        };
+        const auto number = [&](const std::string &t) { return parse_number(t, entry); };
         for (const auto &c : Utilities::split_string_list(item.substr(0, colon), ','))
           numbers.push_back(number(c));
         GeometryParameters::RefinementRegion r;

@@ -33,6 +33,10 @@ namespace bmgfe
     return s.str();
   }
 
+  /// The number that `text` spells, all of it and finite; otherwise an InputError
+  /// "context: 'text' is not a number".
+  double parse_number(const std::string &text, const std::string &context);
+
   /// Throw an InputError whose text is `context: message` when `condition` is false.
   inline void
   require(const bool condition, const std::string &context, const std::string &message)
