@@ -3,6 +3,9 @@
 #include <bmgfe/io/snapshot_reader.h>
 
 #include <deal.II/base/mpi.h>
+#include <deal.II/base/symmetric_tensor.h>
+
+#include <cmath>
 
 #include <iomanip>
 #include <limits>
@@ -12,6 +15,75 @@ namespace bmgfe
 {
   using namespace dealii;
 
+  namespace
+  {
+    /// Where a point of this run lies in the snapshot and how the snapshot's tensors turn into
+    /// this run's frame ('Material/Free volume/Initial state geometry').
+    template <int dim>
+    struct SnapshotFrame
+    {
+      /// The snapshot is an axisymmetric section and this run is not axisymmetric.
+      bool mapped = false;
+      /// The components read from the snapshot (its own kinematics' names).
+      std::vector<TensorComponent> read_components;
+      /// This run's components (what the state holds).
+      std::vector<TensorComponent> run_components;
+
+      std::array<double, 3> position(const Point<dim> &p) const
+      {
+        if (!mapped)
+          return {{p[0], p[1], dim == 3 ? p[dim - 1] : 0.0}};
+        if (dim == 2)
+          return {{std::abs(p[0]), p[1], 0.0}};
+        return {{std::hypot(p[0], p[1]), p[dim - 1], 0.0}};
+      }
+
+      /// The tensor whose snapshot components start at values[first], in this run's frame.
+      SymmetricTensor<2, 3> tensor(const Point<dim> &p, const std::vector<double> &values,
+                                   const std::size_t first) const
+      {
+        SymmetricTensor<2, 3> t;
+        if (!mapped)
+          {
+            for (std::size_t k = 0; k < read_components.size(); ++k)
+              t[read_components[k].i][read_components[k].j] = values[first + k];
+            return t;
+          }
+        // Axisymmetric components rr, zz, tt, rz (base/kinematics.h order).
+        const double rr = values[first], zz = values[first + 1], tt = values[first + 2],
+                     rz = values[first + 3];
+        if (dim == 2)
+          {
+            // Plane section through the axis: x the signed radius, y the axis, z the hoop.
+            t[0][0] = rr, t[1][1] = zz, t[2][2] = tt, t[0][1] = p[0] < 0 ? -rz : rz;
+            return t;
+          }
+        const double r = std::hypot(p[0], p[1]);
+        Tensor<1, 3> er, et, ez;
+        er[0] = r > 0 ? p[0] / r : 1.0;
+        er[1] = r > 0 ? p[1] / r : 0.0;
+        et[0] = -er[1], et[1] = er[0];
+        ez[2] = 1;
+        for (unsigned int i = 0; i < 3; ++i)
+          for (unsigned int j = i; j < 3; ++j)
+            t[i][j] = rr * er[i] * er[j] + tt * et[i] * et[j] + zz * ez[i] * ez[j] +
+                      rz * (er[i] * ez[j] + ez[i] * er[j]);
+        return t;
+      }
+    };
+
+    template <int dim>
+    SnapshotFrame<dim> snapshot_frame(const Parameters &parameters)
+    {
+      SnapshotFrame<dim> f;
+      f.mapped = parameters.elastic.free_volume.initial_state_from_axisymmetric &&
+                 parameters.kinematics != Kinematics::axisymmetric;
+      f.run_components  = tensor_components(parameters.kinematics);
+      f.read_components = f.mapped ? tensor_components(Kinematics::axisymmetric) : f.run_components;
+      return f;
+    }
+  } // namespace
+
   template <int dim, typename LA>
   std::string read_initial_state(MechanicsProblem<dim, LA> &mechanics, const Parameters &parameters,
                                  const std::string &path, const MPI_Comm comm)
@@ -19,8 +91,16 @@ namespace bmgfe
     const std::string entry = "Material/Free volume/Initial state";
     SnapshotReader    snapshot(path, entry);
     const bool        with_strain = parameters.elastic.free_volume.initial_state_with_viscous_strain;
-    const auto        components  = tensor_components(parameters.kinematics);
+    const SnapshotFrame<dim> frame = snapshot_frame<dim>(parameters);
+    const auto              &components = frame.read_components;
     namespace names               = state_field_names;
+    if (frame.mapped)
+      require(snapshot.has_cell_field(names::free_volume()) &&
+                (!with_strain || snapshot.has_cell_field(names::viscous_strain("rr"))),
+              "entry 'Material/Free volume/Initial state geometry'",
+              "is 'axisymmetric' but '" + snapshot.file() +
+                "' is not the output of an axisymmetric run (no field " +
+                names::viscous_strain("rr") + ")");
     std::vector<unsigned int> fields{snapshot.field_index(names::free_volume())};
     if (with_strain)
       for (const auto &c : components)
@@ -51,7 +131,23 @@ namespace bmgfe
       for (unsigned int i = 0; i < n_branches; ++i)
         for (const auto &c : components)
           fields.push_back(snapshot.field_index(names::branch_viscous_strain(i, c.suffix)));
-
+    // A plastic snapshot: which part of the inelastic strain was plastic (doc/model.md, "Runs
+    // that continue a previous run"). Read by the plastic models only (the others carry it
+    // as part of the viscous strain, as it is).
+    const bool read_plastic = with_strain && mechanics.plastic() &&
+                              snapshot.has_cell_field(names::equivalent_plastic_strain());
+    const unsigned int first_plastic = fields.size();
+    if (read_plastic)
+      {
+        for (const auto &c : components)
+          fields.push_back(snapshot.field_index(names::plastic_strain(c.suffix)));
+        fields.push_back(snapshot.field_index(names::equivalent_plastic_strain()));
+        fields.push_back(snapshot.field_index(names::plastic_free_volume()));
+      }
+    // Without the free-volume relaxation the law keeps the structural strain of the read x as
+    // a fixed eigenstrain (ConstitutiveLaw::Settings::frozen_structural_strain).
+    const bool fold_structural_strain = !mechanics.viscous();
+    const bool perturbed = static_cast<bool>(parameters.elastic.free_volume_perturbation);
     const bool heterogeneous_x =
       parameters.elastic.heterogeneous && parameters.elastic.free_volume_amplitude != 0;
     double                      smallest_x = std::numeric_limits<double>::max();
@@ -60,7 +156,7 @@ namespace bmgfe
     std::array<double, 3>       first_outside{};
     double                      tf_min = std::numeric_limits<double>::max(), tf_max = -tf_min;
     mechanics.initialize_state([&](const Point<dim> &x, MaterialPointState &s) {
-      const std::array<double, 3> p{{x[0], x[1], dim == 3 ? x[2] : 0.0}};
+      const std::array<double, 3> p = frame.position(x);
       ++n_points;
       if (!snapshot.sample(p, fields, values))
         {
@@ -70,8 +166,7 @@ namespace bmgfe
         }
       s.x = values[0];
       if (with_strain)
-        for (std::size_t k = 0; k < components.size(); ++k)
-          s.inelastic_strain[components[k].i][components[k].j] = values[k + 1];
+        s.inelastic_strain = frame.tensor(x, values, 1);
       s.free_volume_modes.clear();
       s.branch_viscous_strains.clear();
       if (read_modes)
@@ -83,9 +178,13 @@ namespace bmgfe
         {
           s.branch_viscous_strains.resize(n_branches);
           for (unsigned int i = 0; i < n_branches; ++i)
-            for (std::size_t k = 0; k < components.size(); ++k)
-              s.branch_viscous_strains[i][components[k].i][components[k].j] =
-                values[first_branch + i * components.size() + k];
+            s.branch_viscous_strains[i] = frame.tensor(x, values, first_branch + i * components.size());
+        }
+      if (read_plastic)
+        {
+          s.plastic_strain            = frame.tensor(x, values, first_plastic);
+          s.equivalent_plastic_strain = values[first_plastic + components.size()];
+          s.plastic_free_volume       = values[first_plastic + components.size() + 1];
         }
       // The structural heterogeneity of the frozen glass (doc/model.md §6, "Mesoscale
       // heterogeneity"): a state read from a homogeneous run gets x (1 + delta_x g(X)), every
@@ -96,6 +195,17 @@ namespace bmgfe
           s.x *= factor;
           for (double &xi : s.free_volume_modes)
             xi *= factor;
+          smallest_x = std::min(smallest_x, s.x);
+        }
+      // 'Initial free volume perturbation' (e.g. a soft spot that seeds a band) on top of
+      // the read glass, every mode shifted alike (x = sum w_i x_i still holds).
+      if (perturbed)
+        {
+          const std::array<double, 3> model_point{{x[0], x[1], dim == 3 ? x[dim - 1] : 0.0}};
+          const double                dx = parameters.elastic.free_volume_perturbation(model_point);
+          s.x += dx;
+          for (double &xi : s.free_volume_modes)
+            xi += dx;
           smallest_x = std::min(smallest_x, s.x);
         }
       tf_min = std::min(tf_min, fvp.fictive_temperature(s.x));
@@ -121,7 +231,10 @@ namespace bmgfe
                          "', e.g. " + where.str() + " (the geometries differ)");
       }
     smallest_x = Utilities::MPI::min(smallest_x, comm);
-    require(smallest_x > 0, "entry 'Heterogeneity/Free-volume amplitude'",
+    require(smallest_x > 0,
+            perturbed ? "entries 'Heterogeneity/Free-volume amplitude' and 'Material/Free "
+                        "volume/Initial free volume perturbation'" :
+                        "entry 'Heterogeneity/Free-volume amplitude'",
             "makes the free volume read from '" + snapshot.file() + "' non-positive (smallest value " +
               value_text(smallest_x) + "); |delta_x| times the largest |g| must stay below 1");
     n_points = Utilities::MPI::sum(n_points, comm);
@@ -132,6 +245,14 @@ namespace bmgfe
          << " from " << snapshot.file();
     if (std::isfinite(snapshot.time()))
       line << " (t = " << snapshot.time() << " s)";
+    if (frame.mapped)
+      line << ", mapped from an axisymmetric section";
+    if (read_plastic)
+      line << ", with the plastic strain";
+    if (fold_structural_strain)
+      line << ", structural strain of x kept as an eigenstrain";
+    if (perturbed)
+      line << " plus the 'Initial free volume perturbation'";
     if (heterogeneous_x)
       line << " times (1 + " << parameters.elastic.free_volume_amplitude << " g(X))";
     line << "; T_f " << std::fixed << std::setprecision(1) << tf_min << " - " << tf_max << " K\n";
@@ -151,6 +272,49 @@ namespace bmgfe
       }
     return line.str();
   }
+
+  namespace
+  {
+    template <int dim>
+    class SnapshotTemperature : public Function<dim>
+    {
+    public:
+      SnapshotTemperature(const Parameters &parameters)
+        : reader(parameters.elastic.free_volume.initial_state, "Heat/Initial temperature")
+        , frame(snapshot_frame<dim>(parameters))
+        , field(reader.field_index("temperature_K"))
+      {}
+
+      double value(const Point<dim> &p, const unsigned int = 0) const override
+      {
+        std::vector<double> v;
+        if (!reader.sample(frame.position(p), {field}, v))
+          {
+            std::ostringstream where;
+            where << p;
+            throw InputError("entry 'Heat/Initial temperature': the point (" + where.str() +
+                             ") lies outside the mesh of '" + reader.file() + "' (the geometries differ)");
+          }
+        return v[0];
+      }
+
+    private:
+      SnapshotReader           reader;
+      const SnapshotFrame<dim> frame;
+      const unsigned int       field;
+    };
+  } // namespace
+
+  template <int dim>
+  std::unique_ptr<Function<dim>> initial_state_temperature(const Parameters &parameters)
+  {
+    require(!parameters.elastic.free_volume.initial_state.empty(), "entry 'Heat/Initial temperature'",
+            "is 'initial state' but 'Material/Free volume/Initial state' names no previous run");
+    return std::make_unique<SnapshotTemperature<dim>>(parameters);
+  }
+
+  template std::unique_ptr<Function<2>> initial_state_temperature<2>(const Parameters &);
+  template std::unique_ptr<Function<3>> initial_state_temperature<3>(const Parameters &);
 
 #define BMGFE_INSTANTIATE(dim, LA)                                                             \
   template std::string read_initial_state<dim, LA>(MechanicsProblem<dim, LA> &, const Parameters &, \

@@ -80,7 +80,8 @@ namespace bmgfe
     check_boundary_conditions(triangulation.get_boundary_ids(), domain.description, parameters.heat,
                               parameters.mechanics);
     // Validate expressions early (they are evaluated later).
-    make_expression_function<dim>(parameters.heat.initial_temperature, "Heat/Initial temperature", false);
+    if (!parameters.heat.initial_temperature_from_state())
+      make_expression_function<dim>(parameters.heat.initial_temperature, "Heat/Initial temperature", false);
     heat = std::make_unique<HeatProblem<dim, LA>>(triangulation, *mapping, parameters.heat,
                                                   parameters.material, parameters.kinematics, timer);
     heat->setup();
@@ -96,14 +97,26 @@ namespace bmgfe
             *mechanics, parameters.elastic.strength.taylor_quinney));
         if (!state_file.empty())
           {
-            require(mechanics->viscous(), "entry 'Material/Free volume/Initial state'",
-                    "needs 'Mechanics/Inelastic model = viscous'");
+            require(mechanics->viscous() || mechanics->plastic(),
+                    "entry 'Material/Free volume/Initial state'",
+                    "needs an inelastic model ('Mechanics/Inelastic model = viscous, plastic or "
+                    "viscoplastic')");
             initial_state_note = read_initial_state(*mechanics, parameters, state_file, comm);
+            // Platens start from the body's residual-stress equilibrium (doc/model.md, "Runs
+            // that continue a previous run").
+            if (mechanics->loading_programme().enabled)
+              initial_state_note += mechanics->start_platens_from_equilibrium();
           }
       }
     else
       require(state_file.empty(), "entry 'Material/Free volume/Initial state'",
-              "needs 'Mechanics/Enabled = true' and 'Mechanics/Inelastic model = viscous'");
+              "needs 'Mechanics/Enabled = true' and an inelastic model");
+    if (parameters.heat.initial_temperature_from_state())
+      {
+        require(!state_file.empty(), "entry 'Heat/Initial temperature'",
+                "is 'initial state' but 'Material/Free volume/Initial state' names no previous run");
+        initial_state_temperature<dim>(parameters); // the snapshot has a temperature field
+      }
 
     // What the postprocessors see of the run; the output directory follows in run().
     view.comm                 = comm;
@@ -182,6 +195,8 @@ namespace bmgfe
           auto T0 = parameters.heat.prescribed_field ?
                       make_expression_function<dim>(parameters.heat.temperature_field,
                                                     "Heat/Prescribed temperature field", true) :
+                    parameters.heat.initial_temperature_from_state() ?
+                      initial_state_temperature<dim>(parameters) :
                       make_expression_function<dim>(parameters.heat.initial_temperature,
                                                     "Heat/Initial temperature", false);
           T0->set_time(proto.start_time());

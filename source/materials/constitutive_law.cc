@@ -136,7 +136,11 @@ namespace bmgfe
         in.free_volume                = trial.x_trial;
       }
     else
-      in.free_volume = c.x;
+      {
+        in.free_volume = c.x;
+        if (settings.frozen_structural_strain)
+          in.isotropic_eigenstrain += material.free_volume.structural_strain(c.x - c.plastic_free_volume);
+      }
     in.plastic = settings.plastic;
     if (settings.plastic)
       in.strength_free_volume = settings.strength_free_volume ?
@@ -146,9 +150,12 @@ namespace bmgfe
   }
 
   PointResponse ConstitutiveLaw::respond(const CommittedPointState &c, const TrialPointState &trial,
-                                         const SymmetricTensor<2, 3> &strain, const double T) const
+                                         const SymmetricTensor<2, 3> &strain, const double T,
+                                         const bool without_plasticity) const
   {
-    const ViscoplasticInput  in  = input(c, trial, strain, T);
+    ViscoplasticInput in = input(c, trial, strain, T);
+    if (without_plasticity)
+      in.plastic = false;
     const ViscoplasticResult res = viscoplastic::update(in, material.strength, flow, control);
     PointResponse            r;
     r.stress         = res.stress;
@@ -287,7 +294,7 @@ namespace bmgfe
         s.fictive_temperature         = material.free_volume.fictive_temperature(c.x);
         s.equivalent_inelastic_strain = std::sqrt(2.0 / 3.0 * (inelastic * inelastic));
       }
-    if (settings.viscous)
+    if (settings.viscous || settings.frozen_structural_strain)
       s.structural_strain = material.free_volume.structural_strain(c.x - c.plastic_free_volume);
     if (settings.plastic)
       {

@@ -336,19 +336,34 @@ namespace bmgfe
     prm.declare_entry("Initial state", "", Anything(),
                       "Empty (default): the initial free volume follows 'Initial fictive "
                       "temperature' and the glass carries no viscous strain. Otherwise the "
-                      "output of a previous run (with 'Mechanics/Inelastic model = viscous') to "
+                      "output of a previous run (with an inelastic model: viscous, plastic or "
+                      "viscoplastic) to "
                       "continue from: its output directory (the last snapshot of solution.pvd; "
                       "the run must have completed), a .pvd file (its last snapshot) or a "
                       ".pvtu/.vtu snapshot. Relative paths are taken from the working directory. "
-                      "Every quadrature point takes the cell values of the old cell that "
-                      "contains it (the meshes may differ; the geometry must not). Which fields "
-                      "are read: 'Initial state fields'.");
+                      "Every quadrature point takes the values of the old state field at its "
+                      "position (the meshes may differ; the geometry must not, see 'Initial "
+                      "state geometry'). Which fields are read: 'Initial state fields'. Any "
+                      "inelastic model reads it; a model without free-volume relaxation keeps "
+                      "the structural strain of the read x as a fixed eigenstrain, and a plastic "
+                      "snapshot also gives the plastic strain. With a 'Mechanics/Loading "
+                      "programme' the platens start from the body's residual-stress "
+                      "equilibrium (doc/model.md, \"Runs that continue a previous run\").");
     prm.declare_entry("Initial state fields", "free volume and viscous strain",
                       Selection("free volume and viscous strain|free volume"),
                       "With 'Initial state': read the free volume x only, or x and the viscous "
                       "strain tensor (which carries the previous run's residual stress over: at "
                       "the same temperature and 'Stress-free temperature' the first solve "
                       "reproduces it).");
+    prm.declare_entry("Initial state geometry", "same", Selection("same|axisymmetric"),
+                      "With 'Initial state': 'same': the snapshot is of the same body in the "
+                      "same coordinates. 'axisymmetric': the snapshot is an axisymmetric r-z "
+                      "section of a rod (its first coordinate the radius, its second the axis) "
+                      "and this run is a plane section through the rod axis (x: the radius "
+                      "with its sign, y: the axis) or a 3D rod with its axis along z through "
+                      "x = y = 0: a point takes the state at (r, z) of the section, and the "
+                      "tensors are rotated from the (r, z, theta) frame (in a plane section the "
+                      "hoop component becomes the out-of-plane one).");
     prm.declare_entry("Maxwell rate override", "", Anything(),
                       "Verification only. Empty (default): the viscous flow follows the law "
                       "(lambda = (G tau0/eta0) int dt/tau). Otherwise an expression of T [K] "
@@ -441,6 +456,7 @@ namespace bmgfe
     initial_state                 = prm.get("Initial state");
     initial_state_with_viscous_strain =
       prm.get("Initial state fields") == "free volume and viscous strain";
+    initial_state_from_axisymmetric = prm.get("Initial state geometry") == "axisymmetric";
     const std::string tau_text    = prm.get("Relaxation time prefactor");
     const std::string eta_text    = prm.get("Viscosity prefactor");
     kww_spectrum                  = prm.get("Relaxation spectrum") == "KWW";

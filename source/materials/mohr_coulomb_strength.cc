@@ -2,6 +2,7 @@
 #include <bmgfe/materials/mohr_coulomb_strength.h>
 
 #include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/utilities.h>
 
 #include <algorithm>
 #include <cmath>
@@ -53,8 +54,14 @@ namespace bmgfe
                       "s_c in c = c0 exp(-s_c (x - x_ref)/x_ref). 0.5 is an estimate: a 10 K "
                       "lower fictive temperature (x about 5 % below x_ref) then hardens by about "
                       "2.4 %, the order of the hardness rise on annealing near Tg (seed 000).");
-    prm.declare_entry("Friction softening", "0", Double(0),
-                      "s_mu in mu = max(0, mu0 - s_mu (x - x_ref)/x_ref).");
+    prm.declare_entry("Friction softening", "0", Anything(),
+                      "s_mu in mu = max(0, mu0 - s_mu (x - x_ref)/x_ref): a number >= 0, or "
+                      "'dilatancy': s_mu = mu0 x_ref/(x_ss - x_ref), the friction falls linearly "
+                      "with x and vanishes where the dilatancy does, at the steady-state free "
+                      "volume x_ss (the pressure sensitivity of a glass is that of the dilatation "
+                      "its shear transformations need: a denser glass needs more, a liquid-like "
+                      "band none; doc/model.md, 'Friction and free volume'). Vit1 with the "
+                      "defaults: s_mu = 0.0859.");
     prm.declare_entry("Dilatancy factor", "0.1", Double(0, 1),
                       "beta0 in sin(psi) = beta0 max(0, 1 - x/x_ss): the dilatancy of a dense "
                       "glass (plastic models). An estimate: metallic glasses dilate little; 0.1 "
@@ -78,9 +85,21 @@ namespace bmgfe
     cohesion0          = prm.get_double("Cohesion");
     friction0          = prm.get_double("Friction coefficient");
     cohesion_softening = prm.get_double("Cohesion softening");
-    friction_softening = prm.get_double("Friction softening");
+    const std::string softening = dealii::Utilities::trim(prm.get("Friction softening"));
     dilatancy_factor         = prm.get_double("Dilatancy factor");
     steady_state_free_volume = prm.get_double("Steady-state free volume");
+    const std::string entry  = "entry 'Material/Mohr-Coulomb/Friction softening'";
+    if (softening == "dilatancy")
+      {
+        require(steady_state_free_volume > reference_free_volume, entry,
+                "is 'dilatancy' but the steady-state free volume " +
+                  value_text(steady_state_free_volume) + " is not above x_ref = " +
+                  value_text(reference_free_volume));
+        friction_softening = friction0 * reference_free_volume /
+                             (steady_state_free_volume - reference_free_volume);
+      }
+    else
+      friction_softening = parse_number(softening, entry + " (a number >= 0 or 'dilatancy')");
     taylor_quinney           = prm.get_double("Taylor-Quinney coefficient");
     prm.leave_subsection();
     prm.leave_subsection();

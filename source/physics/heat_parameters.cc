@@ -24,7 +24,10 @@ namespace bmgfe
                       "'Temperature model = prescribed'.");
     prm.declare_entry("Initial temperature", "293.15", Anything(),
                       "Initial temperature [K]: a number or an expression of the coordinates "
-                      "x, y (and z in 3D; r = x, z = y in axisymmetric models).");
+                      "x, y (and z in 3D; r = x, z = y in axisymmetric models), or 'initial "
+                      "state': the temperature field of the snapshot named by 'Material/Free "
+                      "volume/Initial state' (mapped as 'Initial state geometry' says), so that "
+                      "a run continues another one's temperature as well.");
     prm.declare_entry("Heat source", "0", Anything(),
                       "Volumetric heat source [W/m^3]: an expression of x, y, (z) and t. Added "
                       "to the plastic dissipation once mechanics provides it.");

@@ -304,7 +304,8 @@ namespace bmgfe
     unsigned int                       yielded = 0;
     const auto point = [&](CellAssembly &a, const unsigned int q, const double w, const double T,
                            const SymmetricTensor<2, 3> &strain, MaterialPointState &d) {
-      const PointResponse res = law.respond(d, d, strain, substep_temperature(d, T, fraction));
+      const PointResponse res =
+        law.respond(d, d, strain, substep_temperature(d, T, fraction), elastic_predictor);
       if (!res.converged)
         {
           failed = true;

@@ -18,7 +18,8 @@ namespace bmgfe
   bool make_displacement_constraints(const DoFHandler<dim> &dofs, const Mapping<dim> &mapping,
                                      const MechanicsParameters &prm, const LoadingProgramme &loading,
                                      const IndexSet &relevant, const double t,
-                                     AffineConstraints<double> &constraints)
+                                     AffineConstraints<double> &constraints,
+                                     const PlatenReference<dim> *reference)
   {
     const MPI_Comm comm = dofs.get_triangulation().get_communicator();
     constraints.clear();
@@ -85,7 +86,7 @@ namespace bmgfe
       }
     // Loading programme: rigid platens. The supported one holds the load component at zero,
     // the loaded one moves along it; bonded platens also hold the other components.
-    if (loading.enabled)
+    if (loading.enabled && !(reference && reference->released))
       {
         ComponentMask others(dim, true);
         others.set(loading.component(), false);
@@ -101,10 +102,25 @@ namespace bmgfe
                                                  static_cast<types::boundary_id>(loading.supported_boundary_id),
                                                  zero, platens, loading.bonded() ? ComponentMask() : axial);
         platens.close();
+        // Measured from the residual-stress equilibrium of a read state.
+        if (reference)
+          for (const auto &[dof, u0] : reference->offsets)
+            if (platens.is_constrained(dof))
+              platens.set_inhomogeneity(dof, platens.get_inhomogeneity(dof) + u0);
         constraints.merge(platens, AffineConstraints<double>::right_object_wins);
       }
-    // Point constraints at the nearest vertex.
-    for (const auto &pc : prm.point_constraints)
+    // Point constraints at the nearest vertex (and the pins of released platens).
+    std::vector<MechanicsParameters::PointConstraint> point_constraints = prm.point_constraints;
+    if (reference && reference->released)
+      for (const auto &pin : reference->pins)
+        {
+          MechanicsParameters::PointConstraint pc;
+          for (unsigned int d = 0; d < dim; ++d)
+            pc.point[d] = pin[d];
+          pc.components = {loading.component()};
+          point_constraints.push_back(pc);
+        }
+    for (const auto &pc : point_constraints)
       {
         Point<dim> p;
         for (unsigned int d = 0; d < dim; ++d)
@@ -132,6 +148,101 @@ namespace bmgfe
 
 
   template <int dim>
+  std::map<types::global_dof_index, double>
+  platen_dof_values(const DoFHandler<dim> &dofs, const Mapping<dim> &mapping,
+                    const LoadingProgramme &loading, const IndexSet &relevant,
+                    const std::function<double(types::global_dof_index)> &u)
+  {
+    std::vector<bool> m(dim, false);
+    m[loading.component()] = true;
+    AffineConstraints<double>          platens(relevant);
+    const Functions::ZeroFunction<dim> zero(dim);
+    for (const unsigned int id : {loading.loaded_boundary_id, loading.supported_boundary_id})
+      VectorTools::interpolate_boundary_values(mapping, dofs, static_cast<types::boundary_id>(id),
+                                               zero, platens, ComponentMask(m));
+    std::map<types::global_dof_index, double> values;
+    for (const auto &line : platens.get_lines())
+      values[line.index] = u(line.index);
+    return values;
+  }
+
+  template <int dim>
+  std::vector<Point<dim>> platen_pins(const DoFHandler<dim> &dofs, const LoadingProgramme &loading,
+                                      const bool axisymmetric)
+  {
+    // Candidates: the extreme vertices of the supported end along the transverse axes. Each
+    // criterion's best vertex over all ranks, ties broken by the coordinates, so that every
+    // rank picks the same points.
+    const unsigned int axis = loading.component();
+    std::vector<unsigned int> transverse;
+    for (unsigned int d = 0; d < dim; ++d)
+      if (d != axis)
+        transverse.push_back(d);
+    // Criteria (value to minimise): axisymmetric: the radius (one pin on the axis); plane: the
+    // smallest and the largest transverse coordinate; 3D: those of the first transverse axis
+    // and the largest |second transverse coordinate| (three points that span the end).
+    std::vector<std::function<double(const Point<dim> &)>> criteria;
+    if (axisymmetric)
+      criteria.push_back([](const Point<dim> &p) { return p[0]; });
+    else
+      {
+        const unsigned int t0 = transverse[0];
+        criteria.push_back([t0](const Point<dim> &p) { return p[t0]; });
+        criteria.push_back([t0](const Point<dim> &p) { return -p[t0]; });
+        if (dim == 3)
+          {
+            const unsigned int t1 = transverse[1];
+            criteria.push_back([t1](const Point<dim> &p) { return -std::abs(p[t1]); });
+          }
+      }
+    const MPI_Comm          comm = dofs.get_triangulation().get_communicator();
+    std::vector<Point<dim>> pins;
+    for (const auto &criterion : criteria)
+      {
+        std::pair<double, Point<dim>> best(std::numeric_limits<double>::max(), Point<dim>());
+        for (const auto &cell : dofs.active_cell_iterators())
+          if (cell->is_locally_owned())
+            for (const auto f : cell->face_indices())
+              if (cell->face(f)->at_boundary() &&
+                  cell->face(f)->boundary_id() == loading.supported_boundary_id)
+                for (const auto v : cell->face(f)->vertex_indices())
+                  {
+                    const Point<dim> p   = cell->face(f)->vertex(v);
+                    const double     val = criterion(p);
+                    const auto       lex = [](const Point<dim> &a, const Point<dim> &b) {
+                      for (unsigned int d = 0; d < dim; ++d)
+                        if (a[d] != b[d])
+                          return a[d] < b[d];
+                      return false;
+                    };
+                    if (val < best.first || (val == best.first && lex(p, best.second)))
+                      best = {val, p};
+                  }
+        const auto all = Utilities::MPI::all_gather(comm, best);
+        auto       chosen = all.front();
+        for (const auto &b : all)
+          {
+            bool better = b.first < chosen.first;
+            if (b.first == chosen.first)
+              for (unsigned int d = 0; d < dim; ++d)
+                if (b.second[d] != chosen.second[d])
+                  {
+                    better = b.second[d] < chosen.second[d];
+                    break;
+                  }
+            if (better)
+              chosen = b;
+          }
+        require(chosen.first < std::numeric_limits<double>::max(),
+                "entry 'Mechanics/Loading programme'",
+                "the supported platen's boundary " + std::to_string(loading.supported_boundary_id) +
+                  " has no faces");
+        pins.push_back(chosen.second);
+      }
+    return pins;
+  }
+
+  template <int dim>
   double body_extent(const parallel::distributed::Triangulation<dim> &tria, const unsigned int component)
   {
     double lo = std::numeric_limits<double>::max(), hi = -lo;
@@ -150,7 +261,13 @@ namespace bmgfe
   template bool make_displacement_constraints<dim>(const DoFHandler<dim> &, const Mapping<dim> &, \
                                                    const MechanicsParameters &,                   \
                                                    const LoadingProgramme &, const IndexSet &,    \
-                                                   double, AffineConstraints<double> &);          \
+                                                   double, AffineConstraints<double> &,           \
+                                                   const PlatenReference<dim> *);                 \
+  template std::map<types::global_dof_index, double> platen_dof_values<dim>(                       \
+    const DoFHandler<dim> &, const Mapping<dim> &, const LoadingProgramme &, const IndexSet &,     \
+    const std::function<double(types::global_dof_index)> &);                                       \
+  template std::vector<Point<dim>> platen_pins<dim>(const DoFHandler<dim> &,                       \
+                                                    const LoadingProgramme &, bool);               \
   template double body_extent<dim>(const parallel::distributed::Triangulation<dim> &, unsigned int);
 
   BMGFE_INSTANTIATE(2)

@@ -11,6 +11,9 @@
 #include <bmgfe/physics/mechanics_constraints.h>
 #include <bmgfe/physics/mechanics_problem.h>
 
+#include <deal.II/base/function.h>
+#include <deal.II/numerics/vector_tools.h>
+
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/solver_control.h>
@@ -44,6 +47,15 @@ namespace bmgfe
                       d.plastic_power       = 0; // sums the substeps' work, divided below
                     }
                 });
+    // The first solve of a read state: start Newton from the body's free isotropic expansion
+    // u = e (X - X0), e the mean isotropic eigenstrain (thermal, structural and the trace of
+    // the inelastic strain; X0 on the axis in axisymmetric models). From u = 0 the trial stress
+    // of a glass read with a stress-free temperature far from T (1000 K in the HTC chain) is a
+    // hydrostatic tension of GPa that the return map does not know how to treat as
+    // "elastic" and Newton crawls; from the expansion only the residual stress is left.
+    const bool first_solve_of_read_state = measure_residual_stress_force;
+    if (first_solve_of_read_state)
+      start_from_free_expansion(heat_dofs, temperature);
     // The plastic work density of the whole step, summed over its substeps: the heat source of
     // the next heat step (whatever its length) must receive exactly this energy.
     cell_plastic_work.assign(tria.n_active_cells(), 0.0);
@@ -72,7 +84,23 @@ namespace bmgfe
             newton_start.add((t_sub - t_prev) / last_increment_dt, last_increment);
             newton_start_eps0 += (t_sub - t_prev) / last_increment_dt * last_increment_eps0;
           }
-        if (newton(t_sub, target, heat_dofs, temperature, report))
+        // The first solve of a read state: the elastic equilibrium of its residual stress
+        // first (a linear problem: one Newton iteration), then the full law from there. From
+        // the trial states on the way, which are far from equilibrium, the return map would
+        // yield and soften points that are elastic at the solution.
+        bool elastic_done = true;
+        if (first_solve_of_read_state)
+          {
+            elastic_predictor = true;
+            elastic_done      = newton(t_sub, target, heat_dofs, temperature, report);
+            elastic_predictor = false;
+            if (elastic_done)
+              {
+                newton_start      = solution;
+                newton_start_eps0 = eps0;
+              }
+          }
+        if (elastic_done && newton(t_sub, target, heat_dofs, temperature, report))
           {
             last_increment = solution;
             last_increment -= substep_start;
@@ -124,13 +152,60 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::start_from_free_expansion(const DoFHandler<dim> &heat_dofs,
+                                                            const typename LA::Vector &temperature)
+  {
+    double     sum_e = 0, sum_w = 0;
+    Point<dim> centroid;
+    visit_cells(heat_dofs, temperature, {}, false,
+                [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
+                    const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &) {
+                  const auto data = state.get_data(cell);
+                  for (unsigned int q = 0; q < T.size(); ++q)
+                    {
+                      const MaterialPointFields f = law.fields(*data[q], SymmetricTensor<2, 3>(), T[q]);
+                      const double w = fv.JxW(q);
+                      sum_e += w * (f.thermal_strain + f.structural_strain + trace(f.inelastic_strain) / 3);
+                      sum_w += w;
+                      centroid += w * fv.quadrature_point(q);
+                    }
+                });
+    sum_e = Utilities::MPI::sum(sum_e, comm);
+    sum_w = Utilities::MPI::sum(sum_w, comm);
+    for (unsigned int d = 0; d < dim; ++d)
+      centroid[d] = Utilities::MPI::sum(centroid[d], comm) / sum_w;
+    if (kinematics == Kinematics::axisymmetric)
+      centroid[0] = 0;
+    const double e = sum_e / sum_w;
+    class Expansion : public Function<dim>
+    {
+    public:
+      Expansion(const double e, const Point<dim> &x0)
+        : Function<dim>(dim), e(e), x0(x0)
+      {}
+      double value(const Point<dim> &p, const unsigned int c) const override
+      {
+        return e * (p[c] - x0[c]);
+      }
+
+    private:
+      const double     e;
+      const Point<dim> x0;
+    };
+    VectorTools::interpolate(mapping, dofs, Expansion(e, centroid), solution);
+    if (kinematics == Kinematics::generalized_plane_strain && !prm.prescribe_axial_strain)
+      eps0 = e;
+  }
+
+  template <int dim, typename LA>
   bool MechanicsProblem<dim, LA>::newton(const double t_sub, const double fraction,
                                          const DoFHandler<dim> &heat_dofs,
                                          const typename LA::Vector &temperature,
                                          MechanicsStepReport &report)
   {
     has_inhomogeneous_constraints =
-      make_displacement_constraints(dofs, mapping, prm, loading, relevant, t_sub, constraints);
+      make_displacement_constraints(dofs, mapping, prm, loading, relevant, t_sub, constraints,
+                                    &platen_reference);
     displacement_ghosted = newton_start;
     // First iteration: the constrained DoFs move from their current values to the prescribed
     // ones in one linearised step (the tangent spreads the increment into the body);
@@ -178,7 +253,12 @@ namespace bmgfe
         setup_preconditioner(elastic_matrix);
         preconditioner_is_elastic = true;
       }
-    const double floor = force_floor;
+    if (measure_residual_stress_force)
+      {
+        residual_stress_force         = force_norm;
+        measure_residual_stress_force = false;
+      }
+    const double floor = std::max(force_floor, residual_stress_force);
     for (unsigned int it = 0;; ++it)
       {
         const double scale = std::max(force_norm, floor);

@@ -60,9 +60,11 @@ namespace bmgfe
       s             = scaled;
     }
 
-    ConstitutiveLaw::Settings law_settings(const MechanicsParameters &prm)
+    ConstitutiveLaw::Settings law_settings(const MechanicsParameters &prm,
+                                           const ThermoElasticMaterial &material)
     {
       ConstitutiveLaw::Settings s;
+      s.frozen_structural_strain = !prm.viscous && prm.plastic && !material.free_volume.initial_state.empty();
       s.viscous                 = prm.viscous;
       s.plastic                 = prm.plastic;
       s.max_relaxation_exponent = prm.max_relaxation_exponent;
@@ -90,7 +92,7 @@ namespace bmgfe
     , fe(FE_Q<dim>(parameters.fe_degree), dim)
     , dofs(tria)
     , quadrature(parameters.fe_degree + 1)
-    , law(material, law_settings(parameters))
+    , law(material, law_settings(parameters, material))
   {
     // Parse the expressions now, so that errors surface at start-up.
     for (const auto &p : prm.prescribed)
@@ -276,6 +278,14 @@ namespace bmgfe
                       d.branch_viscous_strains.size() == n_branches ?
                         (d.branch_viscous_strains[i] + d.plastic_strain)[components[c].i][components[c].j] :
                         d.inelastic_strain[components[c].i][components[c].j];
+              if (prm.plastic)
+                {
+                  for (unsigned int c = 0; c < components.size(); ++c)
+                    values[indices[dg_fe.component_to_system_index(k++, q)]] =
+                      d.plastic_strain[components[c].i][components[c].j];
+                  values[indices[dg_fe.component_to_system_index(k++, q)]] = d.equivalent_plastic_strain;
+                  values[indices[dg_fe.component_to_system_index(k++, q)]] = d.plastic_free_volume;
+                }
             }
         }
     values.update_ghost_values();
@@ -298,6 +308,13 @@ namespace bmgfe
       for (unsigned int i = 0; i < n_branches; ++i)
         for (const auto &c : components)
           n.push_back(names::branch_viscous_strain(i, c.suffix));
+    if (prm.plastic)
+      {
+        for (const auto &c : components)
+          n.push_back(names::plastic_strain(c.suffix));
+        n.push_back(names::equivalent_plastic_strain());
+        n.push_back(names::plastic_free_volume());
+      }
     return n;
   }
 
@@ -318,6 +335,8 @@ namespace bmgfe
             }
         }
     update_nonlocal_free_volume(); // x-bar of the new x (plastic models)
+    // The residual stress of the read state scales the Newton residuals of a free body.
+    measure_residual_stress_force = prm.plastic;
   }
 
   template <int dim, typename LA>
@@ -350,11 +369,62 @@ namespace bmgfe
                                                        const DoFHandler<dim> &heat_dofs,
                                                        const typename LA::Vector &temperature)
   {
+    MechanicsStepReport report =
+      prm.plastic ? solve_plastic(t, heat_dofs, temperature) : solve_linear_models(t, heat_dofs, temperature);
+    if (platen_reference.released)
+      {
+        // The equilibrium of the read state: from now on the platens hold its displacement.
+        platen_reference.offsets =
+          platen_dof_values(dofs, mapping, loading, relevant,
+                            [&](const types::global_dof_index i) { return displacement_ghosted[i]; });
+        platen_reference.released = false;
+        make_displacement_constraints(dofs, mapping, prm, loading, relevant, t, constraints,
+                                      &platen_reference);
+        // Matrices and the AMG were built with the released platens' constraints.
+        matrix_assembled          = false;
+        preconditioner_is_elastic = false;
+      }
+    return report;
+  }
+
+  template <int dim, typename LA>
+  std::string MechanicsProblem<dim, LA>::start_platens_from_equilibrium()
+  {
+    require(loading.enabled && !loading.bonded(), "entry 'Mechanics/Loading programme/Contact'",
+            "must be 'frictionless' for a run that starts from 'Material/Free volume/Initial "
+            "state' (bonded platens on a body with residual stress are not implemented)");
+    platen_reference.pins =
+      platen_pins(dofs, loading, kinematics == Kinematics::axisymmetric);
+    platen_reference.released = true;
+    platen_reference.offsets.clear();
+    // The released constraints leave platen DoFs free that the sparsity pattern of setup()
+    // dropped: a pattern that keeps every constrained DoF's couplings serves both sets.
+    DynamicSparsityPattern dsp(relevant);
+    DoFTools::make_sparsity_pattern(dofs, dsp, constraints, true);
+    SparsityTools::distribute_sparsity_pattern(dsp, owned, comm, relevant);
+    matrix.reinit(owned, owned, dsp, comm);
     if (prm.plastic)
-      return solve_plastic(t, heat_dofs, temperature);
+      elastic_matrix.reinit(owned, owned, dsp, comm);
+    matrix_assembled          = false;
+    preconditioner_is_elastic = false;
+    std::ostringstream line;
+    line << "  platens: released for the first solve (residual-stress equilibrium, pinned along "
+         << loading.direction << " at";
+    for (const auto &p : platen_reference.pins)
+      line << " (" << p << ")";
+    line << "), then held at its displacement plus the loading programme's\n";
+    return line.str();
+  }
+
+  template <int dim, typename LA>
+  MechanicsStepReport MechanicsProblem<dim, LA>::solve_linear_models(const double t,
+                                                                     const DoFHandler<dim> &heat_dofs,
+                                                                     const typename LA::Vector &temperature)
+  {
     MechanicsStepReport report;
     if (has_inhomogeneous_constraints)
-      make_displacement_constraints(dofs, mapping, prm, loading, relevant, t, constraints);
+      make_displacement_constraints(dofs, mapping, prm, loading, relevant, t, constraints,
+                                    &platen_reference);
     // The viscous model's tangent 2 G phi1(lambda) changes with every step and point, except
     // in frozen glass: when every relaxation exponent is below 1e-12, phi1 = 1 - lambda/2 + ...
     // differs from 1 by less than the linear-solver tolerance and the elastic matrix and its

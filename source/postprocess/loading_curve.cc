@@ -7,6 +7,7 @@
 #include <bmgfe/postprocess/manager.h>
 
 #include <deal.II/base/mpi.h>
+#include <deal.II/base/parameter_handler.h>
 
 #include <cmath>
 #include <fstream>
@@ -24,6 +25,90 @@ namespace bmgfe
         return run.mechanics && run.mechanics->loading_programme().enabled;
       }
     } // namespace
+
+    LoadingCurveAnalysis analyse_loading_curve(const std::vector<double> &strain,
+                                               const std::vector<double> &stress,
+                                               const double offset, const double drop)
+    {
+      LoadingCurveAnalysis a;
+      const std::size_t    n = std::min(strain.size(), stress.size());
+      std::size_t          first = n;
+      for (std::size_t i = 0; i < n; ++i)
+        if (std::abs(strain[i]) > 0)
+          {
+            first = i;
+            break;
+          }
+      if (first == n)
+        return a;
+      a.modulus = std::abs(stress[first]) / std::abs(strain[first]);
+      const auto plastic = [&](const std::size_t i) {
+        return std::abs(strain[i]) - std::abs(stress[i]) / a.modulus;
+      };
+      std::size_t peak = first;
+      for (std::size_t i = first; i < n; ++i)
+        {
+          if (std::abs(stress[i]) > std::abs(stress[peak]))
+            peak = i;
+          if (std::isnan(a.yield_stress) && i > first && plastic(i) >= offset)
+            {
+              // Between i - 1 and i the plastic strain passes the offset.
+              const double p0 = plastic(i - 1), p1 = plastic(i);
+              const double w  = p1 > p0 ? (offset - p0) / (p1 - p0) : 1.0;
+              a.yield_stress  = (1 - w) * std::abs(stress[i - 1]) + w * std::abs(stress[i]);
+              a.yield_strain  = (1 - w) * std::abs(strain[i - 1]) + w * std::abs(strain[i]);
+            }
+          // Failure: after the peak, the first fall to (1 - drop) of it.
+          if (!a.failed && i > peak && std::abs(stress[i]) <= (1 - drop) * std::abs(stress[peak]))
+            {
+              const double target = (1 - drop) * std::abs(stress[peak]);
+              const double s0 = std::abs(stress[i - 1]), s1 = std::abs(stress[i]);
+              const double w  = s0 > s1 ? (s0 - target) / (s0 - s1) : 1.0;
+              a.failed         = true;
+              a.failure_stress = target;
+              a.failure_strain = (1 - w) * std::abs(strain[i - 1]) + w * std::abs(strain[i]);
+              a.plastic_strain_at_failure = a.failure_strain - target / a.modulus;
+              a.peak_stress = std::abs(stress[peak]);
+              a.peak_strain = std::abs(strain[peak]);
+            }
+        }
+      if (!a.failed)
+        {
+          a.peak_stress               = std::abs(stress[peak]);
+          a.peak_strain               = std::abs(strain[peak]);
+          a.plastic_strain_at_failure = plastic(n - 1);
+        }
+      return a;
+    }
+
+    template <int dim, typename LA>
+    void LoadingCurve<dim, LA>::declare_parameters(dealii::ParameterHandler &prm)
+    {
+      prm.enter_subsection("Postprocess");
+      prm.enter_subsection("Loading curve");
+      prm.declare_entry("Yield offset", "0.002", dealii::Patterns::Double(0, 0.1),
+                        "Plastic strain |eps| - |sigma|/E of the offset yield stress in "
+                        "summary.json (E: the secant modulus of the first loaded point).");
+      prm.declare_entry("Failure load drop", "0.1", dealii::Patterns::Double(0, 1),
+                        "Failure: the first point after the peak where the nominal stress has "
+                        "fallen by this fraction of the peak (a band that runs through the "
+                        "specimen). summary.json: its strain and the plastic strain there.");
+      prm.leave_subsection();
+      prm.leave_subsection();
+    }
+
+    template <int dim, typename LA>
+    void LoadingCurve<dim, LA>::parse_parameters(dealii::ParameterHandler &prm)
+    {
+      prm.enter_subsection("Postprocess");
+      prm.enter_subsection("Loading curve");
+      yield_offset = prm.get_double("Yield offset");
+      failure_drop = prm.get_double("Failure load drop");
+      prm.leave_subsection();
+      prm.leave_subsection();
+      require(failure_drop > 0, "entry 'Postprocess/Loading curve/Failure load drop'",
+              "must be positive");
+    }
 
     template <int dim, typename LA>
     bool LoadingCurve<dim, LA>::enabled_by_default(dealii::ParameterHandler &) const
@@ -58,6 +143,19 @@ namespace bmgfe
         {
           peak_stress    = stress;
           strain_at_peak = lp.nominal_strain(t);
+        }
+      // The monotonic part of the programme (up to the first hold or unloading after load).
+      const auto segment = lp.segment_index(t);
+      if (segment != LoadingProgramme::none && !curve_closed)
+        {
+          if (lp.segments[segment].kind == LoadingProgramme::Segment::Kind::load)
+            {
+              curve_strain.push_back(lp.nominal_strain(t));
+              curve_stress.push_back(stress);
+            }
+          else if (!curve_strain.empty() &&
+                   lp.segments[segment].kind == LoadingProgramme::Segment::Kind::unload)
+            curve_closed = true;
         }
       if (!run.run_directory)
         return;
@@ -105,6 +203,14 @@ namespace bmgfe
     {
       summary["nominal_stress_peak_Pa"]   = json_number(peak_stress);
       summary["nominal_strain_at_peak"]   = json_number(strain_at_peak);
+      const LoadingCurveAnalysis a =
+        analyse_loading_curve(curve_strain, curve_stress, yield_offset, failure_drop);
+      summary["loading_modulus_Pa"]             = json_number(a.modulus);
+      summary["yield_stress_Pa"]                = json_number(a.yield_stress);
+      summary["yield_strain"]                   = json_number(a.yield_strain);
+      summary["failed"]                         = a.failed ? "true" : "false";
+      summary["failure_strain"]                 = json_number(a.failure_strain);
+      summary["plastic_strain_at_failure"]      = json_number(a.plastic_strain_at_failure);
     }
 
     BMGFE_REGISTER_POSTPROCESSOR(LoadingCurve, "loading curve", 45,

@@ -5,6 +5,7 @@
 #include <bmgfe/base/input_error.h>
 #include <bmgfe/base/time_list.h>
 #include <bmgfe/core/output_schedule.h>
+#include <bmgfe/postprocess/loading_curve.h>
 #include <bmgfe/postprocess/quantities.h>
 #include <bmgfe/postprocess/statistics_table.h>
 #include <bmgfe/postprocess/stress_measures.h>
@@ -220,4 +221,43 @@ TEST(QuantityRegistry, NamesAreUniqueAndColumnsEndInTheUnit)
   no_evaluator.kind = postprocess::QuantityKind::symmetric_tensor;
   EXPECT_THROW(registry.add(no_evaluator), std::logic_error);
   EXPECT_EQ(postprocess::join_name({"stress", "tt", "", "at_centre", "Pa"}), "stress_tt_at_centre_Pa");
+}
+
+// The loading-curve analysis (postprocess/loading_curve.h) on a synthetic compression curve:
+// E = 100 GPa to 1.6 GPa at 1.6 %, hardening to a 1.8 GPa peak at 3 %, then a drop of 0.2 GPa
+// per 1 % (compression negative, as force_displacement.csv writes it).
+TEST(LoadingCurveAnalysis, YieldPeakAndFailure)
+{
+  using bmgfe::postprocess::analyse_loading_curve;
+  std::vector<double> strain, stress;
+  for (int i = 1; i <= 60; ++i)
+    {
+      const double e = 1e-3 * i;
+      double       s = 0;
+      if (e <= 0.016)
+        s = 100e9 * e;
+      else if (e <= 0.03)
+        s = 1.6e9 + (e - 0.016) / 0.014 * 0.2e9;
+      else
+        s = 1.8e9 - (e - 0.03) * 20e9;
+      strain.push_back(-e);
+      stress.push_back(-s);
+    }
+  const auto a = analyse_loading_curve(strain, stress, 0.002, 0.1);
+  EXPECT_NEAR(a.modulus, 100e9, 1e-3);
+  // eps_p = e - s/E = 0.002 on the hardening branch: e - (1.6e9 + (e - 0.016) 14.286e9)/1e11 = 0.002
+  const double h = 0.2e9 / 0.014, e_y = (0.002 + 0.016 - 0.016 * h / 100e9) / (1 - h / 100e9);
+  EXPECT_NEAR(a.yield_strain, e_y, 1e-12);
+  EXPECT_NEAR(a.yield_stress, 1.6e9 + (e_y - 0.016) * h, 1e-3);
+  EXPECT_NEAR(a.peak_stress, 1.8e9, 1e-3);
+  EXPECT_NEAR(a.peak_strain, 0.03, 1e-15);
+  // 10 % below the peak: 1.62e9 at e = 0.03 + 0.18e9/20e9 = 0.039.
+  EXPECT_TRUE(a.failed);
+  EXPECT_NEAR(a.failure_strain, 0.039, 1e-12);
+  EXPECT_NEAR(a.plastic_strain_at_failure, 0.039 - 1.62e9 / 100e9, 1e-12);
+  // Without the drop, no failure: the plastic strain of the last point.
+  const auto b = analyse_loading_curve(std::vector<double>(strain.begin(), strain.begin() + 35),
+                                       std::vector<double>(stress.begin(), stress.begin() + 35), 0.002, 0.1);
+  EXPECT_FALSE(b.failed);
+  EXPECT_NEAR(b.plastic_strain_at_failure, 0.035 - (1.8e9 - 0.005 * 20e9) / 100e9, 1e-12);
 }

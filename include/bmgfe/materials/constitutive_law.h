@@ -70,6 +70,12 @@ namespace bmgfe
       std::function<double(double nonlocal_x, double x)> strength_free_volume;
       /// d x-hat / d dx of the point's own dilatation within a step (NonlocalParameters).
       double strength_increment_weight = 1;
+      /// Models without free-volume relaxation (plastic) that start from a previous run's
+      /// state: the structural strain (zeta/3)(x - x_p - x_ref) of the read glass stays a
+      /// fixed isotropic eigenstrain (x - x_p does not change without relaxation), so that the
+      /// glass keeps the residual stress of the run that made it. Off for a glass set up from
+      /// 'Initial fictive temperature' (uniform x: the regression references).
+      bool frozen_structural_strain = false;
     };
 
     /// Parses the 'Maxwell rate override' (viscous models); throws InputError naming it.
@@ -88,8 +94,12 @@ namespace bmgfe
                       double t, double dt) const;
 
     /// Stress, tangent and trial update at the total strain eps_n+1 and temperature T_n+1.
+    /// `without_plasticity`: the response as if the law had no plasticity (the elastic or
+    /// Maxwell predictor; the mechanics' first solve of a read state, whose residual stress
+    /// is elastic, starts from it).
     PointResponse respond(const CommittedPointState &committed, const TrialPointState &trial,
-                          const dealii::SymmetricTensor<2, 3> &strain, double T) const;
+                          const dealii::SymmetricTensor<2, 3> &strain, double T,
+                          bool without_plasticity = false) const;
 
     /// Models without plasticity: the step is affine in the strain, sigma(eps) = C_t : eps - s*
     /// with C_t = `stiffness` (isotropic). Returns s* = -sigma(0), the eigenstress of the

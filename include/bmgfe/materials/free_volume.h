@@ -72,6 +72,8 @@ namespace bmgfe
     /// A previous run's output to take the initial x (and viscous strain) from; empty: none.
     std::string initial_state;
     bool        initial_state_with_viscous_strain = true;
+    /// 'Initial state geometry = axisymmetric': the snapshot is an r-z section of a rod.
+    bool        initial_state_from_axisymmetric = false;
     /// Verification only: when not empty, an expression of T [K] and t [s] giving the
     /// Maxwell rate G/eta [1/s] that replaces the law in the coupled mechanics (the
     /// relaxation exponent of a step is its trapezoidal integral). Empty: the law.

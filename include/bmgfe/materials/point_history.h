@@ -115,6 +115,12 @@ namespace bmgfe
     {
       return "qp_viscous_strain_branch_" + std::to_string(i) + "_" + suffix;
     }
+    // Plastic models: the plastic part of the inelastic strain, its equivalent (accumulated)
+    // value and the free volume the plastic dilatation created, so that a run read from a
+    // deformed body (e.g. an anneal after compression) knows what was plastic.
+    inline std::string plastic_strain(const std::string &suffix) { return "qp_plastic_strain_" + suffix; }
+    inline std::string equivalent_plastic_strain() { return "qp_equivalent_plastic_strain"; }
+    inline std::string plastic_free_volume() { return "qp_plastic_free_volume"; }
   } // namespace state_field_names
 
   /// step-44's name for the same thing.

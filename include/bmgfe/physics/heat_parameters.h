@@ -26,7 +26,9 @@ namespace bmgfe
     std::vector<unsigned int>       insulated_ids;
     std::vector<unsigned int>       prescribed_ids;
     std::string prescribed_temperature = "environment"; ///< or an expression of x, y, (z), t
-    std::string initial_temperature    = "293.15";      ///< expression of x, y, (z)
+    std::string initial_temperature    = "293.15";      ///< expression of x, y, (z), or "initial state"
+    /// 'Initial temperature = initial state': from the snapshot of the initial state.
+    bool initial_temperature_from_state() const { return initial_temperature == "initial state"; }
     std::string heat_source            = "0";           ///< W/m^3, expression of x, y, (z), t
 
     double       linear_tolerance         = 1e-8;

@@ -25,6 +25,7 @@
 #include <bmgfe/materials/point_history.h>
 #include <bmgfe/materials/thermoelastic_material.h>
 #include <bmgfe/base/kinematics.h>
+#include <bmgfe/physics/mechanics_constraints.h>
 #include <bmgfe/physics/mechanics_parameters.h>
 #include <bmgfe/physics/nonlocal_free_volume.h>
 
@@ -157,6 +158,13 @@ namespace bmgfe
     /// The loading programme with its gauge length (automatic: the body's extent along the
     /// load axis, set by setup()).
     const LoadingProgramme &loading_programme() const { return loading; }
+    /// A run that starts from a read state with a loading programme: the next solve releases
+    /// the platens (the residual stress finds its equilibrium, the rigid-body motion along the
+    /// load axis pinned at the supported end) and the platens hold that equilibrium's
+    /// displacement plus the programme's afterwards (physics/mechanics_constraints.h,
+    /// PlatenReference). Frictionless platens only (InputError otherwise). Collective; call
+    /// after setup() and initialize_state(). Returns the line for the start-up report.
+    std::string start_platens_from_equilibrium();
 
     /// Set the state of every locally owned quadrature point from its position: `f` fills
     /// what it knows (e.g. x and the viscous strain read from a previous run's output).
@@ -170,6 +178,14 @@ namespace bmgfe
   private:
     // Plastic models (mechanics_newton.cc): the time step in substeps with cutback, each a
     // Newton iteration with line search.
+    /// The first solve of a read state (plastic models): `solution` (and the axial strain of
+    /// generalized plane strain) set to the free isotropic expansion of the body's mean
+    /// eigenstrain, Newton's initial guess (mechanics_newton.cc).
+    void start_from_free_expansion(const dealii::DoFHandler<dim> &heat_dofs,
+                                   const typename LA::Vector &temperature);
+    /// solve() of the models without plasticity (one linear solve).
+    MechanicsStepReport solve_linear_models(double t, const dealii::DoFHandler<dim> &heat_dofs,
+                                            const typename LA::Vector &temperature);
     MechanicsStepReport solve_plastic(double t, const dealii::DoFHandler<dim> &heat_dofs,
                                       const typename LA::Vector &temperature);
     /// Newton iteration for the substep to time t_sub (temperature fraction `fraction` of the
@@ -290,12 +306,23 @@ namespace bmgfe
       state;
 
     LoadingProgramme loading; ///< prm.loading with the gauge length of this mesh
+    PlatenReference<dim> platen_reference; ///< platens of a read state (start_platens_from_equilibrium)
 
     // Plastic models.
     std::unique_ptr<NonlocalFreeVolume<dim, LA>> nonlocal;
     dealii::AffineConstraints<double>            homogeneous_constraints; ///< of the Newton corrections
     /// Force below which a residual is round-off: 1e-15 E V^((d-1)/d) [N; N/m planar].
     double                                       force_floor = 0;
+    /// A body with residual stress from a read state (initialize_state()): the norm of the
+    /// internal force of that state at zero displacement, measured at the first Newton
+    /// iteration. The internal force of a free body in equilibrium vanishes on every row, so
+    /// it cannot scale the residual there; this force can (0: no read state).
+    double                                       residual_stress_force = 0;
+    bool                                         measure_residual_stress_force = false;
+    /// Newton with the law's response without plasticity (the first solve of a read state
+    /// first finds the elastic equilibrium of its residual stress, then continues with the
+    /// full law from there).
+    bool                                         elastic_predictor = false;
     Vector                                       internal_force;
     /// Elastic (viscous: Maxwell) stiffness whose AMG preconditions GMRES on the tangent.
     Matrix                                       elastic_matrix;
