@@ -360,6 +360,37 @@ TEST(BandTracking2D, XCrossingIsOneCrossing)
     }
 }
 
+// An X whose crossing is a thick spot (as where bands grow out of a soft spot: the crossing
+// region four times wider than the arms): still four arms and one crossing. (Spurs pruned by
+// a length relative to the junction's radius took two arms for spurs here, and in the
+// compression runs.)
+TEST(BandTracking2D, XWithThickCrossing)
+{
+  const Point<2>     C(0.1e-3, 0.05e-3);
+  const PolylineBand a = straight(42, C), b = straight(-42, C);
+  PolylineBand       spot{{C, C + Tensor<1, 2>({1e-9, 0})}};
+  spot.peak = 0.5;
+  // The spot: a Gaussian of 250 um (PolylineBand's profile has sigma = 40 um: scale it).
+  const auto p = [&](const Point<2> &x) {
+    const double d = (x - C).norm();
+    return std::max({a.value(x), b.value(x), spot.peak * std::exp(-d * d / (2 * 250e-6 * 250e-6))});
+  };
+  std::vector<BandTrackingSample> samples;
+  for (const auto &x : grid_points(false))
+    samples.push_back({x, spacing * spacing, p(x), 0.02, 0.03});
+  const auto r = track_bands(samples, BandTrackingParameters(), axis_y(), square_boundary());
+  print(r);
+  ASSERT_EQ(r.bands.size(), 1u);
+  EXPECT_EQ(r.edges.size(), 4u);
+  EXPECT_EQ(count(r, BandNodeType::crossing), 1u);
+  EXPECT_EQ(count(r, BandNodeType::tip), 4u);
+  for (const auto &e : r.edges)
+    {
+      ASSERT_FALSE(e.segments.empty());
+      EXPECT_NEAR(e.segments.back().angle_to_load_axis, 42, 0.5);
+    }
+}
+
 // A band from the boundary that stops inside the body: one tip at the boundary, one inside,
 // at the end of the band within one half-width of the band region.
 TEST(BandTracking2D, BandStoppingInside)

@@ -53,7 +53,9 @@ namespace bmgfe
     double minimum_band_length = 0;
     /// [m] A branch from a junction to a free end shorter than this is a spur of the
     /// thinning (a corner of the band region where it meets the boundary, a bump of its
-    /// contour) and removed; 0: 4 r at the junction.
+    /// contour) and removed; 0: a spur when its part outside the junction's inscribed circle
+    /// is shorter than 2 r_out + 2 h (r_out its largest half-width there), or 4 r_out + 2 h
+    /// where a band is cut by the boundary (see the parameter's documentation).
     double minimum_branch_length = 0;
     /// [m] Junctions closer than this are one (the two junctions a skeleton makes of a crossing
     /// or of a thick Y); 0: 3 r of the larger junction.
