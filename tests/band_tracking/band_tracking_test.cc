@@ -224,13 +224,19 @@ TEST(BandTracking2D, TwoStraightBands)
                     << error << " deg\n";
           EXPECT_LT(error, 0.5);
           // Every refined centreline point lies on the centreline (within a tenth of the spacing).
-          double worst = 0;
+          double       worst     = 0;
+          unsigned int n_refined = 0;
           for (const auto &p : edge.points)
             if (p.refined)
-              worst = std::max(worst, (is_a ? a : b).distance(p.position));
+              {
+                worst = std::max(worst, (is_a ? a : b).distance(p.position));
+                ++n_refined;
+              }
           std::cout << "  largest distance of a refined point from the centreline: "
-                    << worst / spacing << " spacings\n";
+                    << worst / spacing << " spacings (" << n_refined << " of "
+                    << edge.points.size() << " points refined)\n";
           EXPECT_LT(worst, 0.25 * spacing);
+          EXPECT_GT(n_refined, 0.8 * edge.points.size());
           // The local angle along the band (fitted over about a half-width).
           double worst_local = 0;
           for (const auto &p : edge.points)
