@@ -588,10 +588,26 @@ namespace bmgfe
       const auto value = [&](const int i, const int j) {
         return grid.inside_grid(i, j) && mask[grid.at(i, j)] ? 1 : 0;
       };
-      std::vector<std::size_t> foreground;
+      // Candidates: the region's nodes with a neighbour outside (only they can be border
+      // points); the neighbours of deleted nodes join them. The work is proportional to the
+      // area peeled, not to the area times the number of iterations. The result does not
+      // depend on the order of the candidates: a sub-iteration decides on the state before it.
+      std::vector<std::size_t> border;
+      std::vector<char>        is_border(mask.size(), 0);
+      const auto               add_border = [&](const std::size_t k) {
+        if (!mask[k] || is_border[k])
+          return;
+        const int i = static_cast<int>(k % grid.nx), j = static_cast<int>(k / grid.nx);
+        for (const auto &o : neighbour_offsets)
+          if (!value(i + o[0], j + o[1]))
+            {
+              is_border[k] = 1;
+              border.push_back(k);
+              return;
+            }
+      };
       for (std::size_t k = 0; k < mask.size(); ++k)
-        if (mask[k])
-          foreground.push_back(k);
+        add_border(k);
       // x3 (N), x7 (S), x1 (E), x5 (W) must be empty for a border point of that side.
       constexpr std::array<unsigned int, 4> side = {{2, 6, 0, 4}};
       std::vector<std::size_t>              doomed;
@@ -601,7 +617,7 @@ namespace bmgfe
           for (const unsigned int s : side)
             {
               doomed.clear();
-              for (const std::size_t k : foreground)
+              for (const std::size_t k : border)
                 {
                   const int i = static_cast<int>(k % grid.nx), j = static_cast<int>(k / grid.nx);
                   std::array<int, 9> x;
@@ -623,14 +639,20 @@ namespace bmgfe
                   if (yokoi == 1)
                     doomed.push_back(k);
                 }
+              if (doomed.empty())
+                continue;
+              changed = true;
               for (const std::size_t k : doomed)
                 mask[k] = 0;
-              if (!doomed.empty())
+              border.erase(std::remove_if(border.begin(), border.end(),
+                                          [&](const std::size_t k) { return !mask[k]; }),
+                           border.end());
+              for (const std::size_t k : doomed)
                 {
-                  changed = true;
-                  foreground.erase(std::remove_if(foreground.begin(), foreground.end(),
-                                                  [&](const std::size_t k) { return !mask[k]; }),
-                                   foreground.end());
+                  const int i = static_cast<int>(k % grid.nx), j = static_cast<int>(k / grid.nx);
+                  for (const auto &o : neighbour_offsets)
+                    if (grid.inside_grid(i + o[0], j + o[1]))
+                      add_border(grid.at(i + o[0], j + o[1]));
                 }
             }
         }
@@ -673,6 +695,18 @@ namespace bmgfe
         for (const auto &e : edges)
           if (e.alive)
             d += (e.a == n ? 1 : 0) + (e.b == n ? 1 : 0);
+        return d;
+      }
+      /// The degrees of all nodes at once (O(edges) instead of O(edges) per node).
+      std::vector<unsigned int> degrees() const
+      {
+        std::vector<unsigned int> d(nodes.size(), 0);
+        for (const auto &e : edges)
+          if (e.alive)
+            {
+              ++d[e.a];
+              ++d[e.b];
+            }
         return d;
       }
       std::vector<int> incident(const int n) const
@@ -866,6 +900,9 @@ namespace bmgfe
       for (bool changed = true; changed;)
         {
           changed  = false;
+          // Degrees of this pass: a noisy field can make hundreds of spurs, and counting them
+          // edge by edge would make the pass cubic in their number.
+          const std::vector<unsigned int> degree = graph.degrees();
           int    best = -1;
           double best_length = std::numeric_limits<double>::max();
           for (std::size_t e = 0; e < graph.edges.size(); ++e)
@@ -873,7 +910,7 @@ namespace bmgfe
               const auto &edge = graph.edges[e];
               if (!edge.alive || edge.a == edge.b)
                 continue;
-              const unsigned int da = graph.degree(edge.a), db = graph.degree(edge.b);
+              const unsigned int da = degree[edge.a], db = degree[edge.b];
               int junction = -1;
               if (da == 1 && db >= 3)
                 junction = edge.b;
@@ -921,7 +958,7 @@ namespace bmgfe
           if (best >= 0)
             {
               auto     &edge     = graph.edges[best];
-              const int tip      = graph.degree(edge.a) == 1 ? edge.a : edge.b;
+              const int tip      = degree[edge.a] == 1 ? edge.a : edge.b;
               const int junction = tip == edge.a ? edge.b : edge.a;
               edge.alive         = false;
               graph.nodes[tip].alive = false;
@@ -936,8 +973,7 @@ namespace bmgfe
           for (std::size_t e = 0; e < graph.edges.size(); ++e)
             {
               const auto &edge = graph.edges[e];
-              if (!edge.alive || edge.a == edge.b || graph.degree(edge.a) < 3 ||
-                  graph.degree(edge.b) < 3)
+              if (!edge.alive || edge.a == edge.b || degree[edge.a] < 3 || degree[edge.b] < 3)
                 continue;
               const double length = edge.length();
               const double r = std::max(graph.nodes[edge.a].radius, graph.nodes[edge.b].radius);
@@ -984,16 +1020,20 @@ namespace bmgfe
               continue;
             }
 
-          for (auto &edge : graph.edges)
-            if (edge.alive && edge.a == edge.b && graph.degree(edge.a) > 2 &&
-                edge.length() < 2 * numbers::PI * std::max(graph.nodes[edge.a].radius, h))
-              {
-                edge.alive = false;
-                if (graph.degree(edge.a) == 2)
-                  graph.merge_through(edge.a);
-                changed = true;
-                break;
-              }
+          // (By index: merge_through() appends to the edges.)
+          for (std::size_t e = 0; e < graph.edges.size() && !changed; ++e)
+            {
+              auto &edge = graph.edges[e];
+              if (edge.alive && edge.a == edge.b && degree[edge.a] > 2 &&
+                  edge.length() < 2 * numbers::PI * std::max(graph.nodes[edge.a].radius, h))
+                {
+                  const int n = edge.a;
+                  edge.alive  = false;
+                  if (graph.degree(n) == 2)
+                    graph.merge_through(n);
+                  changed = true;
+                }
+            }
         }
     }
 
