@@ -1040,15 +1040,14 @@ namespace bmgfe
     // ------------------------------------------------------------------------------------
     // Geometry of the edges.
 
+    /// An edge on its way from the skeleton to the result.
     struct EdgeWork
     {
-      int                   graph_edge = -1;
-      int                   a = -1, b = -1; ///< graph nodes
-      std::vector<Point<2>> skeleton;
-      std::vector<double>   radius;
-      double                half_width = 0;
-      std::vector<Point<2>> points;
-      std::vector<char>     refined, in_zone;
+      int                   a = -1, b = -1;   ///< graph nodes
+      std::vector<Point<2>> skeleton;         ///< pixel centres, the nodes at the ends
+      double                half_width = 0;   ///< median r along the skeleton [m]
+      std::vector<Point<2>> points;           ///< refined positions
+      std::vector<char>     refined, in_zone; ///< per point
     };
 
     std::vector<double> arc_lengths(const std::vector<Point<2>> &points)
@@ -1394,7 +1393,8 @@ namespace bmgfe
       "Junction merge distance", "0", Double(0),
       "[m] Junctions of the skeleton closer than this are one branch point or crossing (thinning "
       "makes two junctions joined by a short piece out of a crossing or a thick Y). 0: "
-      "automatic, 3 r of the wider junction (crossings at 25 degrees or more become one).");
+      "automatic, 3 r of the wider junction (crossings at 36 degrees or more become one; "
+      "shallower ones are two branch points unless this is set larger).");
     prm.declare_entry(
       "Kink angle", "5", Double(0, 90),
       "[deg] An edge of a centreline is split into straight segments where its direction "
@@ -1639,11 +1639,9 @@ namespace bmgfe
               (std::abs(along) <= 1e-9 * chord.norm() && chord[0] < 0))
             graph.reverse(edge);
           EdgeWork w;
-          w.graph_edge = static_cast<int>(e);
           w.a          = edge.a;
           w.b          = edge.b;
           w.skeleton   = edge.path;
-          w.radius     = edge.radius;
           std::vector<double> inner(edge.radius.begin() + (edge.radius.size() > 2 ? 1 : 0),
                                     edge.radius.end() - (edge.radius.size() > 2 ? 1 : 0));
           std::nth_element(inner.begin(), inner.begin() + inner.size() / 2, inner.end());

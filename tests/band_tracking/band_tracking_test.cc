@@ -367,7 +367,7 @@ TEST(BandTracking2D, XCrossingIsOneCrossing)
 }
 
 // An X whose crossing is a thick spot (as where bands grow out of a soft spot: the crossing
-// region four times wider than the arms): still four arms and one crossing. (Spurs pruned by
+// region many times wider than the arms): still four arms and one crossing. (Spurs pruned by
 // a length relative to the junction's radius took two arms for spurs here, and in the
 // compression runs.)
 TEST(BandTracking2D, XWithThickCrossing)

@@ -13,7 +13,7 @@
 // half a cell of a plane are projected onto it and tracked as a 2D section.
 //
 // Parallel: as shear_bands.h, the samples of all ranks are gathered to rank 0 and tracked
-// there (5 doubles per sample); the result does not depend on the partition.
+// there (6 doubles per sample); the result does not depend on the partition.
 #include <deal.II/base/point.h>
 #include <deal.II/base/tensor.h>
 
