@@ -15,6 +15,8 @@
 // unsplit cluster (coherence < 0.1). The rule used here: a row is a band when it was split from
 // crossing bands or when its coherence is at least 0.5 (straight, elongated); blobs and unsplit
 // clusters are not. The band angle and width are the area-weighted means over the band rows.
+#include <bmgfe/io/snapshot_reader.h>
+
 #include <bmgfe_test_support.h>
 
 #include <gtest/gtest.h>
@@ -166,6 +168,150 @@ namespace shear_band_mechanics
           << (is_band(b) ? "  <- band" : "") << '\n';
       }
     out << o.str();
+  }
+
+  /// Band angle from the ridge of the plastic-strain field, away from the crossing (issue 14):
+  /// a straight-line fit x = a + b y of the ridge of every arm of an X (or V) of bands that
+  /// cross at (x0, y0). The postprocessor's angle (structure tensor of grad p over a band
+  /// row) depends on which pieces of the X rise above its threshold: with the spot and the
+  /// crossing strongest, its band rows can be the arm ends at the free sides (coherence 0.8,
+  /// 88 points of 572) or nothing but the blob; at mu = 0.3 it gave 37.8 deg where the arms
+  /// run at 42.6 deg. The ridge fit measures the arms themselves.
+  /// The snapshot field (the L2-projected p of a run directory's last snapshot, or of a
+  /// .pvtu) is sampled on rows y = const spaced `dy`, at points spaced `dx` along each row; in
+  /// each row and on each side of x0 the ridge is the centroid of p - p_half over the
+  /// contiguous stretch around the row's maximum where p >= p_half = (max + min)/2 of that
+  /// half row (the arm's FWHM core in that row). A row counts when that stretch lies inside
+  /// the half row with `margin` on both sides (neither cut by the free side nor merged with
+  /// the other arm); an arm is the run of such rows from |y - y0| = `exclusion` outwards (the
+  /// crossing and the soft spot are not arms), up to the first row without a ridge (the arm
+  /// has reached the free side). The angle of an arm to the load axis (y) is atan|b|; the
+  /// result is the mean over the arms with at least `minimum_rows` rows.
+  struct RidgeArm
+  {
+    int          side_x = 0, side_y = 0; ///< +-1: the quadrant around (x0, y0)
+    unsigned int rows   = 0;
+    double       angle  = std::numeric_limits<double>::quiet_NaN(); ///< [deg]
+    double       rms    = std::numeric_limits<double>::quiet_NaN(); ///< of the fit [m]
+    std::vector<std::pair<double, double>> ridge;                    ///< (y, x)
+  };
+
+  struct RidgeFit
+  {
+    std::vector<RidgeArm> arms; ///< arms with at least minimum_rows rows
+    double angle = std::numeric_limits<double>::quiet_NaN(); ///< mean over arms [deg]
+    double spread = 0; ///< largest |arm angle - mean| [deg]
+  };
+
+  struct RidgeSettings
+  {
+    double x0 = 0, y0 = 0;                   ///< crossing [m]
+    double x_min = 0, x_max = 0;             ///< the section's lateral extent [m]
+    double y_min = 0, y_max = 0;             ///< and along the load axis [m]
+    double dx = 2.5e-6, dy = 1.25e-5;        ///< sampling [m]
+    double exclusion = 2e-4;                 ///< |y - y0| below this is the crossing [m]
+    double margin = 1e-5;                    ///< of the FWHM stretch from the half-row ends [m]
+    unsigned int minimum_rows = 5;
+    /// The snapshot field whose ridge is fitted: the accumulated equivalent plastic strain p
+    /// (plastic_power_W_per_m3 gives the band active in the last step instead).
+    std::string field = "equivalent_plastic_strain";
+  };
+
+  inline RidgeFit ridge_angle(const std::string &snapshot, const RidgeSettings &s)
+  {
+    const bmgfe::SnapshotReader reader(snapshot, "ridge_angle");
+    const std::vector<unsigned int> field = {reader.field_index(s.field)};
+    std::vector<double>             value;
+    RidgeFit                        fit;
+    for (const int sy : {-1, 1})
+      for (const int sx : {-1, 1})
+        {
+          RidgeArm arm;
+          arm.side_x = sx;
+          arm.side_y = sy;
+          // The ridge of the half row at height y from x0 outwards, false if it has none.
+          const double end = sx > 0 ? s.x_max : s.x_min;
+          const auto   ridge_of_row = [&](const double y, double &ridge) {
+            std::vector<double> xs, ps;
+            for (double d = 0.5 * s.dx; d < std::abs(end - s.x0); d += s.dx)
+              {
+                const double x = s.x0 + sx * d;
+                if (reader.sample({{x, y, 0}}, field, value))
+                  {
+                    xs.push_back(x);
+                    ps.push_back(value[0]);
+                  }
+              }
+            if (xs.size() < 3)
+              return false;
+            const auto   top  = std::max_element(ps.begin(), ps.end());
+            const double pmin = *std::min_element(ps.begin(), ps.end());
+            const double half = 0.5 * (*top + pmin);
+            if (!(*top > pmin))
+              return false;
+            std::size_t lo = top - ps.begin(), hi = lo;
+            while (lo > 0 && ps[lo - 1] >= half)
+              --lo;
+            while (hi + 1 < ps.size() && ps[hi + 1] >= half)
+              ++hi;
+            const double inner = std::min(std::abs(xs[lo] - s.x0), std::abs(xs[hi] - s.x0));
+            const double outer = std::max(std::abs(xs[lo] - s.x0), std::abs(xs[hi] - s.x0));
+            if (lo == 0 || hi + 1 == ps.size() || inner < s.margin ||
+                outer > std::abs(end - s.x0) - s.margin)
+              return false;
+            double w = 0, wx = 0;
+            for (std::size_t i = lo; i <= hi; ++i)
+              {
+                w += ps[i] - half;
+                wx += (ps[i] - half) * xs[i];
+              }
+            ridge = wx / w;
+            return w > 0;
+          };
+          // The arm: the run of rows with a ridge from the exclusion radius outwards, up to the
+          // first row without one (the arm has reached the free side).
+          for (double r = s.exclusion;; r += s.dy)
+            {
+              const double y = s.y0 + sy * r;
+              if (y <= s.y_min + 0.5 * s.dy || y >= s.y_max - 0.5 * s.dy)
+                break;
+              double x = 0;
+              if (ridge_of_row(y, x))
+                arm.ridge.emplace_back(y, x);
+              else if (!arm.ridge.empty())
+                break;
+            }
+          arm.rows = arm.ridge.size();
+          if (arm.rows < s.minimum_rows)
+            continue;
+          double sy_ = 0, sx_ = 0, syy = 0, sxy = 0;
+          for (const auto &[y, x] : arm.ridge)
+            {
+              sy_ += y;
+              sx_ += x;
+              syy += y * y;
+              sxy += x * y;
+            }
+          const double n = arm.rows;
+          const double b = (n * sxy - sy_ * sx_) / (n * syy - sy_ * sy_);
+          const double a = (sx_ - b * sy_) / n;
+          double       e = 0;
+          for (const auto &[y, x] : arm.ridge)
+            e += (x - a - b * y) * (x - a - b * y);
+          arm.rms   = std::sqrt(e / n);
+          arm.angle = std::atan(std::abs(b)) * 180 / M_PI;
+          fit.arms.push_back(arm);
+        }
+    if (!fit.arms.empty())
+      {
+        double sum = 0;
+        for (const auto &arm : fit.arms)
+          sum += arm.angle;
+        fit.angle = sum / fit.arms.size();
+        for (const auto &arm : fit.arms)
+          fit.spread = std::max(fit.spread, std::abs(arm.angle - fit.angle));
+      }
+    return fit;
   }
 
   /// force_displacement.csv: nominal strain and nominal stress of every step.
