@@ -37,4 +37,5 @@ for h in "$@"; do
   dirs+=("$out")
 done
 scripts/summary_table.py --keys yield_stress_Pa nominal_stress_peak_Pa nominal_strain_at_peak \
-  failed failure_strain plastic_strain_at_failure band_count branch_point_count wall_time_s -- "${dirs[@]}"
+  failed failure_strain plastic_strain_at_failure band_tracking_bands band_tracking_branch_points \
+  band_tracking_tips_inside wall_time_s -- "${dirs[@]}"
