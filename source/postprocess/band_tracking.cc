@@ -1,5 +1,6 @@
 #include <bmgfe/base/input_error.h>
 #include <bmgfe/postprocess/band_tracking.h>
+#include <bmgfe/postprocess/shear_bands.h>
 
 #include <deal.II/base/numbers.h>
 #include <deal.II/base/parameter_handler.h>
@@ -328,33 +329,6 @@ namespace bmgfe
       for (int j = 0; j < ny; ++j)
         pass(nx, [&](const int i) { return static_cast<std::size_t>(j) * nx + i; });
       return d;
-    }
-
-    /// The 10 % quantile of p by weight (by number when all weights are zero): the background
-    /// p_bg, defined as in shear_bands.cc (the level of homogeneous flow, 0 as soon as a tenth
-    /// of the section is elastic).
-    double background_plastic_strain(const std::vector<BandTrackingSample> &samples)
-    {
-      constexpr double          quantile = 0.1;
-      std::vector<unsigned int> order(samples.size());
-      std::iota(order.begin(), order.end(), 0u);
-      std::sort(order.begin(), order.end(), [&](const unsigned int a, const unsigned int b) {
-        return samples[a].plastic_strain < samples[b].plastic_strain;
-      });
-      double total = 0;
-      for (const auto &s : samples)
-        total += s.weight;
-      if (!(total > 0))
-        return samples[order[static_cast<std::size_t>(quantile * (order.size() - 1))]]
-          .plastic_strain;
-      double sum = 0;
-      for (const unsigned int i : order)
-        {
-          sum += samples[i].weight;
-          if (sum >= quantile * total)
-            return samples[i].plastic_strain;
-        }
-      return samples[order.back()].plastic_strain;
     }
 
     /// The grid of the samples. Spacing: the parameter, or the mean sample spacing

@@ -267,36 +267,6 @@ namespace bmgfe
       std::vector<unsigned int> parent;
     };
 
-    /// The background plastic strain: the p that 90 % of the volume reaches (the 10 % quantile
-    /// by weight; by number when all weights are zero). It is the level of homogeneous flow
-    /// around the bands, and 0 as soon as a tenth of the body is elastic. A low quantile rather
-    /// than the median: bands with their tails may fill a good part of a small section, and a
-    /// background raised by the tails would narrow the FWHM.
-    template <int dim>
-    double background_plastic_strain(const std::vector<PlasticStrainSample<dim>> &samples)
-    {
-      constexpr double quantile = 0.1;
-      std::vector<unsigned int> order(samples.size());
-      std::iota(order.begin(), order.end(), 0u);
-      std::sort(order.begin(), order.end(), [&](const unsigned int a, const unsigned int b) {
-        return samples[a].plastic_strain < samples[b].plastic_strain;
-      });
-      double total = 0;
-      for (const auto &s : samples)
-        total += s.weight;
-      if (!(total > 0))
-        return samples[order[static_cast<std::size_t>(quantile * (order.size() - 1))]]
-          .plastic_strain;
-      double sum = 0;
-      for (const unsigned int i : order)
-        {
-          sum += samples[i].weight;
-          if (sum >= quantile * total)
-            return samples[i].plastic_strain;
-        }
-      return samples[order.back()].plastic_strain;
-    }
-
     /// What the band measures need besides the parameters.
     template <int dim>
     struct Context

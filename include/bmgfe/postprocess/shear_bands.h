@@ -16,6 +16,9 @@
 
 #include <mpi.h>
 
+#include <algorithm>
+#include <numeric>
+
 #include <cstddef>
 #include <ostream>
 #include <string>
@@ -55,6 +58,37 @@ namespace bmgfe
     /// Throws InputError for values out of range.
     void check() const;
   };
+
+  /// The background plastic strain p_bg of weighted samples of p (any type with
+  /// `plastic_strain` and `weight`; shared by the shear-band finder and the band tracker): the
+  /// p that 90 % of the volume reaches (the 10 % quantile by weight; by number when all
+  /// weights are zero). It is the level of homogeneous flow around the bands, and 0 as soon as
+  /// a tenth of the body is elastic. A low quantile rather than the median: bands with their
+  /// tails may fill a good part of a small section, and a background raised by the tails would
+  /// narrow the FWHM. `samples` must not be empty.
+  template <typename Sample>
+  double background_plastic_strain(const std::vector<Sample> &samples)
+  {
+    constexpr double          quantile = 0.1;
+    std::vector<unsigned int> order(samples.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](const unsigned int a, const unsigned int b) {
+      return samples[a].plastic_strain < samples[b].plastic_strain;
+    });
+    double total = 0;
+    for (const auto &s : samples)
+      total += s.weight;
+    if (!(total > 0))
+      return samples[order[static_cast<std::size_t>(quantile * (order.size() - 1))]].plastic_strain;
+    double sum = 0;
+    for (const unsigned int i : order)
+      {
+        sum += samples[i].weight;
+        if (sum >= quantile * total)
+          return samples[i].plastic_strain;
+      }
+    return samples[order.back()].plastic_strain;
+  }
 
   /// One sample of the equivalent plastic strain field.
   template <int dim>
