@@ -196,6 +196,15 @@ namespace bmgfe
           }
       }
     const MPI_Comm          comm = dofs.get_triangulation().get_communicator();
+    // Ties broken by the coordinates (lexicographic): the same point on every rank.
+    const auto better = [](const std::pair<double, Point<dim>> &a, const std::pair<double, Point<dim>> &b) {
+      if (a.first != b.first)
+        return a.first < b.first;
+      for (unsigned int d = 0; d < dim; ++d)
+        if (a.second[d] != b.second[d])
+          return a.second[d] < b.second[d];
+      return false;
+    };
     std::vector<Point<dim>> pins;
     for (const auto &criterion : criteria)
       {
@@ -207,32 +216,12 @@ namespace bmgfe
                   cell->face(f)->boundary_id() == loading.supported_boundary_id)
                 for (const auto v : cell->face(f)->vertex_indices())
                   {
-                    const Point<dim> p   = cell->face(f)->vertex(v);
-                    const double     val = criterion(p);
-                    const auto       lex = [](const Point<dim> &a, const Point<dim> &b) {
-                      for (unsigned int d = 0; d < dim; ++d)
-                        if (a[d] != b[d])
-                          return a[d] < b[d];
-                      return false;
-                    };
-                    if (val < best.first || (val == best.first && lex(p, best.second)))
-                      best = {val, p};
+                    const Point<dim> p = cell->face(f)->vertex(v);
+                    if (better({criterion(p), p}, best))
+                      best = {criterion(p), p};
                   }
         const auto all = Utilities::MPI::all_gather(comm, best);
-        auto       chosen = all.front();
-        for (const auto &b : all)
-          {
-            bool better = b.first < chosen.first;
-            if (b.first == chosen.first)
-              for (unsigned int d = 0; d < dim; ++d)
-                if (b.second[d] != chosen.second[d])
-                  {
-                    better = b.second[d] < chosen.second[d];
-                    break;
-                  }
-            if (better)
-              chosen = b;
-          }
+        const auto chosen = *std::min_element(all.begin(), all.end(), better);
         require(chosen.first < std::numeric_limits<double>::max(),
                 "entry 'Mechanics/Loading programme'",
                 "the supported platen's boundary " + std::to_string(loading.supported_boundary_id) +
