@@ -28,6 +28,8 @@
 //  * Visualization off; the band tables are written at every 5 s.
 #include "shear_band_mechanics.h"
 
+#include <bmgfe/materials/free_volume.h>
+
 using namespace shear_band_mechanics;
 
 namespace
@@ -226,6 +228,161 @@ TEST(ShearBandMechanics, AssociatedFlowAngleAgainstFriction)
     o << "| " << row.mu << " | " << std::atan(row.mu) * 180 / M_PI << " | " << row.coulomb
       << " | " << row.ridge << " | " << row.postprocessor << " | " << row.seconds << " |\n";
   std::cout << o.str();
+}
+
+// Graded bilayer with associated flow (issue 14): does the friction of the local free volume,
+// mu(x) = mu0 - s_mu (x - x_ref)/x_ref, give each layer its own Coulomb angle, and is the
+// deflection of a band where it crosses from one layer into the other mesh-independent?
+// The lower half 1 mm x 1 mm of the section (half_section(h)) with a dense layer (x = 0.0045,
+// friction mu_dense) on the left and a loose layer (x = 0.0845, mu_loose) on the right, a tanh
+// interface of width 25 um at x = 0, and the soft spot (amplitude 0.005, radius 150 um) on the
+// interface at the bottom. The bottom is the mid-plane of the full section, so the V that grows
+// out of the spot is half of an X whose two bands each cross the interface at the spot: up-right
+// in the loose layer, down-left (the mirror image of the up-left arm) in the dense one. The
+// deflection of each band at the interface is the difference of the two arms' angles.
+// Flow associated in both layers: mu0, s_mu from the layers' (x, mu); beta0, x_ss so that
+// sin(psi) = beta0 (1 - x/x_ss) equals sin(phi) at both layer free volumes (a straight line
+// through the two points). Cohesion softening 0, so that the softening is the friction's alone.
+// Excess expansion coefficient 2e-4 (10 x Vit1's, zeta = 3 B dalpha = 5.6): the free volume
+// that the band's own dilatation creates, dx = tr(d eps_p)/zeta, is 10 x smaller, so that x
+// inside a band stays near its layer's x while the angles are measured. With Vit1's zeta = 0.56,
+// dilatation raises x inside the dense layer's arm from 0.0045 to 0.010 at formation (2.1 %
+// nominal strain) and 0.024 at 2.5 %, its friction falls from 0.25 to 0.21, and the arm runs
+// at 39.1-40.7 deg instead of the layer's 38.0 deg (doc/results.md "Band angle in a graded
+// bilayer"): a measured property of the model (a band makes its own free volume), not a defect
+// of the friction law. In this model the structural strain of an initial free-volume
+// perturbation is not an eigenstrain of the plastic model, so zeta changes nothing else.
+// Measured by the ridge fit of p (shear_band_mechanics.h) at 2.5 % nominal strain (the arms form
+// at 2.0-2.1 % and keep their angle to 0.15 deg up to 3.1 %), rows from
+// y = 0.2 mm up (|x| >= 0.15 mm = 3 l from the interface): asserted, each arm within 1.5 deg of
+// its layer's Coulomb angle 45 - phi/2 for two contrasts (mu 0.25 | 0.1 and 0.2 | 0.05) at
+// h = l/2, and the deflection of the first contrast within 1.5 deg at h = l/2 and l/4.
+namespace
+{
+  struct BilayerArms
+  {
+    double dense = std::numeric_limits<double>::quiet_NaN(); ///< angle of the arm [deg]
+    double loose = std::numeric_limits<double>::quiet_NaN();
+    double xbar_dense = 0, xbar_loose = 0; ///< mean nonlocal free volume on the arm's ridge
+    unsigned int rows_dense = 0, rows_loose = 0;
+    double seconds = 0;
+  };
+
+  constexpr double bilayer_x_dense = 0.0045, bilayer_x_loose = 0.0845;
+
+  std::vector<std::string> bilayer(const double mu_dense, const double mu_loose, const double h)
+  {
+    const double x_ref = bmgfe::FreeVolumeParameters().x_ref();
+    const double k     = (mu_dense - mu_loose) / (bilayer_x_loose - bilayer_x_dense);
+    const double mu0   = mu_dense - k * (x_ref - bilayer_x_dense);
+    const double sin_dense = std::sin(std::atan(mu_dense)),
+                 sin_loose = std::sin(std::atan(mu_loose));
+    const double slope = (sin_dense - sin_loose) / (bilayer_x_loose - bilayer_x_dense);
+    const double beta0 = sin_dense + slope * bilayer_x_dense;
+    const double mid = 0.5 * (bilayer_x_dense + bilayer_x_loose) - x_ref,
+                 half = 0.5 * (bilayer_x_loose - bilayer_x_dense);
+    return half_section(h) +
+           std::vector<std::string>{
+             "Material/Free volume/Initial free volume perturbation=" + number(mid) + " + " +
+               number(half) + "*tanh(x/2.5e-5) + 0.005*exp(-(x^2 + y^2)/(1.5e-4)^2)",
+             "Material/Free volume/Excess expansion coefficient=2e-4",
+             "Material/Mohr-Coulomb/Friction coefficient=" + number(mu0),
+             "Material/Mohr-Coulomb/Friction softening=" + number(k * x_ref),
+             "Material/Mohr-Coulomb/Cohesion softening=0",
+             "Material/Mohr-Coulomb/Dilatancy factor=" + number(beta0),
+             "Material/Mohr-Coulomb/Steady-state free volume=" + number(beta0 / slope),
+             "Mechanics/Loading programme/Segments=load to -0.025 in 25 s",
+             "Thermal protocol/test/Duration=25 s",
+             "Output/Write visualization=true",
+             "Output/Interval in time=12.5"};
+  }
+
+  BilayerArms run_bilayer(const std::string &dir, const double mu_dense, const double mu_loose,
+                          const double h)
+  {
+    const RunOutput r = run(dir, bilayer(mu_dense, mu_loose, h));
+    RidgeSettings   ridge;
+    ridge.x_min = -5e-4;
+    ridge.x_max = 5e-4;
+    ridge.y_max = 1e-3;
+    const RidgeFit fit = ridge_angle(r.dir, ridge);
+    BilayerArms    arms;
+    arms.seconds = r.seconds;
+    const bmgfe::SnapshotReader     reader(r.dir, "bilayer");
+    const std::vector<unsigned int> xbar = {reader.field_index("nonlocal_free_volume")};
+    std::vector<double>             value;
+    for (const auto &arm : fit.arms)
+      {
+        double sum = 0;
+        for (const auto &[y, x] : arm.ridge)
+          if (reader.sample({{x, y, 0}}, xbar, value))
+            sum += value[0];
+        const double mean = sum / arm.ridge.size();
+        if (arm.side_x < 0)
+          {
+            arms.dense      = arm.angle;
+            arms.xbar_dense = mean;
+            arms.rows_dense = arm.rows;
+          }
+        else
+          {
+            arms.loose      = arm.angle;
+            arms.xbar_loose = mean;
+            arms.rows_loose = arm.rows;
+          }
+      }
+    return arms;
+  }
+
+  double coulomb_deg(const double mu)
+  {
+    return 45.0 - 0.5 * std::atan(mu) * 180.0 / M_PI;
+  }
+} // namespace
+
+TEST(ShearBandMechanics, GradedBilayerFrictionAndDeflection)
+{
+  struct Case
+  {
+    double mu_dense, mu_loose, h;
+  };
+  const std::vector<Case> cases = {{0.25, 0.1, 2.5e-5}, {0.25, 0.1, 1.25e-5}, {0.2, 0.05, 2.5e-5}};
+  std::vector<BilayerArms> results;
+  std::ostringstream       table;
+  table << std::fixed << std::setprecision(2)
+        << "| mu dense / loose | h [um] | dense: arm, Coulomb [deg], x-bar | loose: arm, Coulomb "
+           "[deg], x-bar | deflection (Coulomb) [deg] | run [s] |\n";
+  for (const auto &c : cases)
+    {
+      const std::string dir = "sbm_bilayer_" + number(c.mu_dense) + "_" + number(c.mu_loose) +
+                              "_h" + number(c.h * 1e6);
+      const BilayerArms a = run_bilayer(dir, c.mu_dense, c.mu_loose, c.h);
+      results.push_back(a);
+      const double cd = coulomb_deg(c.mu_dense), cl = coulomb_deg(c.mu_loose);
+      table << "| " << c.mu_dense << " / " << c.mu_loose << " | " << c.h * 1e6 << " | "
+            << a.dense << ", " << cd << ", " << std::setprecision(4) << a.xbar_dense
+            << std::setprecision(2) << " (" << a.rows_dense << " rows) | " << a.loose << ", "
+            << cl << ", " << std::setprecision(4) << a.xbar_loose << std::setprecision(2) << " ("
+            << a.rows_loose << " rows) | " << a.loose - a.dense << " (" << cl - cd << ") | "
+            << a.seconds << " |\n";
+      const std::string tag = number(c.mu_dense) + "_" + number(c.mu_loose) + "_h" +
+                              number(c.h * 1e6);
+      record("dense_arm_deg_" + tag, a.dense);
+      record("loose_arm_deg_" + tag, a.loose);
+      record("run_seconds_" + tag, a.seconds);
+      EXPECT_GE(a.rows_dense, 5u) << dir << ": no arm in the dense layer";
+      EXPECT_GE(a.rows_loose, 5u) << dir << ": no arm in the loose layer";
+      EXPECT_NEAR(a.dense, cd, 1.5) << dir << ": dense layer (mu = " << c.mu_dense << ")";
+      EXPECT_NEAR(a.loose, cl, 1.5) << dir << ": loose layer (mu = " << c.mu_loose << ")";
+    }
+  std::cout << table.str();
+  const double coarse = results[0].loose - results[0].dense,
+               fine   = results[1].loose - results[1].dense;
+  std::cout << "deflection at the interface, mu 0.25 | 0.1: h = l/2 " << coarse << " deg, h = l/4 "
+            << fine << " deg\n";
+  record("deflection_coarse_deg", coarse);
+  record("deflection_fine_deg", fine);
+  EXPECT_NEAR(coarse, fine, 1.5);
 }
 
 // psi = 0 (Dilatancy factor = 0): no plastic dilatation, hence no free-volume growth and no
