@@ -53,79 +53,6 @@ namespace bmgfe
       return "(" + value_text(v[0]) + ", " + value_text(v[1]) + ", " + value_text(v[2]) + ")";
     }
 
-    /// Serial mesh from a .msh, or from a .geo meshed by the gmsh executable on rank 0.
-    template <int dim>
-    void read_gmsh(Triangulation<dim> &serial, const std::string &file, const MPI_Comm comm)
-    {
-      namespace fs = std::filesystem;
-      require(!file.empty(), "entry 'Geometry/Mesh file'", "is empty but 'Type = gmsh'");
-      require(fs::exists(file), "entry 'Geometry/Mesh file'", "'" + file + "' does not exist");
-      std::string msh    = file;
-      const bool  is_geo = fs::path(file).extension() == ".geo";
-      if (is_geo)
-        {
-          // Mesh the .geo with the gmsh executable on rank 0 into a private temporary file.
-          char        buffer[] = "/tmp/bmgfe_mesh_XXXXXX";
-          std::string tmp;
-          int         status = 0;
-          if (Utilities::MPI::this_mpi_process(comm) == 0)
-            {
-              const int fd = mkstemp(buffer);
-              if (fd >= 0)
-                close(fd);
-              tmp = std::string(buffer) + ".msh";
-              std::remove(buffer);
-              const std::string cmd = "gmsh -" + std::to_string(dim) + " -format msh22 -v 1 -o '" +
-                                      tmp + "' '" + file + "' > '" + tmp + ".log' 2>&1";
-              status = std::system(cmd.c_str());
-              if (status != 0)
-                {
-                  std::ifstream     log(tmp + ".log");
-                  std::stringstream ss;
-                  ss << log.rdbuf();
-                  std::string text = ss.str();
-                  for (auto &c : text)
-                    if (c == '\n')
-                      c = ' ';
-                  tmp = text.substr(0, 300);
-                }
-              std::remove((std::string(buffer) + ".msh.log").c_str());
-            }
-          status = Utilities::MPI::broadcast(comm, status, 0);
-          tmp    = Utilities::MPI::broadcast(comm, tmp, 0);
-          require(status == 0, "mesh file '" + file + "'",
-                  "gmsh failed (is the gmsh executable installed?): " + tmp);
-          msh = tmp;
-        }
-      GridIn<dim>   grid_in(serial);
-      std::ifstream in(msh);
-      try
-        {
-          require(static_cast<bool>(in), "", "cannot open it");
-          grid_in.read_msh(in);
-        }
-      catch (const InputError &e)
-        {
-          throw InputError("mesh file '" + file + "': " + e.what());
-        }
-      catch (const std::exception &e)
-        {
-          throw InputError("mesh file '" + file + "': cannot read it as a gmsh mesh of dimension " +
-                           std::to_string(dim) + ": " + single_line(e.what()).substr(0, 400));
-        }
-      if (is_geo)
-        {
-          MPI_Barrier(comm);
-          if (Utilities::MPI::this_mpi_process(comm) == 0)
-            std::remove(msh.c_str());
-        }
-      require(serial.n_active_cells() > 0, "mesh file '" + file + "'", "contains no cells");
-      require(serial.all_reference_cells_are_hyper_cube(), "mesh file '" + file + "'",
-              "contains simplex (triangle/tetrahedron) cells; bmgfe needs an all-quad/hex mesh: "
-              "recombine it in gmsh (Mesh.RecombineAll = 1; Mesh.Algorithm = 6; "
-              "Recombine Surface{...}; and Recombine in Extrude)");
-    }
-
     template <int dim>
     bool in_mesh(const Triangulation<dim> &mesh, const Point<dim> &p)
     {
@@ -269,12 +196,89 @@ namespace bmgfe
   }
 
   template <int dim>
+  void read_gmsh_mesh(Triangulation<dim> &serial, const std::string &file, const MPI_Comm comm,
+                      const std::string &gmsh_arguments)
+  {
+    namespace fs = std::filesystem;
+    require(!file.empty(), "entry 'Geometry/Mesh file'", "is empty but 'Type = gmsh'");
+    require(fs::exists(file), "entry 'Geometry/Mesh file'", "'" + file + "' does not exist");
+    std::string msh    = file;
+    const bool  is_geo = fs::path(file).extension() == ".geo";
+    if (is_geo)
+      {
+        // Mesh the .geo with the gmsh executable on rank 0 into a private temporary file.
+        char        buffer[] = "/tmp/bmgfe_mesh_XXXXXX";
+        std::string tmp;
+        int         status = 0;
+        if (Utilities::MPI::this_mpi_process(comm) == 0)
+          {
+            const int fd = mkstemp(buffer);
+            if (fd >= 0)
+              close(fd);
+            tmp = std::string(buffer) + ".msh";
+            std::remove(buffer);
+            const std::string cmd = "gmsh -" + std::to_string(dim) + " -format msh22 -v 1 " +
+                                    gmsh_arguments + " -o '" + tmp + "' '" + file +
+                                    "' > '" + tmp + ".log' 2>&1";
+            status = std::system(cmd.c_str());
+            if (status != 0)
+              {
+                std::ifstream     log(tmp + ".log");
+                std::stringstream ss;
+                ss << log.rdbuf();
+                std::string text = ss.str();
+                for (auto &c : text)
+                  if (c == '\n')
+                    c = ' ';
+                tmp = text.substr(0, 300);
+              }
+            std::remove((std::string(buffer) + ".msh.log").c_str());
+          }
+        status = Utilities::MPI::broadcast(comm, status, 0);
+        tmp    = Utilities::MPI::broadcast(comm, tmp, 0);
+        require(status == 0, "mesh file '" + file + "'",
+                "gmsh failed (is the gmsh executable installed?): " + tmp);
+        msh = tmp;
+      }
+    GridIn<dim>   grid_in(serial);
+    std::ifstream in(msh);
+    try
+      {
+        require(static_cast<bool>(in), "", "cannot open it");
+        grid_in.read_msh(in);
+      }
+    catch (const InputError &e)
+      {
+        throw InputError("mesh file '" + file + "': " + e.what());
+      }
+    catch (const std::exception &e)
+      {
+        throw InputError("mesh file '" + file + "': cannot read it as a gmsh mesh of dimension " +
+                         std::to_string(dim) + ": " + single_line(e.what()).substr(0, 400));
+      }
+    if (is_geo)
+      {
+        MPI_Barrier(comm);
+        if (Utilities::MPI::this_mpi_process(comm) == 0)
+          std::remove(msh.c_str());
+      }
+    require(serial.n_active_cells() > 0, "mesh file '" + file + "'", "contains no cells");
+    require(serial.all_reference_cells_are_hyper_cube(), "mesh file '" + file + "'",
+            "contains simplex (triangle/tetrahedron) cells; bmgfe needs an all-quad/hex mesh: "
+            "recombine it in gmsh (Mesh.RecombineAll = 1; Mesh.Algorithm = 6; "
+            "Recombine Surface{...}; and Recombine in Extrude)");
+  }
+
+  template void read_gmsh_mesh(Triangulation<2> &, const std::string &, MPI_Comm, const std::string &);
+  template void read_gmsh_mesh(Triangulation<3> &, const std::string &, MPI_Comm, const std::string &);
+
+  template <int dim>
   DomainInfo<dim> MeshFileGeometry::build(const GeometryParameters &g, const Kinematics kin,
                                           parallel::distributed::Triangulation<dim> &tria) const
   {
     const MPI_Comm     comm = tria.get_communicator();
     Triangulation<dim> serial;
-    read_gmsh(serial, g.mesh_file, comm);
+    read_gmsh_mesh(serial, g.mesh_file, comm);
     if (g.mesh_scaling != 1)
       GridTools::scale(g.mesh_scaling, serial);
     DomainInfo<dim> info;

@@ -54,7 +54,7 @@ TEST(GeometryPlugin, RegisteredFromItsOwnFile)
   for (const auto &g : bmgfe::registered_geometries())
     found = found || g.name == "square";
   EXPECT_TRUE(found);
-  EXPECT_EQ(bmgfe::registered_geometries().size(), 5u); // and the four built-in ones
+  EXPECT_EQ(bmgfe::registered_geometries().size(), 6u); // and the five built-in ones
 
   ParameterHandler prm;
   bmgfe::GeometryParameters::declare_parameters(prm);

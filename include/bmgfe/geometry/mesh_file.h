@@ -4,11 +4,28 @@
 // statistics and cylindrical components like the built-in rod.
 #include <bmgfe/geometry/geometry_model.h>
 
+#include <mpi.h>
+
 #include <optional>
+#include <string>
 #include <vector>
+
+namespace dealii
+{
+  template <int dim, int spacedim>
+  class Triangulation;
+}
 
 namespace bmgfe
 {
+  /// Serial mesh from a gmsh mesh (.msh) or geometry (.geo, meshed by the gmsh executable on
+  /// rank 0 with `gmsh_arguments` added to its command line, e.g. "-setnumber N 2"). An
+  /// InputError naming `file` if it is missing, gmsh fails, it cannot be read, it is empty, or
+  /// it holds simplex cells (bmgfe's distributed meshes take quads and hexes only).
+  template <int dim>
+  void read_gmsh_mesh(dealii::Triangulation<dim, dim> &serial, const std::string &file,
+                      MPI_Comm comm, const std::string &gmsh_arguments = "");
+
   class MeshFileGeometry : public GeometryModelBase<MeshFileGeometry>
   {
   public:
