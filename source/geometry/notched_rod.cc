@@ -232,7 +232,7 @@ namespace bmgfe
     centre[dim - 1]     = z;
     root[dim - 1]       = z;
     root[0]             = r_out;
-    info.default_probes = {{"centre", centre}, {"notch root", root}};
+    info.default_probes = {{"centre", centre}, {"root", root}};
     info.rod            = axis;
     info.radius         = R;
     return info;

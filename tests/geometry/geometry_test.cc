@@ -610,7 +610,7 @@ TEST(NotchedRod, AxisymmetricSectionOfTheSeedSpecimen)
   EXPECT_GE(root, rn - 1e-12);
   EXPECT_LE(root, rn + rho * (1 - std::cos(hn / rho)));
   EXPECT_LT(info.default_probes[1].second.distance(Point<2>(rn, L / 2)), 1e-15);
-  EXPECT_EQ(info.default_probes[1].first, "notch root");
+  EXPECT_EQ(info.default_probes[1].first, "root");
 }
 
 TEST(NotchedRod, TwoNotchesWithFlatRootsAndRefinementOnTheArcs)
