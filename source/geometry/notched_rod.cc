@@ -148,8 +148,10 @@ namespace bmgfe
     const int fd = mkstemp(tmpl);
     require(fd >= 0, section, "cannot create a temporary file in /tmp for the gmsh geometry");
     close(fd);
+    // gmsh needs the .geo extension; the unique name is mkstemp's.
     const std::string geo = std::string(tmpl) + ".geo";
-    std::rename(tmpl, geo.c_str());
+    if (std::rename(tmpl, geo.c_str()) != 0)
+      std::remove(tmpl);
     {
       std::ofstream out(geo);
       out << notched_rod_geo;
