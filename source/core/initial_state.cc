@@ -1,5 +1,6 @@
 #include <bmgfe/base/input_error.h>
 #include <bmgfe/core/initial_state.h>
+#include <bmgfe/geometry/rod_axis.h>
 #include <bmgfe/io/snapshot_reader.h>
 
 #include <deal.II/base/mpi.h>
@@ -58,17 +59,10 @@ namespace bmgfe
             t[0][0] = rr, t[1][1] = zz, t[2][2] = tt, t[0][1] = p[0] < 0 ? -rz : rz;
             return t;
           }
-        const double r = std::hypot(p[0], p[1]);
-        Tensor<1, 3> er, et, ez;
-        er[0] = r > 0 ? p[0] / r : 1.0;
-        er[1] = r > 0 ? p[1] / r : 0.0;
-        et[0] = -er[1], et[1] = er[0];
-        ez[2] = 1;
-        for (unsigned int i = 0; i < 3; ++i)
-          for (unsigned int j = i; j < 3; ++j)
-            t[i][j] = rr * er[i] * er[j] + tt * et[i] * et[j] + zz * ez[i] * ez[j] +
-                      rz * (er[i] * ez[j] + ez[i] * er[j]);
-        return t;
+        // A 3D rod about the z axis through the origin.
+        RodAxis axis;
+        axis.direction[2] = 1;
+        return axis.cylindrical_basis(p).cartesian(rr, tt, zz, rz);
       }
     };
 

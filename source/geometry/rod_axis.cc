@@ -64,6 +64,17 @@ namespace bmgfe
     return b;
   }
 
+  SymmetricTensor<2, 3> CylindricalBasis::cartesian(const double rr, const double tt, const double zz,
+                                                    const double rz) const
+  {
+    SymmetricTensor<2, 3> t;
+    for (unsigned int i = 0; i < 3; ++i)
+      for (unsigned int j = i; j < 3; ++j)
+        t[i][j] = rr * e_r[i] * e_r[j] + tt * e_theta[i] * e_theta[j] + zz * e_z[i] * e_z[j] +
+                  rz * (e_r[i] * e_z[j] + e_z[i] * e_r[j]);
+    return t;
+  }
+
   template Point<3> RodAxis::to_model_3d(const Point<2> &);
   template Point<3> RodAxis::to_model_3d(const Point<3> &);
   template double   RodAxis::radial_distance(const Point<2> &) const;

@@ -30,6 +30,12 @@ namespace bmgfe
     }
 
     template <int dim, typename LA>
+    DeformationGauges<dim, LA>::DeformationGauges() = default;
+
+    template <int dim, typename LA>
+    DeformationGauges<dim, LA>::~DeformationGauges() = default;
+
+    template <int dim, typename LA>
     void DeformationGauges<dim, LA>::declare_parameters(ParameterHandler &prm)
     {
       prm.enter_subsection("Postprocess");
@@ -80,12 +86,14 @@ namespace bmgfe
       const auto &run = this->run();
       require(run.mechanics != nullptr, "entry 'Postprocess/List of postprocessors'",
               "'deformation gauges' needs 'Mechanics/Enabled = true'");
-      points.clear();
+      std::vector<std::pair<std::string, Point<dim>>> points;
       for (const auto &e : extensometers)
         {
           points.emplace_back(e.name + "_1", e.first);
           points.emplace_back(e.name + "_2", e.second);
         }
+      ends = std::make_unique<PointProbes<dim>>();
+      ends->initialize(run.mechanics->dof_handler(), *run.mapping, points, notes);
     }
 
     template <int dim, typename LA>
@@ -95,6 +103,8 @@ namespace bmgfe
       for (const auto &e : extensometers)
         out << "; extensometer " << e.name << " (" << e.first << ") - (" << e.second << ")";
       out << '\n';
+      for (const auto &n : notes)
+        out << "Note: " << n << '\n';
     }
 
     template <int dim, typename LA>
@@ -155,10 +165,7 @@ namespace bmgfe
       // Extensometers: the displacement at both ends.
       if (extensometers.empty())
         return;
-      PointProbes<dim> probes;
-      notes.clear();
-      probes.initialize(mechanics.dof_handler(), *run.mapping, points, notes);
-      const auto at = probes.evaluate_with(
+      const auto at = ends->evaluate_with(
         [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const Point<dim> &reference) {
           const Quadrature<dim> point(reference);
           FEValues<dim>         v(*run.mapping, fe, point, update_values | update_quadrature_points);

@@ -1,5 +1,6 @@
 #include <bmgfe/base/input_error.h>
 #include <bmgfe/base/time_list.h>
+#include <bmgfe/geometry/rod_axis.h>
 #include <bmgfe/io/run_directory.h>
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/physics/heat_problem.h>
@@ -37,24 +38,28 @@ namespace bmgfe
       namespace
       {
         double fast_extent(const Settings &s) { return s.frames * s.fast_step; }
+
+        /// Pixel pitch across and along the load axis.
+        std::array<double, 2> pitch(const Settings &s)
+        {
+          return s.fast_along ? std::array<double, 2>{{s.slow_step, fast_extent(s)}} :
+                                std::array<double, 2>{{fast_extent(s), s.slow_step}};
+        }
       } // namespace
 
       std::array<unsigned int, 2> grid_size(const Settings &s)
       {
-        const double pitch_across = s.fast_along ? s.slow_step : fast_extent(s);
-        const double pitch_along  = s.fast_along ? fast_extent(s) : s.slow_step;
-        const auto   count        = [](const double extent, const double pitch) {
+        const auto p     = pitch(s);
+        const auto count = [](const double extent, const double pitch) {
           return std::max(1u, static_cast<unsigned int>(std::floor(extent / pitch + 1e-9)));
         };
-        return {{count(s.region[2] - s.region[0], pitch_across),
-                 count(s.region[3] - s.region[1], pitch_along)}};
+        return {{count(s.region[2] - s.region[0], p[0]), count(s.region[3] - s.region[1], p[1])}};
       }
 
       std::vector<Pixel> make_pixels(const Settings &s, const Frame frame)
       {
         const auto   n            = grid_size(s);
-        const double pitch_across = s.fast_along ? s.slow_step : fast_extent(s);
-        const double pitch_along  = s.fast_along ? fast_extent(s) : s.slow_step;
+        const double pitch_across = pitch(s)[0], pitch_along = pitch(s)[1];
         // Footprint: the swept fast extent and the beam along the slow axis.
         const unsigned int n_fast = std::max(1u, s.samples);
         const unsigned int n_slow = std::max(
@@ -94,17 +99,19 @@ namespace bmgfe
                                              const unsigned int along_component,
                                              const unsigned int across_component)
       {
-        const double volumetric = trace(eps);
         if (frame == Frame::axisymmetric)
           {
-            // Model (r, z, theta) at r = sqrt(a^2 + y^2); e_r = (c, s) in the (across, beam)
-            // plane, e_theta = (-s, c).
-            const double r = std::hypot(across, beam);
-            const double c = r > 0 ? across / r : 1, s = r > 0 ? beam / r : 0;
-            return {{eps[1][1], eps[0][0] * c * c + eps[2][2] * s * s, eps[0][1] * c, volumetric}};
+            // The model's (r, z, theta) tensor at r = sqrt(a^2 + y^2) as the Cartesian tensor of
+            // the rod (across, beam, along) = (x, y, z) about the z axis.
+            RodAxis axis;
+            axis.direction[2] = 1;
+            const SymmetricTensor<2, 3> cartesian =
+              axis.cylindrical_basis(Point<3>(across, beam, 0))
+                .cartesian(eps[0][0], eps[2][2], eps[1][1], eps[0][1]);
+            return scan_components(cartesian, Frame::solid, across, beam, 2, 0);
           }
         return {{eps[along_component][along_component], eps[across_component][across_component],
-                 eps[along_component][across_component], volumetric}};
+                 eps[along_component][across_component], trace(eps)}};
       }
 
       std::array<double, 3> principal_strains(const double e11, const double e22, const double e12)

@@ -7,6 +7,7 @@
 // models (x, y) = (r, z), so the axis is the line r = 0: point (0, z0, 0), direction (0, 1, 0),
 // and the third model coordinate is the hoop direction.
 #include <deal.II/base/point.h>
+#include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/tensor.h>
 
 namespace bmgfe
@@ -16,6 +17,10 @@ namespace bmgfe
   struct CylindricalBasis
   {
     dealii::Tensor<1, 3> e_r, e_theta, e_z;
+
+    /// The Cartesian tensor with cylindrical components rr, tt, zz, rz (and no r-theta or
+    /// theta-z shear) in this basis: rr e_r e_r + tt e_t e_t + zz e_z e_z + rz (e_r e_z + e_z e_r).
+    dealii::SymmetricTensor<2, 3> cartesian(double rr, double tt, double zz, double rz) const;
   };
 
   struct RodAxis

@@ -13,6 +13,7 @@
 
 #include <deal.II/base/point.h>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,8 @@ namespace bmgfe
     class DeformationGauges : public Interface<dim, LA>
     {
     public:
+      DeformationGauges();
+      ~DeformationGauges() override;
       static void declare_parameters(dealii::ParameterHandler &prm);
       bool enabled_by_default(dealii::ParameterHandler &) const override { return false; }
       void parse_parameters(dealii::ParameterHandler &prm) override;
@@ -45,7 +48,8 @@ namespace bmgfe
       std::vector<Extensometer>         extensometers;
       double                            limit = 0.05;
       std::vector<std::string>          notes;
-      std::vector<std::pair<std::string, dealii::Point<dim>>> points; ///< 2 per extensometer
+      /// Both ends of every extensometer, located once (the mesh does not change).
+      std::unique_ptr<PointProbes<dim>> ends;
       double max_rotation = 0, max_strain = 0;
       double limit_time   = -1; ///< < 0: not passed
       bool   noted        = false;
