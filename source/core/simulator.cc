@@ -31,6 +31,13 @@ namespace bmgfe
       return std::chrono::duration<double>(clock::now() - start).count();
     }
 
+    /// Wall time as rank 0 sees it, the same on every rank: decisions taken on it
+    /// (when to flush statistics.csv, which is collective) must not differ between ranks.
+    double wall_seconds_agreed(const MPI_Comm comm)
+    {
+      return Utilities::MPI::broadcast(comm, wall_seconds(), 0);
+    }
+
     /// "2 h 05 min", "3 min 20 s", "12 s".
     std::string format_duration(const double seconds)
     {
@@ -221,7 +228,7 @@ namespace bmgfe
         info.mechanics_report = mechanics ? &mechanics_report : nullptr;
         info.output_time      = schedule.is_output_step(0, t, false, false);
         info.final            = t >= t_end - time_tolerance;
-        info.wall_time        = wall_seconds();
+        info.wall_time        = wall_seconds_agreed(comm);
         postprocess(info, no_heat_step);
         while (t < t_end - time_tolerance)
           {
@@ -315,7 +322,7 @@ namespace bmgfe
               step, t,
               std::abs(t - stage_end) <= time_tolerance && proto.segment_of_stage(stage).write_output_at_end,
               info.final);
-            info.wall_time = wall_seconds();
+            info.wall_time = wall_seconds_agreed(comm);
             postprocess(info, report);
           }
         if (!postprocessors->write_statistics())

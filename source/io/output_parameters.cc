@@ -33,6 +33,12 @@ namespace bmgfe
                       "Subdivisions of each cell in the visualization output (0: the element degree).");
     prm.declare_entry("Write visualization", "true", Bool(),
                       "Write .pvtu/.vtu snapshots (statistics are always written).");
+    prm.declare_entry("Statistics flush interval", "2", Double(0, 86400),
+                      "statistics.csv is rewritten at every snapshot, at the end, and between "
+                      "them at most every this many seconds of wall time (0: every step), so "
+                      "that a long run can be watched and a killed one keeps its history. The "
+                      "table is rewritten whole, so a small value costs time on runs with many "
+                      "steps.");
     prm.leave_subsection();
   }
 
@@ -47,6 +53,7 @@ namespace bmgfe
     n_groups       = prm.get_integer("Number of grouped files");
     subdivisions   = prm.get_integer("Subdivisions");
     write_vtu      = prm.get_bool("Write visualization");
+    statistics_flush_seconds = prm.get_double("Statistics flush interval");
     prm.leave_subsection();
   }
 } // namespace bmgfe

@@ -63,3 +63,35 @@ TEST(ParallelOutput, OnePiecePerRankAndPvdMatchesStatistics)
   EXPECT_EQ(summary.get<std::string>("status"), "completed");
   EXPECT_EQ(summary.get<unsigned int>("mpi_ranks"), 2u);
 }
+
+// statistics.csv is flushed on a wall-clock interval and the flush is collective. Each rank
+// used to read its own clock, so near an interval boundary one rank flushed and the other
+// did not: mismatched collectives (seen in CI as MPI_ERR_TRUNCATE inside PETSc; before the
+// fix this test failed in 2 of 4 runs on a loaded 2-core machine). Intervals of the order of one time step
+// (this problem takes ~1 ms per step) make the boundaries as frequent as possible.
+TEST(ParallelOutput, WallClockStatisticsFlushAgreesBetweenRanks)
+{
+  const std::string prm = std::string(BMGFE_TEST_SOURCE_DIR) + "/verification/cylinder_planar.prm";
+  const std::string reference = fresh_directory("io_mpi_flush_reference");
+  const auto        r0 = run_bmgfe({prm, "--set", "Output directory=" + reference, "--set",
+                                    "Linear algebra=PETSc", "--set",
+                                    "Output/Statistics flush interval=0"},
+                                   2);
+  ASSERT_EQ(r0.exit_code, 0) << r0.output;
+  const Statistics    expected(reference + "/statistics.csv");
+  const std::size_t   last = expected.n_rows() - 1;
+  const double        T_centre = expected.value("temperature_at_centre_K", last);
+  for (const std::string interval : {"0.0005", "0.001", "0.002", "0.005", "0.01"})
+    for (int repeat = 0; repeat < 2; ++repeat)
+      {
+        const std::string out = fresh_directory("io_mpi_flush");
+        const auto        r   = run_bmgfe({prm, "--set", "Output directory=" + out, "--set",
+                                           "Linear algebra=PETSc", "--set",
+                                           "Output/Statistics flush interval=" + interval},
+                                          2);
+        ASSERT_EQ(r.exit_code, 0) << "flush interval " << interval << ":\n" << r.output;
+        const Statistics stats(out + "/statistics.csv");
+        ASSERT_EQ(stats.n_rows(), expected.n_rows()) << interval;
+        EXPECT_EQ(stats.value("temperature_at_centre_K", last), T_centre) << interval;
+      }
+}

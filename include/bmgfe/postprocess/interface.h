@@ -113,7 +113,7 @@ namespace bmgfe
       bool output_time = false;
       /// The last step of the run.
       bool   final     = false;
-      double wall_time = 0; ///< s since the start of the run
+      double wall_time = 0; ///< s since the start of the run, rank 0's clock on every rank
     };
 
     /// The quadrature points of one locally owned cell with what the mechanics computed there
