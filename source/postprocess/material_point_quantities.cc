@@ -49,6 +49,10 @@ namespace bmgfe
                           [](const F &f) { return f.strain; }, false));
       registry.add(tensor("elastic_strain", "", "elastic strain eps_e = C^-1 : sigma",
                           [](const F &f) { return f.elastic_strain; }, false));
+      registry.add(scalar("elastic_volumetric_strain", "",
+                          "volumetric elastic strain tr eps_e (the density change a diffraction "
+                          "experiment measures, seed 004)",
+                          [](const F &f) { return dealii::trace(f.elastic_strain); }, false));
       registry.add(scalar("thermal_strain", "",
                           "isotropic thermal strain eps_th (the tensor is eps_th 1)",
                           [](const F &f) { return f.thermal_strain; }, false));

@@ -8,6 +8,7 @@
 #include <bmgfe/physics/mechanics_problem.h>
 #include <bmgfe/postprocess/manager.h>
 #include <bmgfe/postprocess/png_image.h>
+#include <bmgfe/postprocess/point_sampling.h>
 #include <bmgfe/postprocess/synchrotron_scan.h>
 #include <bmgfe/protocol/thermal_protocol.h>
 
@@ -289,7 +290,6 @@ namespace bmgfe
     {
       const auto        &run       = this->run();
       const auto        &mechanics = *run.mechanics;
-      const unsigned int rank      = Utilities::MPI::this_mpi_process(run.comm);
       // Every sample in model coordinates.
       std::vector<Point<dim>> points;
       for (const auto &pixel : pixels)
@@ -310,66 +310,38 @@ namespace bmgfe
               }
             points.push_back(x);
           }
-      // Locate them: the lowest rank that owns a cell holding a point evaluates it.
-      const GridTools::Cache<dim> cache(*run.triangulation, *run.mapping);
-      std::vector<unsigned int>   owner(points.size(), std::numeric_limits<unsigned int>::max());
-      std::vector<std::pair<typename Triangulation<dim>::active_cell_iterator, Point<dim>>> found(points.size());
-      typename Triangulation<dim>::active_cell_iterator hint;
-      for (std::size_t i = 0; i < points.size(); ++i)
-        {
-          try
-            {
-              const auto r = GridTools::find_active_cell_around_point(cache, points[i], hint);
-              if (r.first.state() == IteratorState::valid)
-                {
-                  hint = r.first;
-                  if (r.first->is_locally_owned())
-                    {
-                      owner[i] = rank;
-                      found[i] = r;
-                    }
-                }
-            }
-          catch (...)
-            {
-            }
-        }
-      MPI_Allreduce(MPI_IN_PLACE, owner.data(), static_cast<int>(owner.size()), MPI_UNSIGNED, MPI_MIN,
-                    run.comm);
-      // The four scan components of every sample this rank owns (0 elsewhere), summed over ranks.
-      std::vector<double> components(4 * points.size(), 0.0);
-      std::size_t         i = 0;
+      // Locate them; the rank that owns a sample's cell computes its four scan components.
+      PointSampler<dim> sampler;
+      sampler.locate(*run.triangulation, *run.mapping, points, run.comm);
+      std::vector<const synchrotron::Sample *> sample_of;
       for (const auto &pixel : pixels)
         for (const auto &q : pixel.samples)
-          {
-            if (owner[i] == rank)
-              {
-                const auto &[tria_cell, reference] = found[i];
-                const typename DoFHandler<dim>::active_cell_iterator cell(
-                  run.triangulation, tria_cell->level(), tria_cell->index(), &mechanics.dof_handler());
-                const MaterialPointFields f =
-                  mechanics.stress_at(cell, reference, run.heat->dof_handler(), run.heat->temperature());
-                const auto c = synchrotron::scan_components(f.elastic_strain, frame, q.across, q.beam,
-                                                            along_component, across_component);
-                for (unsigned int k = 0; k < 4; ++k)
-                  components[4 * i + k] = c[k];
-              }
-            ++i;
-          }
-      MPI_Allreduce(MPI_IN_PLACE, components.data(), static_cast<int>(components.size()), MPI_DOUBLE,
-                    MPI_SUM, run.comm);
+          sample_of.push_back(&q);
+      const std::vector<double> components = sampler.evaluate(
+        [&](const typename PointSampler<dim>::Cell &tria_cell, const Point<dim> &reference, const std::size_t i,
+            double *values) {
+          const typename DoFHandler<dim>::active_cell_iterator cell(
+            run.triangulation, tria_cell->level(), tria_cell->index(), &mechanics.dof_handler());
+          const MaterialPointFields f =
+            mechanics.stress_at(cell, reference, run.heat->dof_handler(), run.heat->temperature());
+          const auto c = synchrotron::scan_components(f.elastic_strain, frame, sample_of[i]->across,
+                                                      sample_of[i]->beam, along_component, across_component);
+          for (unsigned int k = 0; k < 4; ++k)
+            values[k] = c[k];
+        },
+        4);
       // Pixel averages over the samples inside the body.
       Map map;
       map.time = time;
       map.inside.assign(pixels.size(), 0.0);
       map.values.assign(7 * pixels.size(), std::numeric_limits<double>::quiet_NaN());
-      i = 0;
+      std::size_t i = 0;
       for (std::size_t p = 0; p < pixels.size(); ++p)
         {
           std::array<double, 4> sum = {{0, 0, 0, 0}};
           for (const auto &q : pixels[p].samples)
             {
-              if (owner[i] != std::numeric_limits<unsigned int>::max())
+              if (sampler.inside(i))
                 {
                   map.inside[p] += q.weight;
                   for (unsigned int k = 0; k < 4; ++k)
