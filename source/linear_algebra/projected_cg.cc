@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <type_traits>
 
 namespace bmgfe
 {
@@ -75,7 +76,9 @@ namespace bmgfe
       {
         out.assign(v.size(), 0.0);
         const double *wp = local_values(w);
-        if (wp == nullptr)
+        // The path depends on the vector type only, never on local data: a rank that owns no
+        // entries (Epetra gives it no storage, so wp is null) must still join the one reduction.
+        if constexpr (!std::is_same_v<VectorType, TrilinosWrappers::MPI::Vector>)
           {
             for (std::size_t j = 0; j < v.size(); ++j)
               out[j] = v[j] * w;

@@ -304,8 +304,18 @@ namespace bmgfe
     unsigned int                       yielded = 0;
     const auto point = [&](CellAssembly &a, const unsigned int q, const double w, const double T,
                            const SymmetricTensor<2, 3> &strain, MaterialPointState &d) {
-      const PointResponse res =
-        law.respond(d, d, strain, substep_temperature(d, T, fraction), elastic_predictor);
+      // A state the law refuses (it throws, e.g. for a non-finite strain of a diverging Newton
+      // iterate) fails like a return map that does not converge: on every rank through the
+      // reduction below, never as an exception on one rank only.
+      PointResponse res;
+      try
+        {
+          res = law.respond(d, d, strain, substep_temperature(d, T, fraction), elastic_predictor);
+        }
+      catch (const std::exception &)
+        {
+          res.converged = false;
+        }
       if (!res.converged)
         {
           failed = true;

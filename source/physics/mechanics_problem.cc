@@ -503,19 +503,35 @@ namespace bmgfe
     TimerOutput::Scope scope(timer, "mechanics: free volume");
     const double       dt         = std::isnan(t_last) ? 0.0 : t - t_last;
     double             max_lambda = 0;
+    std::string        error;
     visit_cells(heat_dofs, temperature, {}, false,
                 [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &,
                     const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &) {
                   const auto data = state.get_data(cell);
-                  for (unsigned int q = 0; q < T.size(); ++q)
+                  for (unsigned int q = 0; q < T.size() && error.empty(); ++q)
                     {
                       MaterialPointState &d = *data[q];
                       // Plastic models' substeps: the temperature a fraction of the way through the step.
                       const double T_new =
                         prm.plastic ? substep_temperature(d, T[q], temperature_fraction) : T[q];
-                      max_lambda = std::max(max_lambda, law.begin_step(d, d, T_new, t, dt));
+                      // An invalid state (e.g. a non-finite temperature) may turn up on one rank
+                      // only: every rank must learn of it before the next collective call.
+                      try
+                        {
+                          max_lambda = std::max(max_lambda, law.begin_step(d, d, T_new, t, dt));
+                        }
+                      catch (const std::exception &e)
+                        {
+                          std::ostringstream where;
+                          where << "the material-point update at " << cell->center() << " (rank "
+                                << Utilities::MPI::this_mpi_process(comm) << ", t = " << t << " s) failed: " << e.what();
+                          error = where.str();
+                        }
                     }
                 });
+    for (const auto &message : Utilities::MPI::all_gather(comm, error))
+      if (!message.empty())
+        throw RunError(message);
     return Utilities::MPI::max(max_lambda, comm);
   }
 
