@@ -408,9 +408,10 @@ namespace bmgfe
     std::vector<types::global_dof_index> indices(n);
     double                               force = 0;
     CellAssembly                         a(fe, kinematics);
+    // Every cell with a DoF on the boundary, also one that touches it only at a vertex (or, in
+    // 3D, an edge): cell->at_boundary() is false there (it asks for a face), but the cell's
+    // stress still loads that DoF (gmsh meshes have boundary vertices shared by three cells).
     const auto touches_boundary = [&](const typename DoFHandler<dim>::active_cell_iterator &cell) {
-      if (!cell->at_boundary())
-        return false;
       cell->get_dof_indices(indices);
       for (const auto i : indices)
         if (on_boundary.is_element(i))
