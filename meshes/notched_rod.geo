@@ -1,10 +1,12 @@
 // Notched rod for gmsh (issue 15, seed 004): a rod of diameter D and length LD x D with N
 // circumferential U-notches (root diameter Dn, width w, root radius rho; a semicircular root
 // when w = 2 rho, a flat root between two fillets when w > 2 rho), cut like the seed's with a
-// round-head grooving tool. Dim = 2: the r-z half-section (x = r >= 0, y = z) for
-// axisymmetric models, all quads; Dim = 3: the solid rod about the z axis, tetrahedra
-// subdivided into hexahedra (Mesh.SubdivisionAlgorithm = 2), since deal.II's distributed
-// meshes take quads and hexes only. Cells of size h away from the notches, hn at the roots,
+// round-head grooving tool. A notch shallower than its root radius ((D - Dn)/2 < rho) is the
+// part of that tool profile inside the rod: circular arcs that meet the surface at an angle, so
+// its opening at the surface is narrower than w (2 sqrt(rho^2 - (rho - depth)^2) + w - 2 rho).
+// Dim = 2: the r-z half-section (x = r >= 0, y = z) for axisymmetric models, all quads;
+// Dim = 3: the solid rod about the z axis, tetrahedra subdivided into hexahedra
+// (Mesh.SubdivisionAlgorithm = 2), since deal.II's distributed meshes take quads and hexes only. Cells of size h away from the notches, hn at the roots,
 // graded over 4 rho. Coordinates in m.
 // Boundary ids (physical groups): 0 axis (r = 0; Dim = 2 only), 1 lateral surface with the
 // notches, 2 bottom (z = 0), 3 top (z = L); volume/surface 1 the body.
@@ -34,8 +36,8 @@ EndIf
 If (N < 0 || N > 4 || N != Round(N))
   Error("notched rod: N must be 0, 1, 2, 3 or 4"); Abort;
 EndIf
-If (w < 2*rho*(1 - 1e-9) || rn + rho > R*(1 + 1e-9) || rn <= 0 || rho <= 0)
-  Error("notched rod: needs 0 < root radius, width >= 2 x root radius, 0 < root diameter and root diameter + 2 x root radius <= D"); Abort;
+If (w < 2*rho*(1 - 1e-9) || rn >= R*(1 - 1e-9) || rn <= 0 || rho <= 0)
+  Error("notched rod: needs 0 < root radius, width >= 2 x root radius and 0 < root diameter < D"); Abort;
 EndIf
 zs[] = {Z1, Z2, Z3, Z4};
 // The body: the section rectangle (Dim 2) or the cylinder (Dim 3).
@@ -45,7 +47,8 @@ Else
   Cylinder(1) = {0, 0, 0, 0, 0, L, R};
 EndIf
 // Each notch's cutter: the section of the groove in the r-z plane (the slot from the flanks to
-// beyond the surface, rounded at the root), revolved for Dim 3.
+// beyond the surface, rounded at the root), revolved for Dim 3. The slot starts at the fillet
+// centres, r = rn + rho: outside the rod for a notch shallower than rho (its arcs alone cut).
 cutters[] = {};
 For i In {0 : N - 1}
   zc = zs[i]*L;
@@ -57,7 +60,7 @@ For i In {0 : N - 1}
       Error("notched rod: notches %g and %g overlap", j + 1, i + 1); Abort;
     EndIf
   EndFor
-  s1 = news; Rectangle(s1) = {rn + rho, zc - w/2, 0, R - rn - rho + 0.1*R, w};
+  s1 = news; Rectangle(s1) = {rn + rho, zc - w/2, 0, Max(R - rn - rho, 0) + 0.1*R, w};
   s2 = news; Disk(s2) = {rn + rho, zc - w/2 + rho, 0, rho};
   s3 = news; Disk(s3) = {rn + rho, zc + w/2 - rho, 0, rho};
   parts[] = {s2, s3};

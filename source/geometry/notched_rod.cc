@@ -38,8 +38,10 @@ namespace bmgfe
   {
     // 'Rod radius' and 'Rod length' are the rod's (rod.cc).
     prm.declare_entry("Notch root diameter", "2.5e-3", Patterns::Double(0),
-                      "Notched rod: diameter of the rod at the notch roots [m] (seed 004: 2.5 mm "
-                      "in a 4.5 mm rod).");
+                      "Notched rod: diameter of the rod at the notch roots [m], less than the rod's "
+                      "(seed 004: 2.5 mm in a 4.5 mm rod). A notch shallower than its root radius "
+                      "is the part of the tool profile inside the rod: arcs that meet the surface "
+                      "at an angle, the opening at the surface narrower than 'Notch width'.");
     prm.declare_entry("Notch width", "5e-4", Patterns::Double(0),
                       "Notched rod: axial width of each notch [m], at least twice the root radius "
                       "(a flat root between two fillets when larger; seed 004: 0.5 mm).");
@@ -75,10 +77,9 @@ namespace bmgfe
     require(width >= 2 * root_radius * (1 - 1e-12), entry("Notch width"),
             value_text(width) + " m is less than twice the 'Notch root radius' (" +
               value_text(root_radius) + " m)");
-    require(rn + root_radius <= R * (1 + 1e-12), entry("Notch root diameter"),
-            "the root diameter " + value_text(root_diameter) + " m plus twice the root radius " +
-              value_text(root_radius) + " m exceeds the rod diameter " + value_text(2 * R) +
-              " m");
+    require(rn < R * (1 - 1e-12), entry("Notch root diameter"),
+            "the root diameter " + value_text(root_diameter) +
+              " m is not less than the rod diameter " + value_text(2 * R) + " m: no notch");
     require(positions.size() <= 4, entry("Notch positions"),
             "has " + std::to_string(positions.size()) + " positions; at most 4 notches");
     const double hn = notch_mesh_size(), h = mesh_size(g);
@@ -90,6 +91,10 @@ namespace bmgfe
     require(hn <= root_radius / 2 * (1 + 1e-12), entry("Notch mesh size"),
             value_text(hn) + " m is larger than half the 'Notch root radius' " +
               value_text(root_radius) + " m: the root would not be resolved");
+    require(R - rn >= hn * (1 - 1e-12), entry("Notch mesh size"),
+            value_text(hn) + " m is larger than the notch depth " + value_text(R - rn) +
+              " m (rod radius minus half the 'Notch root diameter'): the notch would not be "
+              "resolved");
     for (std::size_t i = 0; i < positions.size(); ++i)
       {
         const double z = positions[i] * L;

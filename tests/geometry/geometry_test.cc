@@ -635,6 +635,39 @@ TEST(NotchedRod, TwoNotchesWithFlatRootsAndRefinementOnTheArcs)
   EXPECT_GE(smallest_lateral_radius(fine), rn - 1e-12);
 }
 
+TEST(NotchedRod, NotchShallowerThanItsRootRadius)
+{
+  // A 1 mm deep notch cut with a tool of 1.5 mm radius (tests/notch_limit's blunt notch): the
+  // root arcs meet the surface at an angle, the opening there is 2 sqrt(rho^2 - (rho - d)^2) +
+  // w - 2 rho. The notch removes the circular segment of the tool (plus the flat root).
+  const double R = 2.25e-3, L = 9e-3, rn = 1.25e-3, rho = 1.5e-3, hn = 1.25e-4, d = R - rn;
+  for (const double w : {3e-3, 3.5e-3})
+    {
+      parallel::distributed::Triangulation<2> tria(MPI_COMM_WORLD);
+      const auto info = bmgfe::create_domain(
+        parse_geometry(seed_notched_rod + "  set Notch root diameter = 2.5e-3\n"
+                                          "  set Notch root radius = 1.5e-3\n"
+                                          "  set Notch width = " + std::to_string(w) + "\n"
+                                          "  set Notch mesh size = 1.25e-4\n"),
+        Kinematics::axisymmetric, tria);
+      const double half_angle = std::acos((rho - d) / rho);
+      const double segment    = rho * rho * half_angle - (rho - d) * rho * std::sin(half_angle);
+      const double exact      = R * L - segment - (w - 2 * rho) * d, area = measure(tria);
+      // Chords of length hn on the arcs (length 2 rho half_angle): hn^2/(12 rho) per length.
+      const double chords = 2 * rho * half_angle * hn * hn / (12 * rho);
+      std::cout << "shallow notch, width " << w << ": section area " << area << " m^2, closed form "
+                << exact << ", difference " << (area - exact) / chords << " x the chord segments, "
+                << tria.n_global_active_cells() << " cells\n";
+      EXPECT_GE(area, exact);
+      EXPECT_LE(area - exact, 1.5 * chords);
+      EXPECT_EQ(boundary_ids(tria), (std::set<unsigned int>{0, 1, 2, 3}));
+      const double root = smallest_lateral_radius(tria);
+      EXPECT_GE(root, rn - 1e-12);
+      EXPECT_LE(root, rn + rho * (1 - std::cos(hn / rho)));
+      EXPECT_LT(info.default_probes[1].second.distance(Point<2>(rn, L / 2)), 1e-15);
+    }
+}
+
 TEST(NotchedRod, SolidRodIn3D)
 {
   parallel::distributed::Triangulation<3> tria(MPI_COMM_WORLD);
@@ -663,8 +696,13 @@ TEST(NotchedRod, RefusesNotchesThatDoNotFit)
   const std::string narrow = error("  set Notch width = 4e-4\n");
   EXPECT_TRUE(contains(narrow, "entry 'Geometry/Notch width'")) << narrow;
   EXPECT_TRUE(contains(narrow, "twice the 'Notch root radius'")) << narrow;
-  EXPECT_TRUE(contains(error("  set Notch root diameter = 4.2e-3\n"),
-                       "entry 'Geometry/Notch root diameter'"));
+  // A root diameter of the rod's is no notch; a notch shallower than a root cell is refused.
+  const std::string none = error("  set Notch root diameter = 4.5e-3\n");
+  EXPECT_TRUE(contains(none, "entry 'Geometry/Notch root diameter'")) << none;
+  EXPECT_TRUE(contains(none, "not less than the rod diameter")) << none;
+  const std::string shallow = error("  set Notch root diameter = 4.45e-3\n");
+  EXPECT_TRUE(contains(shallow, "entry 'Geometry/Notch mesh size'")) << shallow;
+  EXPECT_TRUE(contains(shallow, "larger than the notch depth")) << shallow;
   const std::string overlap = error("  set Notch positions = 0.5, 0.52\n");
   EXPECT_TRUE(contains(overlap, "entry 'Geometry/Notch positions'")) << overlap;
   EXPECT_TRUE(contains(overlap, "notches 1 and 2 overlap")) << overlap;
