@@ -89,6 +89,7 @@ case "$case_name" in
     # the cost of the first plastic steps. Only the postprocessors that every run has.
     case_args=(--set "Dimension=3"
                --set "Heat/Boundary conditions/Insulated boundary ids="
+               --set "Mechanics/Boundary conditions/Point constraints=(0, 0, 0): x, y; (2.25e-3, 0, 0): y"
                --set "Mechanics/Finite element degree=1"
                --set "Geometry/Mesh size=1.5e-3"
                --set "Geometry/Notch mesh size=1.25e-4"
