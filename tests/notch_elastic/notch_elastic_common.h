@@ -52,15 +52,7 @@ namespace notch_elastic
   inline Run run(const std::string &out, const std::string &prm_file,
                  const std::vector<std::string> &sets, const unsigned int ranks = 0)
   {
-    std::filesystem::remove_all(out);
-    std::vector<std::string> args = {prm_file};
-    for (const auto &s : sets)
-      {
-        args.push_back("--set");
-        args.push_back(s);
-      }
-    args.push_back("--set");
-    args.push_back("Output directory=" + out);
+    const std::vector<std::string> args = bmgfe_test::fresh_run_arguments(prm_file, sets, out);
     Run        r;
     const auto start = std::chrono::steady_clock::now();
     r.result         = bmgfe_test::run_bmgfe(args, ranks);

@@ -113,15 +113,7 @@ namespace notch_limit
   inline Result run(const std::string &prm_name, const std::string &out,
                     const std::vector<std::string> &sets = {})
   {
-    std::filesystem::remove_all(out);
-    std::vector<std::string> args = {prm(prm_name)};
-    for (const auto &s : sets)
-      {
-        args.push_back("--set");
-        args.push_back(s);
-      }
-    args.push_back("--set");
-    args.push_back("Output directory=" + out);
+    const std::vector<std::string> args = bmgfe_test::fresh_run_arguments(prm(prm_name), sets, out);
     const auto start = std::chrono::steady_clock::now();
     const auto r     = bmgfe_test::run_bmgfe(args);
     Result     result;

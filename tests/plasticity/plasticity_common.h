@@ -73,15 +73,7 @@ namespace plasticity
   inline RunOutput run_raw(const std::string &out, const std::string &prm_file,
                      const std::vector<std::string> &sets, const unsigned int ranks = 0)
   {
-    std::filesystem::remove_all(out);
-    std::vector<std::string> args = {prm_file};
-    for (const auto &s : sets)
-      {
-        args.push_back("--set");
-        args.push_back(s);
-      }
-    args.push_back("--set");
-    args.push_back("Output directory=" + out);
+    const std::vector<std::string> args = bmgfe_test::fresh_run_arguments(prm_file, sets, out);
     RunOutput r;
     r.directory = out;
     r.result    = bmgfe_test::run_bmgfe(args, ranks);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -26,6 +27,24 @@ namespace bmgfe_test
     for (const char c : s)
       q += (c == '\'') ? std::string("'\\''") : std::string(1, c);
     return q + "'";
+  }
+
+  /// The arguments of a run of `prm_file` with "Section/Entry=value" overrides into the fresh
+  /// output directory `out` (removed first, so nothing of an earlier run is read back).
+  inline std::vector<std::string> fresh_run_arguments(const std::string &prm_file,
+                                                      const std::vector<std::string> &sets,
+                                                      const std::string &out)
+  {
+    std::filesystem::remove_all(out);
+    std::vector<std::string> args = {prm_file};
+    for (const auto &s : sets)
+      {
+        args.push_back("--set");
+        args.push_back(s);
+      }
+    args.push_back("--set");
+    args.push_back("Output directory=" + out);
+    return args;
   }
 
   /// Run `bmgfe <args>` (on `ranks` MPI ranks if > 0) and capture its output.

@@ -50,15 +50,7 @@ namespace verification
   /// calling test (ADD_FAILURE + exception) if the run does not complete.
   inline bmgfe_test::Statistics run(const std::string &out, const Job &r)
   {
-    std::filesystem::remove_all(out);
-    std::vector<std::string> args = {prm(r.prm_file)};
-    for (const auto &s : r.sets)
-      {
-        args.push_back("--set");
-        args.push_back(s);
-      }
-    args.push_back("--set");
-    args.push_back("Output directory=" + out);
+    const std::vector<std::string> args = bmgfe_test::fresh_run_arguments(prm(r.prm_file), r.sets, out);
     const auto result = bmgfe_test::run_bmgfe(args, r.ranks);
     if (result.exit_code != 0 ||
         bmgfe_test::read_file(out + "/summary.json").find("\"completed\"") == std::string::npos)
