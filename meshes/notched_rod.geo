@@ -6,8 +6,12 @@
 // its opening at the surface is narrower than w (2 sqrt(rho^2 - (rho - depth)^2) + w - 2 rho).
 // Dim = 2: the r-z half-section (x = r >= 0, y = z) for axisymmetric models, all quads;
 // Dim = 3: the solid rod about the z axis, tetrahedra subdivided into hexahedra
-// (Mesh.SubdivisionAlgorithm = 2), since deal.II's distributed meshes take quads and hexes only. Cells of size h away from the notches, hn at the roots,
-// graded over 4 rho. Coordinates in m.
+// (Mesh.SubdivisionAlgorithm = 2), since deal.II's distributed meshes take quads and hexes only
+// (for viewing in gmsh: bmgfe's 3D notched rod is this file's r-z section revolved, below).
+// Core > 0 (Dim = 2): the section is split by the line r = Core over the whole length, so that
+// every cell lies on one side of it; bmgfe revolves the cells outside the line about the axis
+// and fills the core r < Core with a structured disk (its 3D notched rod).
+// Cells of size h away from the notches, hn at the roots, graded over 4 rho. Coordinates in m.
 // Boundary ids (physical groups): 0 axis (r = 0; Dim = 2 only), 1 lateral surface with the
 // notches, 2 bottom (z = 0), 3 top (z = L); volume/surface 1 the body.
 // Notch positions Z1..Z4 are fractions of the length, the first N of them are cut.
@@ -26,6 +30,7 @@ DefineConstant[
   Z2  = {0.25, Name "Position of notch 2 / length"},
   Z3  = {0.75, Name "Position of notch 3 / length"},
   Z4  = {0.125, Name "Position of notch 4 / length"},
+  Core = {0, Name "Radius of the core line (Dim 2; 0: none)"},
   h   = {0.15e-3, Name "Cell size away from the notches"},
   hn  = {0.04e-3, Name "Cell size at the notch roots"}
 ];
@@ -84,6 +89,16 @@ If (Dim == 2)
   Else
     body() = {1};
   EndIf
+  If (Core > 0)
+    If (Core >= rn*(1 - 1e-9))
+      Error("notched rod: the core line r = %g m must lie inside the notch roots (r = %g m)", Core, rn); Abort;
+    EndIf
+    pc1 = newp; Point(pc1) = {Core, 0, 0};
+    pc2 = newp; Point(pc2) = {Core, L, 0};
+    lc = newl; Line(lc) = {pc1, pc2};
+    BooleanFragments{ Surface{body()}; Delete; }{ Curve{lc}; Delete; }
+    body() = Surface{:};
+  EndIf
 Else
   If (N > 0)
     body() = BooleanDifference{ Volume{1}; Delete; }{ Volume{cutters[]}; Delete; };
@@ -120,7 +135,7 @@ If (Dim == 2)
   Physical Curve(0) = Curve In BoundingBox{-eps, -eps, -eps, eps, L + eps, eps};
   Physical Curve(2) = Curve In BoundingBox{-eps, -eps, -eps, R + eps, eps, eps};
   Physical Curve(3) = Curve In BoundingBox{-eps, L - eps, -eps, R + eps, L + eps, eps};
-  all[] = Abs(Boundary{ Surface{body()}; });
+  all[] = Abs(CombinedBoundary{ Surface{body()}; });
   Physical Curve(1) = {all[]};
   Physical Curve(1) -= {Curve In BoundingBox{-eps, -eps, -eps, eps, L + eps, eps}};
   Physical Curve(1) -= {Curve In BoundingBox{-eps, -eps, -eps, R + eps, eps, eps}};

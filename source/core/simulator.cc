@@ -82,7 +82,11 @@ namespace bmgfe
       TimerOutput::Scope scope(timer, "setup: mesh");
       domain = create_domain(parameters.geometry, parameters.kinematics, triangulation);
     }
-    mapping = std::make_unique<MappingQ<dim>>(parameters.heat.fe_degree);
+    // One mapping for every field, of the highest element degree: Q2 displacements on a
+    // curved boundary (a notch root, a rod surface) need the Q2 geometry to gain from Q2.
+    mapping = std::make_unique<MappingQ<dim>>(
+      std::max(parameters.heat.fe_degree,
+               parameters.mechanics.enabled ? parameters.mechanics.fe_degree : 1u));
     // The coarse mesh is known on every rank, so its boundary ids are the global set.
     check_boundary_conditions(triangulation.get_boundary_ids(), domain.description, parameters.heat,
                               parameters.mechanics);

@@ -8,9 +8,11 @@
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/utilities.h>
 #include <deal.II/distributed/tria.h>
+#include <deal.II/grid/grid_tools.h>
 #include <deal.II/grid/manifold_lib.h>
 #include <deal.II/grid/tria.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -29,9 +31,167 @@ namespace bmgfe
 
     std::string entry(const std::string &name) { return "entry 'Geometry/" + name + "'"; }
 
-    /// First manifold id of the notch-root arcs (axisymmetric sections); the rod's curved
+    /// First manifold id of the notch-root arcs (r-z section) or tori (3D); the rod's curved
     /// surface uses 1 (rod.cc).
     constexpr types::manifold_id first_root_manifold_id = 10;
+    /// The revolved cells of the 3D rod (everything outside the core).
+    constexpr types::manifold_id revolved_manifold_id = 2;
+
+    /// A circle of the r-z plane (centre (r_c, z_c)) revolved about the z axis: a torus. Chart
+    /// (phi, psi, d): the azimuth, the angle in the r-z plane from the direction towards the
+    /// axis (a root arc lies within psi in [-pi/2, pi/2], away from atan2's cut), the distance
+    /// from the centre circle.
+    class RevolvedCircleManifold : public ChartManifold<3, 3, 3>
+    {
+    public:
+      RevolvedCircleManifold(const double r_c, const double z_c)
+        : ChartManifold<3, 3, 3>(Tensor<1, 3>({2 * M_PI, 0, 0}))
+        , r_c(r_c)
+        , z_c(z_c)
+      {}
+
+      std::unique_ptr<Manifold<3, 3>> clone() const override
+      {
+        return std::make_unique<RevolvedCircleManifold>(r_c, z_c);
+      }
+
+      Point<3> pull_back(const Point<3> &x) const override
+      {
+        const double r = std::hypot(x[0], x[1]);
+        double       phi = std::atan2(x[1], x[0]);
+        if (phi < 0)
+          phi += 2 * M_PI;
+        return Point<3>(phi, std::atan2(x[2] - z_c, r_c - r), std::hypot(r_c - r, x[2] - z_c));
+      }
+
+      Point<3> push_forward(const Point<3> &c) const override
+      {
+        const double r = r_c - c[2] * std::cos(c[1]);
+        return Point<3>(r * std::cos(c[0]), r * std::sin(c[0]), z_c + c[2] * std::sin(c[1]));
+      }
+
+    private:
+      double r_c, z_c;
+    };
+
+    /// The solid of revolution of an r-z section (x = r, y = z) whose cells lie on either side of
+    /// the line r = core running over its whole length: every cell outside the line becomes n
+    /// hexahedra around the z axis; the core r < core becomes, between each pair of consecutive
+    /// vertices on the line, a disk of a square of (n/4)^2 cells inside a ring of n cells (an
+    /// O-grid, no cell touching the axis with a degenerate face). The square's nodes lie on the
+    /// rays of the ring's, angles -pi/4 + 2 pi j/n.
+    void revolve_section(const Triangulation<2> &rz, const double core, const unsigned int n,
+                         Triangulation<3> &solid)
+    {
+      const unsigned int k = n / 4;
+      const double       tol = 1e-9 * core;
+      std::vector<double> theta(n);
+      for (unsigned int j = 0; j < n; ++j)
+        theta[j] = -M_PI / 4 + 2 * M_PI * j / n;
+
+      std::vector<Point<3>>     vertices;
+      std::vector<CellData<3>>  cells;
+      const auto &rz_vertices = rz.get_vertices();
+      const auto &used        = rz.get_used_vertices();
+      // The first of the n 3D vertices of each section vertex on or outside the core line.
+      std::vector<unsigned int> first(rz_vertices.size(), numbers::invalid_unsigned_int);
+      std::vector<std::pair<double, unsigned int>> line; // (z, section vertex) on r = core
+      for (unsigned int i = 0; i < rz_vertices.size(); ++i)
+        if (used[i] && rz_vertices[i][0] > core - tol)
+          {
+            first[i] = vertices.size();
+            for (unsigned int j = 0; j < n; ++j)
+              vertices.emplace_back(rz_vertices[i][0] * std::cos(theta[j]),
+                                    rz_vertices[i][0] * std::sin(theta[j]), rz_vertices[i][1]);
+            if (rz_vertices[i][0] < core + tol)
+              line.emplace_back(rz_vertices[i][1], i);
+          }
+      std::sort(line.begin(), line.end());
+      const types::material_id material = rz.begin_active()->material_id();
+      for (const auto &cell : rz.active_cell_iterators())
+        if (cell->center()[0] > core)
+          for (unsigned int j = 0; j < n; ++j)
+            {
+              CellData<3> c(8);
+              // Local (xi, eta) the quadrilateral's, zeta the azimuth, taken clockwise so that
+              // (r, z, -theta) is right-handed.
+              for (unsigned int q = 0; q < 4; ++q)
+                for (unsigned int zeta = 0; zeta < 2; ++zeta)
+                  {
+                    const unsigned int v = cell->vertex_index(q);
+                    AssertThrow(first[v] != numbers::invalid_unsigned_int,
+                                ExcMessage("notched rod: a cell crosses the core line"));
+                    c.vertices[q + 4 * zeta] = first[v] + (j + 1 - zeta) % n;
+                  }
+              c.material_id = cell->material_id();
+              cells.push_back(c);
+            }
+      // The core: per vertex on the line the square's (k + 1)^2 nodes; the ring's outer nodes
+      // are the revolved line vertex's.
+      const double        s = core / 2; // half side of the square
+      std::vector<double> t(k + 1);
+      for (unsigned int a = 0; a <= k; ++a)
+        t[a] = s * std::tan(-M_PI / 4 + M_PI * a / (2 * k));
+      std::vector<unsigned int> square_first;
+      for (const auto &[z, v] : line)
+        {
+          square_first.push_back(vertices.size());
+          for (unsigned int b = 0; b <= k; ++b)
+            for (unsigned int a = 0; a <= k; ++a)
+              vertices.emplace_back(t[a], t[b], z);
+        }
+      // Square node (a, b) on the ray of angle j.
+      const auto square_node_of_ray = [k](const unsigned int j) -> std::pair<unsigned int, unsigned int> {
+        if (j <= k)
+          return {k, j};
+        if (j <= 2 * k)
+          return {2 * k - j, k};
+        if (j <= 3 * k)
+          return {0, 3 * k - j};
+        return {j - 3 * k, 0};
+      };
+      for (std::size_t l = 0; l + 1 < line.size(); ++l)
+        {
+          const auto node = [&](const unsigned int a, const unsigned int b, const std::size_t level) {
+            return square_first[level] + a + (k + 1) * b;
+          };
+          // Square cells.
+          for (unsigned int b = 0; b < k; ++b)
+            for (unsigned int a = 0; a < k; ++a)
+              {
+                CellData<3> c(8);
+                for (unsigned int zeta = 0; zeta < 2; ++zeta)
+                  {
+                    c.vertices[0 + 4 * zeta] = node(a, b, l + zeta);
+                    c.vertices[1 + 4 * zeta] = node(a + 1, b, l + zeta);
+                    c.vertices[2 + 4 * zeta] = node(a, b + 1, l + zeta);
+                    c.vertices[3 + 4 * zeta] = node(a + 1, b + 1, l + zeta);
+                  }
+                c.material_id = material;
+                cells.push_back(c);
+              }
+          // Ring cells: (xi, eta) = (outwards, anticlockwise).
+          for (unsigned int j = 0; j < n; ++j)
+            {
+              const unsigned int jn = (j + 1) % n;
+              CellData<3>        c(8);
+              for (unsigned int zeta = 0; zeta < 2; ++zeta)
+                {
+                  const auto [a0, b0]      = square_node_of_ray(j);
+                  const auto [a1, b1]      = square_node_of_ray(j + 1);
+                  const unsigned int outer = first[line[l + zeta].second];
+                  c.vertices[0 + 4 * zeta] = node(a0, b0, l + zeta);
+                  c.vertices[1 + 4 * zeta] = outer + j;
+                  c.vertices[2 + 4 * zeta] = node(a1, b1, l + zeta);
+                  c.vertices[3 + 4 * zeta] = outer + jn;
+                }
+              c.material_id = material;
+              cells.push_back(c);
+            }
+        }
+      GridTools::invert_all_negative_measure_cells(vertices, cells);
+      solid.create_triangulation(vertices, cells, SubCellData());
+    }
   } // namespace
 
   void NotchedRodGeometry::declare_parameters(ParameterHandler &prm)
@@ -56,6 +216,13 @@ namespace bmgfe
                       "Notched rod: cell size at the notch roots [m], graded to 'Mesh size' over "
                       "four root radii; at most half the root radius; 0 chooses root radius / 4. "
                       "'Mesh size' 0 chooses R/8 for the notched rod.");
+    prm.declare_entry("Circumferential cells", "16", Patterns::Integer(0),
+                      "Notched rod in 3D: cells around the circumference, a multiple of 4, at "
+                      "least 8. The 3D rod is its r-z section revolved about the z axis (hexahedra "
+                      "on the root torus and the curved surfaces, which a higher-order mapping "
+                      "follows) with a structured core of a quarter of this many cells per side "
+                      "around the axis; the stresses of an axisymmetric load vary around the rod "
+                      "only through the cell shapes, localised fields (bands) need more cells.");
   }
 
   void NotchedRodGeometry::parse_parameters(ParameterHandler &prm, GeometryParameters &g)
@@ -66,6 +233,10 @@ namespace bmgfe
     width          = prm.get_double("Notch width");
     root_radius    = prm.get_double("Notch root radius");
     root_mesh_size = prm.get_double("Notch mesh size");
+    circumferential_cells = prm.get_integer("Circumferential cells");
+    require(circumferential_cells >= 8 && circumferential_cells % 4 == 0,
+            entry("Circumferential cells"),
+            std::to_string(circumferential_cells) + " is not a multiple of 4 of at least 8");
     positions.clear();
     for (const auto &s : Utilities::split_string_list(prm.get("Notch positions")))
       positions.push_back(parse_number(s, entry("Notch positions")));
@@ -115,7 +286,7 @@ namespace bmgfe
   }
 
   std::string NotchedRodGeometry::gmsh_arguments(const GeometryParameters &g,
-                                                 const unsigned int dim) const
+                                                 const unsigned int dim, const double core) const
   {
     std::ostringstream s;
     s << std::setprecision(17);
@@ -134,6 +305,8 @@ namespace bmgfe
       set(names[i], positions[i]);
     set("h", mesh_size(g));
     set("hn", notch_mesh_size());
+    if (core > 0)
+      set("Core", core);
     return s.str();
   }
 
@@ -162,10 +335,11 @@ namespace bmgfe
       out << notched_rod_geo;
       require(static_cast<bool>(out), section, "cannot write the gmsh geometry to " + geo);
     }
-    Triangulation<dim> serial;
+    // The r-z section, in 3D with the core line that the revolution needs.
+    Triangulation<2> rz;
     try
       {
-        read_gmsh_mesh(serial, geo, comm, gmsh_arguments(g, dim));
+        read_gmsh_mesh(rz, geo, comm, gmsh_arguments(g, 2, dim == 3 ? core_radius() : 0));
       }
     catch (...)
       {
@@ -176,55 +350,104 @@ namespace bmgfe
 
     // Every boundary face must carry one of the geometry's ids; a face without one is a
     // mesh gmsh made that deal.II could not stitch together.
-    for (const auto &cell : serial.active_cell_iterators())
+    for (const auto &cell : rz.active_cell_iterators())
       for (const auto f : cell->face_indices())
         require(!cell->at_boundary(f) || cell->face(f)->boundary_id() <= 3, section,
                 "gmsh made a mesh with unmatched faces near " + value_text(cell->face(f)->center()[0]) +
                   ", " + value_text(cell->face(f)->center()[1]) +
                   " (degenerate cells at a notch root?): reduce 'Notch mesh size'");
 
+    // The fillet circles of the roots in the r-z plane: centre (r, z), one per side of a notch.
+    std::vector<Point<2>> fillets;
+    for (const double position : positions)
+      for (const double side : {-1.0, 1.0})
+        fillets.emplace_back(rn + root_radius, position * L + side * (width / 2 - root_radius));
+    // A boundary face (its vertices in r-z) on the root arc of fillet i: at the root radius from
+    // its centre, inside the fillet centres' radius, on the fillet's side of the notch.
+    const auto on_root_arc = [&](const std::vector<Point<2>> &rz_vertices, const std::size_t i) {
+      const double side = i % 2 == 0 ? -1.0 : 1.0;
+      for (const auto &x : rz_vertices)
+        if (std::abs(x.distance(fillets[i]) - root_radius) >= 1e-6 * root_radius ||
+            x[0] > rn + root_radius * (1 + 1e-9) || side * (x[1] - fillets[i][1]) < -1e-9 * root_radius)
+          return false;
+      return true;
+    };
+
     DomainInfo<dim> info;
     RodAxis         axis;
     axis.radius                = R;
     axis.length                = L;
     axis.direction[dim == 3 ? 2 : 1] = 1;
-    tria.copy_triangulation(serial);
-    attach_rod_manifold(tria, axis, kin);
     if constexpr (dim == 2)
       {
+        tria.copy_triangulation(rz);
+        attach_rod_manifold(tria, axis, kin);
         // The root arcs of the section: each fillet a circle of the root radius about its
-        // centre, so that refinement puts new vertices on the arc.
-        types::manifold_id id = first_root_manifold_id;
-        for (const double position : positions)
+        // centre, so that refinement and a higher-order mapping put points on the arc.
+        for (std::size_t i = 0; i < fillets.size(); ++i)
           {
-            const double zc = position * L;
-            for (const double side : {-1.0, 1.0})
-              {
-                const Point<2> centre(rn + root_radius, zc + side * (width / 2 - root_radius));
-                bool           any = false;
-                for (auto &cell : tria.active_cell_iterators())
-                  for (const auto f : cell->face_indices())
-                    if (cell->face(f)->at_boundary())
+            bool any = false;
+            for (auto &cell : tria.active_cell_iterators())
+              for (const auto f : cell->face_indices())
+                if (cell->face(f)->at_boundary())
+                  {
+                    std::vector<Point<2>> x;
+                    for (const auto v : cell->face(f)->vertex_indices())
+                      x.push_back(cell->face(f)->vertex(v));
+                    if (on_root_arc(x, i))
                       {
-                        bool on_arc = true;
-                        for (const auto v : cell->face(f)->vertex_indices())
-                          {
-                            const Point<2> &x = cell->face(f)->vertex(v);
-                            on_arc = on_arc && std::abs(x.distance(centre) - root_radius) <
-                                                 1e-6 * root_radius &&
-                                     x[0] <= rn + root_radius * (1 + 1e-9) &&
-                                     side * (x[1] - centre[1]) >= -1e-9 * root_radius;
-                          }
-                        if (on_arc)
-                          {
-                            cell->face(f)->set_all_manifold_ids(id);
-                            any = true;
-                          }
+                        cell->face(f)->set_all_manifold_ids(first_root_manifold_id + i);
+                        any = true;
                       }
-                if (any)
-                  tria.set_manifold(id, SphericalManifold<2>(centre));
-                ++id;
+                  }
+            if (any)
+              tria.set_manifold(first_root_manifold_id + i, SphericalManifold<2>(fillets[i]));
+          }
+      }
+    else
+      {
+        Triangulation<3> solid;
+        revolve_section(rz, core_radius(), circumferential_cells, solid);
+        for (auto &cell : solid.active_cell_iterators())
+          for (const auto f : cell->face_indices())
+            if (cell->face(f)->at_boundary())
+              {
+                const double z = cell->face(f)->center()[2];
+                cell->face(f)->set_boundary_id(std::abs(z) < 1e-9 * L       ? 2 :
+                                               std::abs(z - L) < 1e-9 * L ? 3 :
+                                                                            1);
               }
+        tria.copy_triangulation(solid);
+        // Outside the core every cell is a revolved quadrilateral: the cylindrical manifold
+        // about the axis gives its edges around the rod their circular arcs.
+        for (auto &cell : tria.active_cell_iterators())
+          if (std::hypot(cell->center()[0], cell->center()[1]) > core_radius())
+            cell->set_all_manifold_ids(revolved_manifold_id);
+        tria.set_manifold(revolved_manifold_id, CylindricalManifold<3>(2));
+        attach_rod_manifold(tria, axis, kin);
+        // The root faces lie on tori: each fillet's circle revolved about the axis.
+        for (std::size_t i = 0; i < fillets.size(); ++i)
+          {
+            bool any = false;
+            for (auto &cell : tria.active_cell_iterators())
+              for (const auto f : cell->face_indices())
+                if (cell->face(f)->at_boundary())
+                  {
+                    std::vector<Point<2>> x;
+                    for (const auto v : cell->face(f)->vertex_indices())
+                      {
+                        const Point<3> &p = cell->face(f)->vertex(v);
+                        x.emplace_back(std::hypot(p[0], p[1]), p[2]);
+                      }
+                    if (on_root_arc(x, i))
+                      {
+                        cell->face(f)->set_all_manifold_ids(first_root_manifold_id + i);
+                        any = true;
+                      }
+                  }
+            if (any)
+              tria.set_manifold(first_root_manifold_id + i,
+                                RevolvedCircleManifold(fillets[i][0], fillets[i][1]));
           }
       }
 
@@ -240,7 +463,11 @@ namespace bmgfe
           d << (i ? ", " : " ") << value_text(positions[i] * L);
         d << " m";
       }
-    d << (dim == 3 ? " (3D, z axis)" : " (r-z section)") << "; cells " << value_text(mesh_size(g))
+    if (dim == 3)
+      d << " (3D, z axis, the section revolved in " << circumferential_cells << " cells)";
+    else
+      d << " (r-z section)";
+    d << "; cells " << value_text(mesh_size(g))
       << " m, " << value_text(notch_mesh_size()) << " m at the roots";
     info.description = d.str();
     // Probes: on the axis and at the root of the first notch (mid-length without notches).

@@ -14,7 +14,9 @@ namespace bmgfe
     using namespace dealii::Patterns;
     prm.enter_subsection("Heat");
     prm.declare_entry("Finite element degree", "1", Integer(1, 2),
-                      "Polynomial degree of the temperature element (Q1 or Q2).");
+                      "Polynomial degree of the temperature element (Q1 or Q2). The mapping of "
+                      "the cells (curved boundaries) has the highest degree of the temperature "
+                      "and displacement elements.");
     prm.declare_entry("Temperature model", "solve", Selection("solve|prescribed"),
                       "solve: the heat equation with the thermal protocol. prescribed: the "
                       "temperature is 'Prescribed temperature field' at every time (the "

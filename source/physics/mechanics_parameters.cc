@@ -64,7 +64,8 @@ namespace bmgfe
                       "Solve the quasi-static small-strain mechanics div(sigma) + f = 0 after the heat "
                       "equation in every time step (staggered).");
     prm.declare_entry("Finite element degree", "1", Integer(1, 2),
-                      "Polynomial degree of the displacement element.");
+                      "Polynomial degree of the displacement element (the mapping of curved "
+                      "boundaries has the highest degree of this and the temperature element).");
     prm.declare_entry("Inelastic model", "none", Selection("none|viscous|plastic|viscoplastic"),
                       "none: thermo-elasticity (the inelastic strain stays zero). plastic: "
                       "rate-independent free-volume-dependent Mohr-Coulomb plasticity "

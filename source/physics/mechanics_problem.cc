@@ -625,8 +625,37 @@ namespace bmgfe
   template <int dim, typename LA>
   MaterialPointFields MechanicsProblem<dim, LA>::stress_at(
     const typename DoFHandler<dim>::active_cell_iterator &cell, const Point<dim> &reference_point,
-    const DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature) const
+    const DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
+    const StateAtPoint state_at_point) const
   {
+    const auto data = state.get_data(cell);
+    if (state_at_point == StateAtPoint::nearest_gauss_point)
+      {
+        unsigned int nearest = 0;
+        for (unsigned int q = 1; q < quadrature.size(); ++q)
+          if (quadrature.point(q).distance_square(reference_point) <
+              quadrature.point(nearest).distance_square(reference_point))
+            nearest = q;
+        const Quadrature<dim> q(quadrature.point(nearest));
+        FEValues<dim> fv(mapping, fe, q, update_values | update_gradients | update_quadrature_points);
+        FEValues<dim> hv(mapping, heat_dofs.get_fe(), q, update_values);
+        fv.reinit(cell);
+        hv.reinit(typename DoFHandler<dim>::active_cell_iterator(&tria, cell->level(), cell->index(),
+                                                                 &heat_dofs));
+        std::vector<double> T(1);
+        hv.get_function_values(temperature, T);
+        std::vector<std::vector<Tensor<1, dim>>> grads(1, std::vector<Tensor<1, dim>>(dim));
+        std::vector<dealii::Vector<double>>      values(1, dealii::Vector<double>(dim));
+        fv.get_function_gradients(displacement_ghosted, grads);
+        fv.get_function_values(displacement_ghosted, values);
+        std::vector<double> u(dim);
+        for (unsigned int d = 0; d < dim; ++d)
+          u[d] = values[0][d];
+        const Point<dim>  &x  = fv.quadrature_point(0);
+        MaterialPointState ps = *data[nearest];
+        ps.g = material.g({{x[0], x[1], dim == 3 ? x[dim - 1] : 0.0}}, kinematics);
+        return law.fields(ps, total_strain(grads[0], u, x[0]), T[0]);
+      }
     const Quadrature<dim> q(reference_point);
     FEValues<dim>         fv(mapping, fe, q, update_values | update_gradients | update_quadrature_points);
     FEValues<dim>         hv(mapping, heat_dofs.get_fe(), q, update_values);
@@ -653,7 +682,6 @@ namespace bmgfe
     MaterialPointState ps;
     ps.g                = g;
     ps.x                = 0;
-    const auto         data = state.get_data(cell);
     for (unsigned int q = 0; q < quadrature.size(); ++q)
       {
         const Point<dim> &xq = quadrature.point(q);

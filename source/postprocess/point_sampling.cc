@@ -1,6 +1,7 @@
 #include <bmgfe/postprocess/point_sampling.h>
 
 #include <deal.II/base/mpi.h>
+#include <deal.II/base/parameter_handler.h>
 #include <deal.II/fe/mapping.h>
 #include <deal.II/grid/grid_tools.h>
 #include <deal.II/grid/grid_tools_cache.h>
@@ -16,6 +17,25 @@ namespace bmgfe
   namespace postprocess
   {
     using namespace dealii;
+
+    void declare_material_state_entry(ParameterHandler &prm)
+    {
+      prm.declare_entry(
+        "Material state", "interpolated", Patterns::Selection("interpolated|nearest Gauss point"),
+        "How stresses and elastic strains are read at a point between the Gauss points. "
+        "interpolated: the plastic/viscous strain and the free volume interpolated through the "
+        "cell's Gauss points, the strain at the point (smooth, of the element's order for smooth "
+        "states). Where the plastic strain is far larger than the elastic one (a band, a notch "
+        "root after yield) the two interpolants differ by more than the elastic strain and the "
+        "stress is not the law's: there 'nearest Gauss point' gives the state and strain of the "
+        "nearest Gauss point of the cell, i.e. the stress the law computed (piecewise constant "
+        "over each cell's Gauss-point regions).");
+    }
+
+    bool nearest_gauss_point_state(const ParameterHandler &prm)
+    {
+      return prm.get("Material state") == "nearest Gauss point";
+    }
 
     template <int dim>
     void PointSampler<dim>::locate(const Triangulation<dim, dim> &triangulation, const Mapping<dim, dim> &mapping,

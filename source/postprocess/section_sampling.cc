@@ -222,6 +222,7 @@ namespace bmgfe
                         "polar angle, 4 n azimuths (4 n^3 samples per kernel).");
       prm.declare_entry("Write images", "true", Patterns::Bool(),
                         "Write a PNG map of every scalar quantity of every grid.");
+      declare_material_state_entry(prm);
       prm.leave_subsection();
       prm.leave_subsection();
     }
@@ -235,6 +236,7 @@ namespace bmgfe
       quantity_names          = Utilities::split_string_list(prm.get("Quantities"), ',');
       times                   = parse_time_list(prm.get("Times"), subsection + "/Times");
       write_images            = prm.get_bool("Write images");
+      nearest_state           = nearest_gauss_point_state(prm);
       kernel_radius           = prm.get_double("Kernel radius");
       kernel_order            = prm.get_integer("Kernel resolution");
       kernel_sets             = Utilities::split_string_list(prm.get("Kernel sets"), ',');
@@ -409,7 +411,10 @@ namespace bmgfe
             {
               const typename DoFHandler<dim>::active_cell_iterator cell(
                 run.triangulation, tria_cell->level(), tria_cell->index(), &run.mechanics->dof_handler());
-              f = run.mechanics->stress_at(cell, reference, run.heat->dof_handler(), run.heat->temperature());
+              f = run.mechanics->stress_at(cell, reference, run.heat->dof_handler(), run.heat->temperature(),
+                                           nearest_state ?
+                                             MechanicsProblem<dim, LA>::StateAtPoint::nearest_gauss_point :
+                                             MechanicsProblem<dim, LA>::StateAtPoint::interpolated);
             }
           else
             {

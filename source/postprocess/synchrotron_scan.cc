@@ -165,6 +165,7 @@ namespace bmgfe
                         "Sample points along the beam path through the slice.");
       prm.declare_entry("Times", "", Patterns::Anything(),
                         "Times [s] of scans in addition to the one at the end of the run.");
+      declare_material_state_entry(prm);
       prm.leave_subsection();
       prm.leave_subsection();
     }
@@ -184,6 +185,7 @@ namespace bmgfe
       settings.slice          = prm.get_double("Slice thickness");
       settings.slice_samples  = prm.get_integer("Samples through the slice");
       times                   = parse_time_list(prm.get("Times"), subsection + "/Times");
+      nearest_state           = nearest_gauss_point_state(prm);
       prm.leave_subsection();
       prm.leave_subsection();
       require(settings.fast_step > 0, entry("Fast step"), "must be positive");
@@ -323,7 +325,9 @@ namespace bmgfe
           const typename DoFHandler<dim>::active_cell_iterator cell(
             run.triangulation, tria_cell->level(), tria_cell->index(), &mechanics.dof_handler());
           const MaterialPointFields f =
-            mechanics.stress_at(cell, reference, run.heat->dof_handler(), run.heat->temperature());
+            mechanics.stress_at(cell, reference, run.heat->dof_handler(), run.heat->temperature(),
+                                nearest_state ? MechanicsProblem<dim, LA>::StateAtPoint::nearest_gauss_point :
+                                                MechanicsProblem<dim, LA>::StateAtPoint::interpolated);
           const auto c = synchrotron::scan_components(f.elastic_strain, frame, sample_of[i]->across,
                                                       sample_of[i]->beam, along_component, across_component);
           for (unsigned int k = 0; k < 4; ++k)

@@ -10,6 +10,8 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/distributed/tria.h>
+#include <deal.II/fe/mapping_q.h>
+#include <deal.II/grid/grid_tools.h>
 
 #include <bmgfe_test_support.h>
 #include <gtest/gtest.h>
@@ -670,22 +672,70 @@ TEST(NotchedRod, NotchShallowerThanItsRootRadius)
 
 TEST(NotchedRod, SolidRodIn3D)
 {
-  parallel::distributed::Triangulation<3> tria(MPI_COMM_WORLD);
-  const auto info = bmgfe::create_domain(parse_geometry(seed_notched_rod +
-                                                        "  set Mesh size = 6e-4\n"
-                                                        "  set Notch mesh size = 1.25e-4\n"),
-                                         Kinematics::three_dimensional, tria);
+  // The r-z section revolved in n = 16 cells around a structured core.
+  const std::string body = seed_notched_rod + "  set Mesh size = 6e-4\n"
+                                              "  set Notch mesh size = 1.25e-4\n";
+  parallel::distributed::Triangulation<3> tria(MPI_COMM_WORLD), fine(MPI_COMM_WORLD);
+  const auto info = bmgfe::create_domain(parse_geometry(body), Kinematics::three_dimensional, tria);
   const double R = 2.25e-3, L = 9e-3, rn = 1.25e-3, w = 5e-4, rho = 2.5e-4;
+  const unsigned int n = 16;
   expect_rod(info, Tensor<1, 3>(), Tensor<1, 3>({0, 0, 1}), R, L);
-  const double exact = M_PI * R * R * L - notch_volume(R, rn, w, rho), volume = measure(tria);
-  std::cout << "3D: volume " << volume << " m^3, closed form " << exact << ", relative "
-            << (volume - exact) / exact << ", " << tria.n_global_active_cells() << " hexahedra\n";
-  // Flat facets of up to 0.6 mm on the radius of 2.25 mm cut off up to about
-  // (2/3)(h^2/8R)(2/R) = 0.5 % of the volume (measured -0.18 %).
-  EXPECT_NEAR(volume, exact, 0.01 * exact);
+  EXPECT_TRUE(contains(info.description, "revolved in 16 cells")) << info.description;
+  const double exact = M_PI * R * R * L - notch_volume(R, rn, w, rho);
+  // Straight edges around the rod: every cell is a prism on a chord, the solid's volume times
+  // the polygon's n sin(2 pi/n)/(2 pi) = 0.9745 (less the core's square, which is exact), up to
+  // the chords on the root arcs in the r-z plane.
+  const double polygon = n * std::sin(2 * M_PI / n) / (2 * M_PI), q1 = measure(tria);
+  // The manifolds (cylinders about the axis, tori at the roots) under a quadratic mapping: the
+  // curved solid.
+  const MappingQ<3> q2(2);
+  const double      mapped = GridTools::volume(tria, q2);
+  std::cout << "3D: volume with straight edges " << q1 << " m^3 (" << (q1 / exact - 1) * 100
+            << " %, polygon " << (polygon - 1) * 100 << " %), Q2 mapping " << mapped << " ("
+            << (mapped / exact - 1) * 100 << " %), closed form " << exact << ", "
+            << tria.n_global_active_cells() << " hexahedra\n";
+  EXPECT_NEAR(q1 / exact, polygon, 2e-3);
+  EXPECT_NEAR(mapped / exact, 1, 2e-4);
   EXPECT_EQ(boundary_ids(tria), (std::set<unsigned int>{1, 2, 3}));
   EXPECT_GE(smallest_lateral_radius(tria), rn * (1 - 1e-9));
-  EXPECT_LE(smallest_lateral_radius(tria), rn + 0.02 * rho);
+  EXPECT_LE(smallest_lateral_radius(tria), rn + rho * (1 - std::cos(1.25e-4 / rho)));
+  // Refinement puts the new vertices of the root faces on the torus and those of the surface
+  // on the cylinder: the straight-edged volume moves toward the solid's.
+  bmgfe::create_domain(parse_geometry(body + "  set Global refinement = 1\n"),
+                       Kinematics::three_dimensional, fine);
+  const double q1_fine = measure(fine);
+  std::cout << "after one refinement: " << (q1_fine / exact - 1) * 100 << " %\n";
+  EXPECT_NEAR(q1_fine / exact, (2 * n) * std::sin(M_PI / n) / (2 * M_PI), 1e-3);
+  double worst = 0;
+  const double zc = L / 2, c = rn + rho;
+  for (const auto &cell : fine.active_cell_iterators())
+    if (cell->is_locally_owned())
+      for (const auto f : cell->face_indices())
+        if (cell->face(f)->at_boundary() && cell->face(f)->boundary_id() == 1)
+          for (const auto v : cell->face(f)->vertex_indices())
+            {
+              const Point<3> &x = cell->face(f)->vertex(v);
+              const double    r = std::hypot(x[0], x[1]);
+              if (r < c - 1e-9)
+                worst = std::max(worst, std::abs(std::hypot(c - r, std::abs(x[2] - zc) - (w / 2 - rho)) - rho));
+              else if (std::abs(x[2] - zc) > w / 2 + 1e-9)
+                worst = std::max(worst, std::abs(r - R)); // on the cylinder
+            }
+  worst = Utilities::MPI::max(worst, MPI_COMM_WORLD);
+  std::cout << "largest distance of a refined surface vertex from the surface " << worst << " m\n";
+  EXPECT_LT(worst, 1e-12);
+}
+
+TEST(NotchedRod, CircumferentialCellsAreChecked)
+{
+  for (const char *n : {"4", "18", "0"})
+    {
+      const std::string what = input_error([&] {
+        parse_geometry(seed_notched_rod + "  set Circumferential cells = " + n + "\n");
+      });
+      EXPECT_TRUE(contains(what, "entry 'Geometry/Circumferential cells'")) << what;
+      EXPECT_TRUE(contains(what, "multiple of 4 of at least 8")) << what;
+    }
 }
 
 TEST(NotchedRod, RefusesNotchesThatDoNotFit)

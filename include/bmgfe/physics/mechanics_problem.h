@@ -102,11 +102,25 @@ namespace bmgfe
     /// source spreads it over the next heat step.
     const std::vector<double> &plastic_work_per_cell() const { return cell_plastic_work; }
 
+    /// How stress_at() reads the material-point state at a point between the Gauss points.
+    enum class StateAtPoint
+    {
+      /// The state interpolated through the cell's Gauss points, the strain at the point:
+      /// smooth, of the element's order where the state is smooth (viscous strain, free
+      /// volume), but where the plastic strain is far larger than the elastic one the two
+      /// interpolants do not match and the stress is not the law's.
+      interpolated,
+      /// The nearest Gauss point's own state and strain: the stress the law computed there
+      /// (piecewise constant over the cell's Gauss-point regions).
+      nearest_gauss_point
+    };
+
     /// Stress etc. at a reference point of a locally owned cell.
     MaterialPointFields stress_at(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
                           const dealii::Point<dim> &reference_point,
                           const dealii::DoFHandler<dim> &heat_dofs,
-                          const typename LA::Vector &temperature) const;
+                          const typename LA::Vector &temperature,
+                          StateAtPoint state_at_point = StateAtPoint::interpolated) const;
 
     /// Cell averages (over quadrature points) of the stress etc., for output and statistics.
     void cell_averages(const dealii::DoFHandler<dim> &heat_dofs,

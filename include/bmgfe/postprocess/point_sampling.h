@@ -17,12 +17,19 @@ namespace dealii
 {
   template <int dim, int spacedim>
   class Mapping;
+  class ParameterHandler;
 }
 
 namespace bmgfe
 {
   namespace postprocess
   {
+    /// The entry 'Material state' of a sampling postprocessor (in the current subsection): how
+    /// the material-point state is read at a point between Gauss points.
+    void declare_material_state_entry(dealii::ParameterHandler &prm);
+    /// Whether 'Material state' is 'nearest Gauss point' (else 'interpolated').
+    bool nearest_gauss_point_state(const dealii::ParameterHandler &prm);
+
     template <int dim>
     class PointSampler
     {

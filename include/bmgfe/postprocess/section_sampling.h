@@ -98,6 +98,7 @@ namespace bmgfe
       std::vector<double>                     times;
       TimeSchedule                            schedule;
       bool                                    write_images = true;
+      bool                                    nearest_state = false; ///< 'Material state'
       double                                  kernel_radius = 0;  ///< 0: point values
       std::vector<std::string>                kernel_sets;        ///< names, or {"all"}
       unsigned int                            kernel_order  = 3;

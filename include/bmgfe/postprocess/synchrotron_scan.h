@@ -120,6 +120,7 @@ namespace bmgfe
 
       synchrotron::Settings            settings;
       std::string                      region_text;
+      bool                             nearest_state = false; ///< 'Material state'
       std::vector<double>              times;
       synchrotron::Frame               frame = synchrotron::Frame::planar;
       unsigned int                     along_component = 1, across_component = 0;
