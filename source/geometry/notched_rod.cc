@@ -257,8 +257,8 @@ namespace bmgfe
     require(hn <= h, entry("Notch mesh size"),
             value_text(hn) + " m is larger than the cell size away from the notches, " +
               value_text(h) + " m ('Mesh size')");
-    // Coarser root cells leave sliver tetrahedra at the root in 3D, whose subdivided hexahedra
-    // do not match their neighbours (measured: 0.8 root radii fails, 0.5 works).
+    // Coarser root cells span more than 30 degrees of the root arc: the root is not resolved
+    // (and gmsh's full-quad recombination left unmatched faces there: 0.8 root radii failed).
     require(hn <= root_radius / 2 * (1 + 1e-12), entry("Notch mesh size"),
             value_text(hn) + " m is larger than half the 'Notch root radius' " +
               value_text(root_radius) + " m: the root would not be resolved");

@@ -760,7 +760,7 @@ TEST(NotchedRod, RefusesNotchesThatDoNotFit)
   EXPECT_TRUE(contains(error("  set Notch positions = 0.1, 0.3, 0.5, 0.7, 0.9\n"), "at most 4"));
   EXPECT_TRUE(contains(error("  set Notch positions = half\n"), "entry 'Geometry/Notch positions'"));
   EXPECT_TRUE(contains(error("  set Notch mesh size = 3e-4\n"), "entry 'Geometry/Notch mesh size'"));
-  // Above half the root radius (3D: sliver tetrahedra at the root; 2e-4 failed).
+  // Above half the root radius: the root would not be resolved.
   EXPECT_TRUE(contains(error("  set Notch mesh size = 2e-4\n"), "half the 'Notch root radius'"));
   // A plane section of a notched rod is refused at build time.
   const std::string plane = input_error(
