@@ -20,6 +20,7 @@ d, start, np, load, label = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), s
 
 log = open(d + "/log.txt").read().splitlines()
 tdofs = None
+udofs = None  # logs before the mesh line had displacement DoFs: 3 x temperature DoFs (both Q1)
 step1 = float("nan")
 end = start
 timers = {}
@@ -29,6 +30,9 @@ for line in log:
     m = re.search(r"(\d+) cells, (\d+) temperature DoFs", text)
     if m:
         tdofs = int(m.group(2))
+    m = re.search(r"(\d+) displacement DoFs", text)
+    if m:
+        udofs = int(m.group(1))
     if re.match(r"step\s+1\s", text):
         step1 = float(stamp)
     # print_wall_time_statistics: | section | calls | min time | rank | avg time | max time | rank |
@@ -118,7 +122,7 @@ plastic_wall = [w for w, p in zip(steps, plastic) if p > 0]
 plastic_newton = [w for w, p in zip(newton, plastic) if p > 0]
 print("| %s | %d | %s | %d (%d) | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %.1f | %s | %s | %s "
       "| %s | %.1f | %.1f | %s | %s | %s | %s |" % (
-          label, np, 3 * tdofs if tdofs else "?", n, nplastic, three(newton, "%.2f"),
+          label, np, udofs if udofs else (3 * tdofs if tdofs else "?"), n, nplastic, three(newton, "%.2f"),
           "%.0f" % statistics.median(plastic_newton) if plastic_newton else "-",
           three(gmres, "%.1f"), "%.1f" % (sum(gmres) / max(sum(newton), 1)), sum(cutbacks),
           three(steps, "%.2f"), "%.2f" % statistics.mean(plastic_wall) if plastic_wall else "-",

@@ -24,7 +24,11 @@ namespace bmgfe
           << domain.description << '\n'
           << "  mesh         : " << triangulation.n_global_active_cells() << " cells, "
           << heat.dof_handler().n_dofs() << " temperature DoFs (Q" << parameters.heat.fe_degree
-          << "), " << n_ranks << " MPI rank" << (n_ranks > 1 ? "s" : "") << ", "
+          << "), ";
+    if (mechanics)
+      pcout << mechanics->dof_handler().n_dofs() << " displacement DoFs (Q"
+            << parameters.mechanics.fe_degree << "), ";
+    pcout << n_ranks << " MPI rank" << (n_ranks > 1 ? "s" : "") << ", "
           << LA::name << " linear algebra\n"
           << "  material     : " << parameters.material.name << ", rho = "
           << parameters.material.density << " kg/m^3, c_p = "
