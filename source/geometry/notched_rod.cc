@@ -119,8 +119,10 @@ namespace bmgfe
                 for (unsigned int zeta = 0; zeta < 2; ++zeta)
                   {
                     const unsigned int v = cell->vertex_index(q);
-                    AssertThrow(first[v] != numbers::invalid_unsigned_int,
-                                ExcMessage("notched rod: a cell crosses the core line"));
+                    require(first[v] != numbers::invalid_unsigned_int, section,
+                            "gmsh made a section whose cells cross the core line r = " +
+                              value_text(core) + " m (report this mesh: 'Notch mesh size', "
+                              "'Mesh size')");
                     c.vertices[q + 4 * zeta] = first[v] + (j + 1 - zeta) % n;
                   }
               c.material_id = cell->material_id();
@@ -420,9 +422,17 @@ namespace bmgfe
         tria.copy_triangulation(solid);
         // Outside the core every cell is a revolved quadrilateral: the cylindrical manifold
         // about the axis gives its edges around the rod their circular arcs.
+        // (By the vertices: the centre of a thin cell next to the core line lies inside it, on
+        // the chord.)
         for (auto &cell : tria.active_cell_iterators())
-          if (std::hypot(cell->center()[0], cell->center()[1]) > core_radius())
-            cell->set_all_manifold_ids(revolved_manifold_id);
+          {
+            bool revolved = true;
+            for (const auto v : cell->vertex_indices())
+              revolved = revolved && std::hypot(cell->vertex(v)[0], cell->vertex(v)[1]) >
+                                       core_radius() * (1 - 1e-9);
+            if (revolved)
+              cell->set_all_manifold_ids(revolved_manifold_id);
+          }
         tria.set_manifold(revolved_manifold_id, CylindricalManifold<3>(2));
         attach_rod_manifold(tria, axis, kin);
         // The root faces lie on tori: each fillet's circle revolved about the axis.
