@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <sstream>
 
 namespace bmgfe
@@ -202,50 +203,54 @@ namespace bmgfe
     namespace fs = std::filesystem;
     require(!file.empty(), "entry 'Geometry/Mesh file'", "is empty but 'Type = gmsh'");
     require(fs::exists(file), "entry 'Geometry/Mesh file'", "'" + file + "' does not exist");
-    std::string msh    = file;
-    const bool  is_geo = fs::path(file).extension() == ".geo";
+    const bool is_geo = fs::path(file).extension() == ".geo";
+    // A .geo is meshed by the gmsh executable on rank 0 into a private temporary file, whose
+    // text rank 0 broadcasts: the other ranks may be on other nodes, without that /tmp.
+    std::string msh_text;
     if (is_geo)
       {
-        // Mesh the .geo with the gmsh executable on rank 0 into a private temporary file.
         char        buffer[] = "/tmp/bmgfe_mesh_XXXXXX";
-        std::string tmp;
-        int         status = 0;
+        int         status   = 0;
         if (Utilities::MPI::this_mpi_process(comm) == 0)
           {
             const int fd = mkstemp(buffer);
             if (fd >= 0)
               close(fd);
-            tmp = std::string(buffer) + ".msh";
+            const std::string tmp = std::string(buffer) + ".msh";
             std::remove(buffer);
             const std::string cmd = "gmsh -" + std::to_string(dim) + " -format msh22 -v 1 " +
                                     gmsh_arguments + " -o '" + tmp + "' '" + file +
                                     "' > '" + tmp + ".log' 2>&1";
             status = std::system(cmd.c_str());
+            std::ifstream     in(status == 0 ? tmp : tmp + ".log");
+            std::stringstream ss;
+            ss << in.rdbuf();
+            msh_text = ss.str();
             if (status != 0)
               {
-                std::ifstream     log(tmp + ".log");
-                std::stringstream ss;
-                ss << log.rdbuf();
-                std::string text = ss.str();
-                for (auto &c : text)
+                for (auto &c : msh_text)
                   if (c == '\n')
                     c = ' ';
-                tmp = text.substr(0, 300);
+                msh_text = msh_text.substr(0, 300);
               }
-            std::remove((std::string(buffer) + ".msh.log").c_str());
+            std::remove(tmp.c_str());
+            std::remove((tmp + ".log").c_str());
           }
-        status = Utilities::MPI::broadcast(comm, status, 0);
-        tmp    = Utilities::MPI::broadcast(comm, tmp, 0);
+        status   = Utilities::MPI::broadcast(comm, status, 0);
+        msh_text = Utilities::MPI::broadcast(comm, msh_text, 0);
         require(status == 0, "mesh file '" + file + "'",
-                "gmsh failed (is the gmsh executable installed?): " + tmp);
-        msh = tmp;
+                "gmsh failed (is the gmsh executable installed?): " + msh_text);
       }
-    GridIn<dim>   grid_in(serial);
-    std::ifstream in(msh);
+    GridIn<dim>                   grid_in(serial);
+    std::unique_ptr<std::istream> in;
+    if (is_geo)
+      in = std::make_unique<std::istringstream>(msh_text);
+    else
+      in = std::make_unique<std::ifstream>(file);
     try
       {
-        require(static_cast<bool>(in), "", "cannot open it");
-        grid_in.read_msh(in);
+        require(static_cast<bool>(*in), "", "cannot open it");
+        grid_in.read_msh(*in);
       }
     catch (const InputError &e)
       {
@@ -255,12 +260,6 @@ namespace bmgfe
       {
         throw InputError("mesh file '" + file + "': cannot read it as a gmsh mesh of dimension " +
                          std::to_string(dim) + ": " + single_line(e.what()).substr(0, 400));
-      }
-    if (is_geo)
-      {
-        MPI_Barrier(comm);
-        if (Utilities::MPI::this_mpi_process(comm) == 0)
-          std::remove(msh.c_str());
       }
     require(serial.n_active_cells() > 0, "mesh file '" + file + "'", "contains no cells");
     require(serial.all_reference_cells_are_hyper_cube(), "mesh file '" + file + "'",

@@ -19,7 +19,8 @@ namespace dealii
 namespace bmgfe
 {
   /// Serial mesh from a gmsh mesh (.msh) or geometry (.geo, meshed by the gmsh executable on
-  /// rank 0 with `gmsh_arguments` added to its command line, e.g. "-setnumber N 2"). An
+  /// rank 0 with `gmsh_arguments` added to its command line, e.g. "-setnumber N 2"; the mesh
+  /// text is broadcast, so no other rank reads rank 0's temporary file). An
   /// InputError naming `file` if it is missing, gmsh fails, it cannot be read, it is empty, or
   /// it holds simplex cells (bmgfe's distributed meshes take quads and hexes only).
   template <int dim>
