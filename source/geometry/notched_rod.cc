@@ -384,27 +384,6 @@ namespace bmgfe
       {
         tria.copy_triangulation(rz);
         attach_rod_manifold(tria, axis, kin);
-        // The root arcs of the section: each fillet a circle of the root radius about its
-        // centre, so that refinement and a higher-order mapping put points on the arc.
-        for (std::size_t i = 0; i < fillets.size(); ++i)
-          {
-            bool any = false;
-            for (auto &cell : tria.active_cell_iterators())
-              for (const auto f : cell->face_indices())
-                if (cell->face(f)->at_boundary())
-                  {
-                    std::vector<Point<2>> x;
-                    for (const auto v : cell->face(f)->vertex_indices())
-                      x.push_back(cell->face(f)->vertex(v));
-                    if (on_root_arc(x, i))
-                      {
-                        cell->face(f)->set_all_manifold_ids(first_root_manifold_id + i);
-                        any = true;
-                      }
-                  }
-            if (any)
-              tria.set_manifold(first_root_manifold_id + i, SphericalManifold<2>(fillets[i]));
-          }
       }
     else
       {
@@ -435,30 +414,38 @@ namespace bmgfe
           }
         tria.set_manifold(revolved_manifold_id, CylindricalManifold<3>(2));
         attach_rod_manifold(tria, axis, kin);
-        // The root faces lie on tori: each fillet's circle revolved about the axis.
-        for (std::size_t i = 0; i < fillets.size(); ++i)
-          {
-            bool any = false;
-            for (auto &cell : tria.active_cell_iterators())
-              for (const auto f : cell->face_indices())
-                if (cell->face(f)->at_boundary())
+      }
+    // The roots: each fillet's circle of the root radius about its centre (an arc of the r-z
+    // section, a torus in 3D), so that refinement and a higher-order mapping put points on it.
+    for (std::size_t i = 0; i < fillets.size(); ++i)
+      {
+        bool any = false;
+        for (auto &cell : tria.active_cell_iterators())
+          for (const auto f : cell->face_indices())
+            if (cell->face(f)->at_boundary())
+              {
+                std::vector<Point<2>> x; // the face's vertices in r-z
+                for (const auto v : cell->face(f)->vertex_indices())
                   {
-                    std::vector<Point<2>> x;
-                    for (const auto v : cell->face(f)->vertex_indices())
-                      {
-                        const Point<3> &p = cell->face(f)->vertex(v);
-                        x.emplace_back(std::hypot(p[0], p[1]), p[2]);
-                      }
-                    if (on_root_arc(x, i))
-                      {
-                        cell->face(f)->set_all_manifold_ids(first_root_manifold_id + i);
-                        any = true;
-                      }
+                    const Point<dim> &p = cell->face(f)->vertex(v);
+                    if constexpr (dim == 2)
+                      x.push_back(p);
+                    else
+                      x.emplace_back(std::hypot(p[0], p[1]), p[2]);
                   }
-            if (any)
-              tria.set_manifold(first_root_manifold_id + i,
-                                RevolvedCircleManifold(fillets[i][0], fillets[i][1]));
-          }
+                if (on_root_arc(x, i))
+                  {
+                    cell->face(f)->set_all_manifold_ids(first_root_manifold_id + i);
+                    any = true;
+                  }
+              }
+        if (!any)
+          continue;
+        if constexpr (dim == 2)
+          tria.set_manifold(first_root_manifold_id + i, SphericalManifold<2>(fillets[i]));
+        else
+          tria.set_manifold(first_root_manifold_id + i,
+                            RevolvedCircleManifold(fillets[i][0], fillets[i][1]));
       }
 
     std::ostringstream d;

@@ -629,34 +629,16 @@ namespace bmgfe
     const StateAtPoint state_at_point) const
   {
     const auto data = state.get_data(cell);
-    if (state_at_point == StateAtPoint::nearest_gauss_point)
-      {
-        unsigned int nearest = 0;
-        for (unsigned int q = 1; q < quadrature.size(); ++q)
-          if (quadrature.point(q).distance_square(reference_point) <
-              quadrature.point(nearest).distance_square(reference_point))
-            nearest = q;
-        const Quadrature<dim> q(quadrature.point(nearest));
-        FEValues<dim> fv(mapping, fe, q, update_values | update_gradients | update_quadrature_points);
-        FEValues<dim> hv(mapping, heat_dofs.get_fe(), q, update_values);
-        fv.reinit(cell);
-        hv.reinit(typename DoFHandler<dim>::active_cell_iterator(&tria, cell->level(), cell->index(),
-                                                                 &heat_dofs));
-        std::vector<double> T(1);
-        hv.get_function_values(temperature, T);
-        std::vector<std::vector<Tensor<1, dim>>> grads(1, std::vector<Tensor<1, dim>>(dim));
-        std::vector<dealii::Vector<double>>      values(1, dealii::Vector<double>(dim));
-        fv.get_function_gradients(displacement_ghosted, grads);
-        fv.get_function_values(displacement_ghosted, values);
-        std::vector<double> u(dim);
-        for (unsigned int d = 0; d < dim; ++d)
-          u[d] = values[0][d];
-        const Point<dim>  &x  = fv.quadrature_point(0);
-        MaterialPointState ps = *data[nearest];
-        ps.g = material.g({{x[0], x[1], dim == 3 ? x[dim - 1] : 0.0}}, kinematics);
-        return law.fields(ps, total_strain(grads[0], u, x[0]), T[0]);
-      }
-    const Quadrature<dim> q(reference_point);
+    // The nearest Gauss point's state is read with the strain at that Gauss point (the stress
+    // the law computed there); the interpolated state with the strain at the point itself.
+    const bool   at_gauss_point = state_at_point == StateAtPoint::nearest_gauss_point;
+    unsigned int nearest        = 0;
+    if (at_gauss_point)
+      for (unsigned int q = 1; q < quadrature.size(); ++q)
+        if (quadrature.point(q).distance_square(reference_point) <
+            quadrature.point(nearest).distance_square(reference_point))
+          nearest = q;
+    const Quadrature<dim> q(at_gauss_point ? quadrature.point(nearest) : reference_point);
     FEValues<dim>         fv(mapping, fe, q, update_values | update_gradients | update_quadrature_points);
     FEValues<dim>         hv(mapping, heat_dofs.get_fe(), q, update_values);
     fv.reinit(cell);
@@ -675,6 +657,12 @@ namespace bmgfe
     const Point<dim>     &x = fv.quadrature_point(0);
     std::array<double, 3> p{{x[0], x[1], dim == 3 ? x[dim - 1] : 0.0}};
     const double          g = material.g(p, kinematics);
+    if (at_gauss_point)
+      {
+        MaterialPointState ps = *data[nearest];
+        ps.g                  = g;
+        return law.fields(ps, total_strain(grads[0], u, x[0]), T[0]);
+      }
     // Inelastic strain and free volume at an arbitrary point: the tensor-product Lagrange
     // interpolant through the cell's Gauss points (exact for fields of degree fe_degree in
     // each reference coordinate; a cell average would make point stresses of a viscous
