@@ -8,6 +8,7 @@
 #include <vtkPointData.h>
 #include <vtkNew.h>
 #include <vtkSmartPointer.h>
+#include <vtkCellTreeLocator.h>
 #include <vtkStaticCellLocator.h>
 #include <vtkUnstructuredGrid.h>
 #include <vtkXMLPUnstructuredGridReader.h>
@@ -30,6 +31,11 @@ namespace bmgfe
     double                               time = std::numeric_limits<double>::quiet_NaN();
     std::string                          entry;
     vtkSmartPointer<vtkUnstructuredGrid> grid;
+    /// Finds the cell of a point: a bounding-interval-hierarchy tree adapts to locally refined
+    /// meshes (a uniform bucket grid, vtkStaticCellLocator's, put hundreds of cells of a 6 um
+    /// strip into each bucket of a 3 mm section: 4 min for 80k points instead of seconds).
+    vtkSmartPointer<vtkCellTreeLocator> tree;
+    /// The nearest cell of a point just outside the polygonal boundary (rare).
     vtkSmartPointer<vtkStaticCellLocator> locator;
     /// deal.II writes every field, cell fields too, as point data of patches whose
     /// vertices are not shared between cells; cell data of other writers is read as well.
@@ -131,6 +137,9 @@ namespace bmgfe
     impl->locator = vtkSmartPointer<vtkStaticCellLocator>::New();
     impl->locator->SetDataSet(impl->grid);
     impl->locator->BuildLocator();
+    impl->tree = vtkSmartPointer<vtkCellTreeLocator>::New();
+    impl->tree->SetDataSet(impl->grid);
+    impl->tree->BuildLocator();
   }
 
   SnapshotReader::~SnapshotReader() = default;
@@ -171,7 +180,7 @@ namespace bmgfe
     double                 pcoords[3], weights[VTK_CELL_SIZE];
     int                    sub_id = 0;
     vtkNew<vtkGenericCell> generic;
-    vtkIdType              cell = impl->locator->FindCell(x, 0.0, generic, pcoords, weights);
+    vtkIdType              cell = impl->tree->FindCell(x, 0.0, generic, pcoords, weights);
     if (cell < 0)
       {
         // Curved boundaries are polygons in the output: accept a point that lies within a
