@@ -300,6 +300,7 @@ namespace bmgfe
     const unsigned int                 n = fe.n_dofs_per_cell();
     std::vector<SymmetricTensor<2, 3>> B(n), CB(n);
     double                             k00 = 0, axial_force = 0, axial_abs = 0;
+    double                             strain_force2 = 0;
     bool                               failed  = false;
     unsigned int                       yielded = 0;
     const auto point = [&](CellAssembly &a, const unsigned int q, const double w, const double T,
@@ -324,13 +325,17 @@ namespace bmgfe
       d.update = res.update; // the trial; commit_state() makes the converged one the state
       if (res.region != MohrCoulombRegion::elastic)
         ++yielded;
+      double B2 = 0;
       for (unsigned int i = 0; i < n; ++i)
         {
           B[i]           = a.symmetric_gradient(i, q);
           const double f = (res.stress * B[i]) * w;
           a.force(i) += f;
           a.rhs(i) -= f;
+          B2 += B[i] * B[i];
         }
+      const double strain_stress = w * res.youngs_modulus * strain.norm();
+      strain_force2 += strain_stress * strain_stress * B2;
       if (with_elastic_matrix)
         {
           // C(K, G phi1): the stiffness of the viscous predictor (elastic for lambda = 0).
@@ -370,6 +375,7 @@ namespace bmgfe
     plastic_points = Utilities::MPI::sum(yielded, comm);
     residual_norm  = newton_residual.l2_norm();
     force_norm     = internal_force.l2_norm();
+    newton_strain_force = std::sqrt(Utilities::MPI::sum(strain_force2, comm));
     if (gps)
       {
         gps_c              = Utilities::MPI::sum(k00, comm);

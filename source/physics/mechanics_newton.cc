@@ -261,7 +261,9 @@ namespace bmgfe
     const double floor = std::max(force_floor, residual_stress_force);
     for (unsigned int it = 0;; ++it)
       {
-        const double scale = std::max(force_norm, floor);
+        // The strain-force floor: a residual of 1e-8 of 1e-6 of the force the strain alone
+        // would carry is round-off of a stress-free solution (see newton_strain_force).
+        const double scale = std::max({force_norm, floor, 1e-6 * newton_strain_force});
         report.residuals.push_back(residual_norm / scale);
         if (!std::isfinite(residual_norm))
           return false;

@@ -327,6 +327,12 @@ namespace bmgfe
     dealii::AffineConstraints<double>            homogeneous_constraints; ///< of the Newton corrections
     /// Force below which a residual is round-off: 1e-15 E V^((d-1)/d) [N; N/m planar].
     double                                       force_floor = 0;
+    /// Of the last assemble_newton(): the l2 norm of the nodal forces w E |eps| |B_i| that the
+    /// total strain alone would carry. A body whose solution is stress free (a free block with a
+    /// uniform eigenstrain) has an internal force of round-off size at its solution, so the
+    /// relative Newton residual measured against it never falls; the Newton scale is at least
+    /// 1e-6 of this (mechanics_newton.cc).
+    double                                       newton_strain_force = 0;
     /// A body with residual stress from a read state (initialize_state()): the norm of the
     /// internal force of that state at zero displacement, measured at the first Newton
     /// iteration. The internal force of a free body in equilibrium vanishes on every row, so
