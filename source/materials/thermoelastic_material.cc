@@ -84,8 +84,13 @@ namespace bmgfe
                       "only (the same on every mesh and number of MPI ranks).");
     prm.declare_entry("Number of modes", "1000", Integer(1, 100000),
                       "Random Fourier features in the sum that represents g.");
-    prm.declare_entry("CTE amplitude", "0", Double(-1, 1),
-                      "delta_alpha: alpha(X, T) = alpha_g0(T) (1 + delta_alpha g(X)).");
+    prm.declare_entry("CTE amplitude", "0", Double(-10, 10),
+                      "delta_alpha: alpha(X, T) = alpha_g0(T) (1 + delta_alpha g(X)). g is "
+                      "Gaussian with unit variance, so beyond |delta_alpha| ~ 0.3 the local "
+                      "expansion coefficient changes sign in the tails of g (2 % of the volume "
+                      "at 0.5, 16 % at 1): amplitudes up to 10 are admitted for numerical "
+                      "experiments such as the rejuvenation threshold of cryogenic cycling "
+                      "(scripts/ctc_threshold_map.py), not as a description of a glass.");
     prm.declare_entry("Modulus amplitude", "0", Double(-1, 1),
                       "delta_E: E(X, T) = E(T) (1 - delta_E g(X)).");
     prm.declare_entry("Free-volume amplitude", "0", Double(-1, 1),
