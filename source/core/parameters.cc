@@ -58,7 +58,11 @@ namespace bmgfe
     elastic.parse_parameters(prm, dimension);
     mechanics.parse_parameters(prm, dimension, kinematics == Kinematics::axisymmetric);
     time_stepping.parse_parameters(prm);
-
+    // The creation is added to the free-volume relaxation of the material-point law.
+    require(!elastic.free_volume.creation.enabled || (mechanics.enabled && mechanics.viscous),
+            "entry 'Material/Free volume/Creation/Enabled'",
+            "needs 'Mechanics/Enabled = true' and 'Mechanics/Inelastic model = viscous' or "
+            "'viscoplastic' (the creation is added to the free-volume relaxation)");
   }
 
   namespace

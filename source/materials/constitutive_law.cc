@@ -13,6 +13,20 @@ namespace bmgfe
 {
   using dealii::SymmetricTensor;
 
+  namespace
+  {
+    /// tau = sqrt(s:s/2) of the committed stress sigma = C(E, nu) : (eps - eps_iso 1 - eps_in)
+    /// (fields()) at the committed temperature: only its deviator s = 2 G dev(eps - eps_in)
+    /// enters, so tau = G sqrt(2 e:e) with e = dev(eps - eps_in).
+    double committed_equivalent_shear_stress(const ThermoElasticMaterial &m,
+                                             const CommittedPointState &c)
+    {
+      const double                E = m.youngs(c.temperature, c.g);
+      const SymmetricTensor<2, 3> e = deviator(c.strain - c.inelastic_strain);
+      return shear_modulus(E, m.poisson_ratio.value(c.temperature)) * std::sqrt(2 * (e * e));
+    }
+  } // namespace
+
   ConstitutiveLaw::ConstitutiveLaw(const ThermoElasticMaterial &material, const Settings &settings)
     : material(material)
     , settings(settings)
@@ -68,6 +82,28 @@ namespace bmgfe
     trial.x_trial = step.x;
     if (!single)
       trial.x_modes_trial = step.modes;
+    // Stress-driven creation (Spaepen; doc/model.md "Stress-driven free-volume creation
+    // (optional)"), by operator splitting: the relaxation above over the whole step, then the
+    // creation ODE alone from its result, at the committed stress of the start of the step
+    // and with S from E, nu at T_n. The splitting and the stress held at its start value
+    // make the coupling first-order accurate in dt (each part itself is integrated
+    // accurately). The first step has no committed stress (T_n = NaN): nothing is created.
+    // Every structural mode takes the same dx, so that x = sum w_i x_i (sum w_i = 1) gets
+    // dx too. The structural strain follows x; lambda keeps the relaxation's reduced time.
+    const FreeVolumeCreationParameters &creation = fvp.creation;
+    if (creation.enabled && !std::isnan(c.temperature))
+      {
+        const double tau = committed_equivalent_shear_stress(material, c);
+        const double S   = FreeVolumeCreationParameters::squeeze_modulus(
+          material.youngs(c.temperature, c.g), material.poisson_ratio.value(c.temperature));
+        const double x = creation.integrate(step.x, T_old, T_new, tau, S, dt);
+        if (x != step.x)
+          {
+            trial.x_trial = x;
+            for (double &mode : trial.x_modes_trial)
+              mode += x - step.x;
+          }
+      }
     if (rate_override)
       {
         // Trapezoidal integral of the prescribed rate G/eta over the step.

@@ -399,6 +399,7 @@ namespace bmgfe
                       "series, in units of the KWW time tau(T, x) (decades).");
     prm.leave_subsection();
     prm.leave_subsection();
+    FreeVolumeCreationParameters::declare_parameters(prm);
   }
 
   void FreeVolumeParameters::check() const
@@ -438,6 +439,7 @@ namespace bmgfe
             "is so large that tau would increase with free volume at Tg (need Q < k_B Tg^2 / "
             "(B x_g^2) = " + value_text(boltzmann_eV * glass_transition * glass_transition / (B() * xg * xg)) +
               " eV)");
+    creation.check();
   }
 
   void FreeVolumeParameters::parse_parameters(dealii::ParameterHandler &prm)
@@ -468,6 +470,7 @@ namespace bmgfe
     prony_decade_max = std::stod(range[1]);
     prm.leave_subsection();
     prm.leave_subsection();
+    creation.parse_parameters(prm);
 
     tau0_calibrated =
       !read_number_or_keyword(tau_text, "calibrate", "Relaxation time prefactor", tau0);

@@ -11,7 +11,9 @@
 //    mechanics"; or the 'Maxwell rate override'); every Maxwell branch's exponent
 //    lambda / b_i is capped by 'Maximum relaxation exponent'. With a relaxation spectrum
 //    (doc/model.md "Relaxation spectrum") the structural modes and the generalized Maxwell
-//    branches are carried in the point history. Viscous models only; the others keep
+//    branches are carried in the point history. With 'Material/Free volume/Creation/Enabled'
+//    the stress-driven creation of free volume (free_volume_creation.h) at the committed
+//    stress follows the relaxation (operator split). Viscous models only; the others keep
 //    x_trial = x, lambda = 0.
 // 2. respond(): stress, consistent tangent and trial update at the total strain eps_n+1 from
 //    the committed state and the trial values, through viscoplastic::update (Maxwell

@@ -29,6 +29,10 @@
 // mode takes the exponential step above with z_i = z / a_i, and the scalar equation stays one
 // equation in x_b = sum_i w_i x_i,b. One mode (w = a = 1) is the single relaxation time,
 // with the same arithmetic bit for bit.
+//
+// Stress-driven creation (Spaepen; free_volume_creation.h, off by default): the `creation`
+// member holds its parameters; ConstitutiveLaw::begin_step adds it after update().
+#include <bmgfe/materials/free_volume_creation.h>
 #include <bmgfe/materials/relaxation_spectrum.h>
 
 #include <string>
@@ -93,6 +97,9 @@ namespace bmgfe
     /// (g_i, b_i) of the shear relaxation modulus G sum g_i exp(-xi_G / b_i).
     RelaxationSpectrum shear_spectrum;
 
+    // ---- stress-driven creation (Material/Free volume/Creation; off by default)
+    FreeVolumeCreationParameters creation;
+
     /// Fits both spectra from the entries above (single: one term each).
     void set_spectra();
     /// beta_G as used (the structural beta when 'Shear stretching exponent = structural').
@@ -156,8 +163,8 @@ namespace bmgfe
     /// x_eq,b + (x_a - x_eq,a) e^{-z} - (x_eq,b - x_eq,a) phi1(z).
     static double exponential_step(double x_a, double xeq_a, double xeq_b, double z);
 
-    /// Entries of "Material/Free volume". Declared inside "Material"; call it with the
-    /// handler at the top level.
+    /// Entries of "Material/Free volume" (with its subsection "Creation"). Declared inside
+    /// "Material"; call it with the handler at the top level.
     static void declare_parameters(dealii::ParameterHandler &prm);
     /// Reads and checks the entries; "Relaxation time prefactor = calibrate" runs the Tg
     /// calibration (tg_calibration.h) here, which takes a few milliseconds.
