@@ -69,8 +69,7 @@ namespace bmgfe
         const double t_sub = target == 1 ? t : t0 + target * (t - t0);
         const double t_prev = std::isnan(t_last) ? t_sub : t_last;
         temperature_fraction = target;
-        if (prm.viscous)
-          update_trial_state(t_sub, heat_dofs, temperature);
+        substep_max_lambda = prm.viscous ? update_trial_state(t_sub, heat_dofs, temperature) : 0.0;
         // Predictor: the last converged increment scaled to this substep. Plastic flow
         // continues in the same pattern (a band keeps shearing), so Newton starts close to the
         // solution instead of from an elastic guess; the first iteration corrects the boundary
@@ -242,8 +241,14 @@ namespace bmgfe
     // while the elastic one is SPD and differs from the tangent only in the plastic zone.
     // Rebuilt for every substep when the stiffness changes (temperature-dependent moduli,
     // viscous relaxation), otherwise once.
-    const bool new_preconditioner = !preconditioner_is_elastic || prm.viscous ||
-                                    !material.is_temperature_independent();
+    // Frozen glass (every relaxation exponent of the substep below 1e-12, as in
+    // solve_linear_models): the Maxwell stiffness is the elastic one to 1e-12 and the AMG of a
+    // frozen substep is kept (cryogenic cycling: every step below ~400 K). It is only the
+    // preconditioner; GMRES converges to its tolerance either way.
+    const bool frozen             = !prm.viscous || substep_max_lambda <= 1e-12;
+    const bool new_preconditioner = !preconditioner_is_elastic ||
+                                    !material.is_temperature_independent() ||
+                                    (prm.viscous && !(frozen && preconditioner_is_frozen));
     if (!assemble_newton(t_sub, fraction, heat_dofs, temperature,
                          largest_increment > 0 ? first : homogeneous, true, new_preconditioner,
                          residual_norm, force_norm, plastic_points))
@@ -252,6 +257,7 @@ namespace bmgfe
       {
         setup_preconditioner(elastic_matrix);
         preconditioner_is_elastic = true;
+        preconditioner_is_frozen  = frozen;
       }
     if (measure_residual_stress_force)
       {

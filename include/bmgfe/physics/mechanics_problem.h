@@ -347,6 +347,10 @@ namespace bmgfe
     /// Elastic (viscous: Maxwell) stiffness whose AMG preconditions GMRES on the tangent.
     Matrix                                       elastic_matrix;
     bool                                         preconditioner_is_elastic = false;
+    /// The elastic preconditioner was built in a frozen substep (every lambda <= 1e-12).
+    bool                                         preconditioner_is_frozen = false;
+    /// Largest relaxation exponent of the current Newton substep (0 without viscous flow).
+    double                                       substep_max_lambda = 0;
     /// Predictor: the displacement increment of the last converged substep and its length.
     Vector                                       last_increment, newton_start;
     double                                       last_increment_dt = 0;
