@@ -245,7 +245,7 @@ namespace bmgfe
     // solve_linear_models): the Maxwell stiffness is the elastic one to 1e-12 and the AMG of a
     // frozen substep is kept (cryogenic cycling: every step below ~400 K). It is only the
     // preconditioner; GMRES converges to its tolerance either way.
-    const bool frozen             = !prm.viscous || substep_max_lambda <= 1e-12;
+    const bool frozen             = !prm.viscous || substep_max_lambda <= frozen_lambda;
     const bool new_preconditioner = !preconditioner_is_elastic ||
                                     !material.is_temperature_independent() ||
                                     (prm.viscous && !(frozen && preconditioner_is_frozen));

@@ -429,7 +429,6 @@ namespace bmgfe
     // in frozen glass: when every relaxation exponent is below 1e-12, phi1 = 1 - lambda/2 + ...
     // differs from 1 by less than the linear-solver tolerance and the elastic matrix and its
     // AMG hierarchy are kept (a cast or quenched rod below ~400 K, most steps of a cooling).
-    constexpr double frozen_lambda = 1e-12;
     const double     max_lambda =
       prm.viscous ? update_trial_state(t, heat_dofs, temperature) : 0.0;
     const bool frozen      = !prm.viscous || max_lambda <= frozen_lambda;

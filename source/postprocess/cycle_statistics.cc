@@ -96,9 +96,7 @@ namespace bmgfe
       prm.leave_subsection();
       prm.enter_subsection("Statistics");
       n_rings = prm.get_integer("Number of rings");
-      axial_range.clear();
-      for (const auto &z : Utilities::split_string_list(prm.get("Ring axial range")))
-        axial_range.push_back(std::stod(z));
+      axial_range = AxialRange::parse(prm.get("Ring axial range"), "Statistics/Ring axial range");
       prm.leave_subsection();
     }
 
@@ -112,8 +110,8 @@ namespace bmgfe
       require(!end_segment.empty(), entry,
               "is empty; name the protocol segment that ends a cycle (e.g. 'boiling_water')");
       const ThermalProtocol &protocol = *run.protocol;
-      end_times.clear();
-      std::string names;
+      std::vector<double> end_times;
+      std::string         names;
       for (std::size_t s = 0; s < protocol.stages().size(); ++s)
         {
           const std::string &name = protocol.segment_of_stage(s).name;
@@ -127,11 +125,10 @@ namespace bmgfe
                 names + ")");
       schedule.set(end_times, protocol.start_time(), protocol.end_time());
 
-      glass      = this->quantities().find("free_volume") && this->quantities().find("hardness");
       hardness_q = this->quantities().find("hardness");
       apparent_q = this->quantities().find("apparent_hardness");
       enthalpy_q = this->quantities().find("relaxation_enthalpy");
-      glass      = glass && apparent_q && enthalpy_q;
+      glass = this->quantities().find("free_volume") && hardness_q && apparent_q && enthalpy_q;
       rod        = rod_frame(run.kinematics, *run.domain, frame);
       radius     = rod ? run.domain->rod->radius : 0;
       rows.clear();
@@ -141,7 +138,7 @@ namespace bmgfe
     template <int dim, typename LA>
     void CycleStatistics<dim, LA>::report_setup(std::ostream &out) const
     {
-      out << "  cycles       : " << end_times.size() << " (each ends with '" << end_segment
+      out << "  cycles       : " << schedule.size() << " (each ends with '" << end_segment
           << "'), cycles.csv" << (rod ? " and cycles_rings.csv" : "")
           << (glass ? "" : " (no free-volume model: stress columns only)") << '\n';
     }
@@ -238,15 +235,11 @@ namespace bmgfe
           sums[w_yield_total] += f.equivalent_plastic_strain > 0 ? wq : 0.0;
           if (rings)
             {
-              const std::array<double, 3> x3 = to_3d(points.positions[q]);
-              bool in_slab = true;
-              if (axial_range.size() == 2 && !is_planar(this->run().kinematics))
-                {
-                  const double z = frame.axis.axial_coordinate(points.positions[q]);
-                  in_slab        = z >= axial_range[0] && z <= axial_range[1];
-                }
+              const bool in_slab =
+                axial_range.empty() || is_planar(this->run().kinematics) ||
+                axial_range.contains(frame.axis.axial_coordinate(points.positions[q]));
               if (in_slab)
-                rings->add(frame.radial_distance(x3), wq,
+                rings->add(frame.radial_distance(to_3d(points.positions[q])), wq,
                            {f.free_volume, f.fictive_temperature, dH, H, Ha});
             }
         }

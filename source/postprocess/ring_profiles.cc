@@ -69,11 +69,7 @@ namespace bmgfe
       prm.enter_subsection("Statistics");
       profile_times = parse_time_list(prm.get("Profile times"), "Statistics/Profile times");
       n_rings       = prm.get_integer("Number of rings");
-      axial_range.clear();
-      for (const auto &z : Utilities::split_string_list(prm.get("Ring axial range")))
-        axial_range.push_back(std::stod(z));
-      require(axial_range.empty() || (axial_range.size() == 2 && axial_range[0] < axial_range[1]),
-              "entry 'Statistics/Ring axial range'", "must be empty or 'z_min, z_max' with z_min < z_max");
+      axial_range   = AxialRange::parse(prm.get("Ring axial range"), "Statistics/Ring axial range");
       field_names = Utilities::split_string_list(prm.get("Ring fields"), ',');
       probes_text = prm.get("Probe points");
       prm.leave_subsection();
@@ -188,8 +184,7 @@ namespace bmgfe
     {
       if (axial_range.empty() || is_planar(this->run().kinematics) || plate)
         return true;
-      const double z = frame.axis.axial_coordinate(x);
-      return z >= axial_range[0] && z <= axial_range[1];
+      return axial_range.contains(frame.axis.axial_coordinate(x));
     }
 
     template <int dim, typename LA>

@@ -1,6 +1,8 @@
 #include <bmgfe/base/input_error.h>
 #include <bmgfe/postprocess/ring_statistics.h>
 
+#include <deal.II/base/utilities.h>
+
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
@@ -8,6 +10,16 @@
 
 namespace bmgfe
 {
+  AxialRange AxialRange::parse(const std::string &text, const std::string &entry)
+  {
+    AxialRange range;
+    for (const auto &z : dealii::Utilities::split_string_list(text))
+      range.bounds.push_back(std::stod(z));
+    require(range.bounds.empty() || (range.bounds.size() == 2 && range.bounds[0] < range.bounds[1]),
+            "entry '" + entry + "'", "must be empty or 'z_min, z_max' with z_min < z_max");
+    return range;
+  }
+
   RingStatistics::RingStatistics(const unsigned int n_rings, const double radius,
                                  std::vector<std::string> field_names,
                                  std::vector<std::string> units)

@@ -347,7 +347,10 @@ namespace bmgfe
     /// Elastic (viscous: Maxwell) stiffness whose AMG preconditions GMRES on the tangent.
     Matrix                                       elastic_matrix;
     bool                                         preconditioner_is_elastic = false;
-    /// The elastic preconditioner was built in a frozen substep (every lambda <= 1e-12).
+    /// Frozen glass: every relaxation exponent of a (sub)step below this, phi1(lambda) = 1 to
+    /// within the linear-solver tolerance, so the elastic matrix and its AMG are kept.
+    static constexpr double                      frozen_lambda = 1e-12;
+    /// The elastic preconditioner was built in a frozen substep (every lambda <= frozen_lambda).
     bool                                         preconditioner_is_frozen = false;
     /// Largest relaxation exponent of the current Newton substep (0 without viscous flow).
     double                                       substep_max_lambda = 0;

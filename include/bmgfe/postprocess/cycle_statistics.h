@@ -67,14 +67,13 @@ namespace bmgfe
       // Parameters.
       std::string end_segment;
       unsigned int n_rings = 10;
-      std::vector<double> axial_range;
+      AxialRange          axial_range;
       // Set up by initialize().
       bool             glass = false; ///< free-volume quantities exist
       bool             rod   = false;
       double           radius = 0;
       CylindricalFrame frame;
-      TimeSchedule     schedule;
-      std::vector<double> end_times;
+      TimeSchedule     schedule; ///< the ends of the cycles
       const Quantity *hardness_q = nullptr, *apparent_q = nullptr, *enthalpy_q = nullptr;
 
       // Accumulated over the cycle (every step) and at the cycle end (visit_cell).

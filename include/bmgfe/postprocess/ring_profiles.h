@@ -57,7 +57,7 @@ namespace bmgfe
       // Parameters.
       std::vector<double>      profile_times;
       unsigned int             n_rings = 10;
-      std::vector<double>      axial_range;
+      AxialRange               axial_range;
       std::vector<std::string> field_names;
       std::string              probes_text;
       // Set up by initialize().

@@ -11,6 +11,18 @@
 
 namespace bmgfe
 {
+  /// 'Statistics/Ring axial range' of a rod: empty (the whole length) or [z_min, z_max] along
+  /// its axis, the slab whose material counts for the rings (ring statistics, cycle statistics).
+  struct AxialRange
+  {
+    std::vector<double> bounds; ///< empty or {z_min, z_max}
+
+    /// From the entry's text 'z_min, z_max' or ''; throws InputError naming `entry`.
+    static AxialRange parse(const std::string &text, const std::string &entry);
+    bool empty() const { return bounds.empty(); }
+    bool contains(const double z) const { return empty() || (z >= bounds[0] && z <= bounds[1]); }
+  };
+
   class RingStatistics
   {
   public:
