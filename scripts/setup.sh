@@ -26,6 +26,25 @@ elif [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# With the tests (scripts/test.sh): SLURM and munge for tests/sweep's job-array test, which
+# starts its own munged/slurmctld/slurmd on localhost. Where they cannot be installed, that
+# test is skipped and says why.
+if [ -z "${DEAL_II_DIR:-}" ] && [[ "${BMGFE_CMAKE_ARGS:-}" == *"-DBMGFE_BUILD_TESTS=ON"* ]]; then
+  test_missing=()
+  for p in slurmctld slurmd slurm-client munge; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || test_missing+=("$p")
+  done
+  if [ ${#test_missing[@]} -gt 0 ]; then
+    echo "bmgfe setup: installing ${test_missing[*]} (tests/sweep: SLURM job arrays)"
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    { $SUDO apt-get update -q &&
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
+        "${test_missing[@]}"; } ||
+      echo "bmgfe setup: could not install ${test_missing[*]}: the SLURM test will be skipped"
+  fi
+fi
+
 BUILD_DIR="${BMGFE_BUILD_DIR:-build}"
 JOBS="${BMGFE_JOBS:-$(nproc)}"
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release ${DEAL_II_DIR:+-DDEAL_II_DIR="$DEAL_II_DIR"} \
