@@ -2,6 +2,8 @@
 #include <bmgfe/linear_algebra/backend.h>
 
 #include <deal.II/base/exceptions.h>
+#include <deal.II/lac/solver_control.h>
+#include <deal.II/lac/trilinos_solver.h>
 
 #include <petscpc.h>
 
@@ -35,6 +37,40 @@ namespace bmgfe
       AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
       // Aggressive coarsening on the first level (square graph) keeps the set-up cheap.
       ierr = PCGAMGSetAggressiveLevels(pc, 1);
+      AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
+      ierr = PCSetOperators(pc, matrix, matrix);
+      AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
+      ierr = PCSetUp(pc);
+      AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
+    }
+
+    TrilinosDirect::TrilinosDirect() = default;
+    TrilinosDirect::~TrilinosDirect() = default;
+
+    void TrilinosDirect::initialize(const dealii::TrilinosWrappers::SparseMatrix &matrix)
+    {
+      // One "iteration" to zero tolerance: SolverDirect reports success after its solve.
+      control = std::make_unique<dealii::SolverControl>(1, 0);
+      solver  = std::make_unique<dealii::TrilinosWrappers::SolverDirect>(
+        *control, dealii::TrilinosWrappers::SolverDirect::AdditionalData(false, "Amesos_Mumps"));
+      solver->initialize(matrix);
+    }
+
+    void TrilinosDirect::vmult(dealii::TrilinosWrappers::MPI::Vector       &dst,
+                               const dealii::TrilinosWrappers::MPI::Vector &src) const
+    {
+      Assert(solver, dealii::ExcMessage("TrilinosDirect used before initialize()"));
+      solver->solve(dst, src);
+    }
+
+    void PETScDirect::initialize(const dealii::PETScWrappers::MatrixBase &m)
+    {
+      clear();
+      matrix = static_cast<Mat>(m);
+      create_pc();
+      PetscErrorCode ierr = PCSetType(pc, PCLU);
+      AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
+      ierr = PCFactorSetMatSolverType(pc, MATSOLVERMUMPS);
       AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
       ierr = PCSetOperators(pc, matrix, matrix);
       AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));

@@ -192,7 +192,7 @@ namespace bmgfe
     ViscoplasticInput in = input(c, trial, strain, T);
     if (without_plasticity)
       in.plastic = false;
-    const ViscoplasticResult res = viscoplastic::update(in, material.strength, flow, control);
+    ViscoplasticResult res = viscoplastic::update(in, material.strength, flow, control);
     PointResponse            r;
     r.stress         = res.stress;
     r.tangent        = res.tangent;
@@ -227,7 +227,7 @@ namespace bmgfe
               for (double &m : u.free_volume_modes)
                 m += res.free_volume_increment;
           }
-        u.branch_viscous_strains = res.branch_viscous_strains;
+        u.branch_viscous_strains = std::move(res.branch_viscous_strains);
       }
     return r;
   }

@@ -235,29 +235,63 @@ namespace bmgfe
     double       residual_norm = 0, force_norm = 0;
     unsigned int plastic_points = 0;
     displacement_ghosted        = u;
-    // The preconditioner is the AMG of the elastic (viscous model: Maxwell) stiffness, not of the
-    // tangent: plastic points make the tangent singular (perfect plasticity) or indefinite
-    // (softening) and ML's hierarchy of such a matrix does not reduce the residual at all,
-    // while the elastic one is SPD and differs from the tangent only in the plastic zone.
-    // Rebuilt for every substep when the stiffness changes (temperature-dependent moduli,
-    // viscous relaxation), otherwise once.
-    // Frozen glass (every relaxation exponent of the substep below 1e-12, as in
-    // solve_linear_models): the Maxwell stiffness is the elastic one to 1e-12 and the AMG of a
-    // frozen substep is kept (cryogenic cycling: every step below ~400 K). It is only the
-    // preconditioner; GMRES converges to its tolerance either way.
-    const bool frozen             = !prm.viscous || substep_max_lambda <= frozen_lambda;
+    // The preconditioner is the AMG (or the LU) of the elastic (viscous model: Maxwell)
+    // stiffness, not of the tangent: plastic points make the tangent singular (perfect
+    // plasticity) or indefinite (softening) and ML's hierarchy of such a matrix does not
+    // reduce the residual at all, while the elastic one is SPD and differs from the tangent
+    // only in the plastic zone. Rebuilt for every substep when the stiffness changes
+    // (temperature-dependent moduli, viscous relaxation beyond 'Preconditioner relaxation
+    // bound'), otherwise kept: below the bound the Maxwell stiffness differs from the elastic
+    // one by at most lambda/2, and it is only the preconditioner; GMRES converges to its
+    // tolerance either way.
+    const bool frozen       = !prm.viscous || substep_max_lambda <= frozen_lambda;
+    const bool within_bound = !prm.viscous || substep_max_lambda <= prm.preconditioner_relaxation_bound;
     const bool new_preconditioner = !preconditioner_is_elastic ||
                                     !material.is_temperature_independent() ||
-                                    (prm.viscous && !(frozen && preconditioner_is_frozen));
-    if (!assemble_newton(t_sub, fraction, heat_dofs, temperature,
-                         largest_increment > 0 ? first : homogeneous, true, new_preconditioner,
+                                    (prm.viscous && !(within_bound && preconditioner_within_bound));
+    // The tangent of the last assembly serves this substep's first iteration unchanged when it
+    // is the elastic stiffness of a frozen glass (no yielded point, moduli independent of T)
+    // and the constraints carry no increment (a right-hand side assembled without its matrix
+    // takes no inhomogeneities): thermal cycling below Tg assembles only the residual then.
+    // Where that assembly finds a yielded point, the tangent is assembled after all.
+    const bool reuse_tangent = matrix_assembled && tangent_is_elastic && frozen &&
+                               material.is_temperature_independent() && largest_increment == 0;
+    const auto &first_constraints = largest_increment > 0 ? first : homogeneous;
+    if (!assemble_newton(t_sub, fraction, heat_dofs, temperature, first_constraints, !reuse_tangent,
+                         new_preconditioner, residual_norm, force_norm, plastic_points))
+      return false;
+    if (reuse_tangent && plastic_points > 0 &&
+        !assemble_newton(t_sub, fraction, heat_dofs, temperature, first_constraints, true, false,
                          residual_norm, force_norm, plastic_points))
       return false;
+    if (!reuse_tangent || plastic_points > 0)
+      {
+        matrix_assembled   = true;
+        tangent_is_elastic = frozen && plastic_points == 0;
+      }
+    // The matrix holds the tangent at the current iterate (not after a residual-only
+    // assembly of a line-search trial, see below).
+    bool tangent_current = true;
     if (new_preconditioner)
       {
-        setup_preconditioner(elastic_matrix);
-        preconditioner_is_elastic = true;
-        preconditioner_is_frozen  = frozen;
+        if (prm.newton_direct_preconditioner)
+          {
+            TimerOutput::Scope scope(timer, "mechanics: LU factorisation");
+            try
+              {
+                direct_preconditioner.initialize(elastic_matrix);
+              }
+            catch (const std::exception &)
+              {
+                throw RunError("the sparse LU factorisation (MUMPS) of the elastic stiffness "
+                               "failed (singular stiffness or out of memory); use "
+                               "'Mechanics/Newton/Preconditioner = AMG'");
+              }
+          }
+        else
+          setup_preconditioner(elastic_matrix);
+        preconditioner_is_elastic   = true;
+        preconditioner_within_bound = within_bound;
       }
     if (measure_residual_stress_force)
       {
@@ -285,6 +319,16 @@ namespace bmgfe
           {
             return false;
           }
+        if (!tangent_current)
+          {
+            // The trial was assembled without the tangent in the expectation that it
+            // converges (a linear, elastic iterate); it did not: the tangent at it now.
+            if (!assemble_newton(t_sub, fraction, heat_dofs, temperature, homogeneous, true, false,
+                                 residual_norm, force_norm, plastic_points))
+              return false;
+            tangent_is_elastic = frozen && plastic_points == 0;
+            tangent_current    = true;
+          }
 
         // Correction: GMRES on the tangent, preconditioned by the elastic AMG.
         const auto gmres_solve = [&](Vector &x, const Vector &b) -> bool {
@@ -297,7 +341,10 @@ namespace bmgfe
           x = 0;
           try
             {
-              gmres.solve(matrix, x, b, preconditioner);
+              if (prm.newton_direct_preconditioner)
+                gmres.solve(matrix, x, b, direct_preconditioner);
+              else
+                gmres.solve(matrix, x, b, preconditioner);
             }
           catch (const SolverControl::NoConvergence &e)
             {
@@ -334,6 +381,9 @@ namespace bmgfe
         // prescribed increment: a shorter step would miss the boundary values).
         const double old_norm = residual_norm;
         const bool   search   = !(it == 0 && largest_increment > 0) && prm.line_search_steps > 0;
+        // An elastic iterate of a frozen glass: the problem is linear there and the trial is
+        // expected to converge, so its tangent (never used then) is not assembled.
+        const bool   trial_tangent = !tangent_is_elastic;
         double       alpha    = 1;
         bool         accepted = false;
         for (unsigned int ls = 0; ls <= (search ? prm.line_search_steps : 0); ++ls, alpha /= 2)
@@ -343,8 +393,8 @@ namespace bmgfe
             displacement_ghosted = newton_trial;
             eps0                 = eps0_iterate + alpha * d_eps0;
             const bool ok = assemble_newton(t_sub, fraction, heat_dofs, temperature,
-                                            homogeneous, true, false, residual_norm, force_norm,
-                                            plastic_points);
+                                            homogeneous, trial_tangent, false, residual_norm,
+                                            force_norm, plastic_points);
             if (ok && std::isfinite(residual_norm) &&
                 (!search || residual_norm <= (1 - 1e-4 * alpha) * old_norm ||
                  ls == prm.line_search_steps))
@@ -355,6 +405,9 @@ namespace bmgfe
           }
         if (!accepted)
           return false;
+        if (trial_tangent)
+          tangent_is_elastic = frozen && plastic_points == 0;
+        tangent_current = trial_tangent;
         u            = newton_trial;
         eps0_iterate = eps0;
       }

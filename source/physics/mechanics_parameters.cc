@@ -148,6 +148,23 @@ namespace bmgfe
                       "A (sub)step whose Newton iteration or return mapping fails is halved and "
                       "retried; after this many halvings in one time step the run stops with a "
                       "message and a last output of the last converged state.");
+    prm.declare_entry("Preconditioner", "AMG", Selection("AMG|direct"),
+                      "Preconditioner of GMRES on the tangent, built from the elastic (viscous "
+                      "models: Maxwell) stiffness. AMG: algebraic multigrid (ML or GAMG, "
+                      "'Mechanics/Solver'), cheap to build, tens of GMRES iterations. direct: "
+                      "its sparse LU factorisation (MUMPS): GMRES converges in one iteration where "
+                      "no point yields and in a few where a small zone does, at the price of the "
+                      "factorisation and its memory (fill); for 2D sections up to ~1e6 DoFs that "
+                      "are kept elastic for many steps (thermal cycling), not for 3D meshes.");
+    prm.declare_entry("Preconditioner relaxation bound", "1e-12", Double(0, 1),
+                      "Viscous models: the preconditioner (and its stiffness) is kept from step to "
+                      "step, not rebuilt, while the largest relaxation exponent lambda = dt/tau "
+                      "of every substep since its build stays at or below this bound; the Maxwell "
+                      "stiffness then differs from the elastic one by at most lambda/2 "
+                      "(relative). It is only the preconditioner: GMRES converges to 'Linear "
+                      "tolerance' either way, a larger bound costs at most a few more "
+                      "iterations. Default 1e-12: kept only in frozen glass. Above the bound it "
+                      "is rebuilt in every substep.");
     prm.leave_subsection();
     prm.enter_subsection("Solver");
     prm.declare_entry("Linear solver tolerance", "1e-8", Double(0, 1),
@@ -292,6 +309,8 @@ namespace bmgfe
     newton_max_linear_iterations = prm.get_integer("Maximum linear iterations");
     line_search_steps           = prm.get_integer("Line search steps");
     max_cutbacks                = prm.get_integer("Maximum cutbacks");
+    newton_direct_preconditioner    = prm.get("Preconditioner") == "direct";
+    preconditioner_relaxation_bound = prm.get_double("Preconditioner relaxation bound");
     prm.leave_subsection();
     prm.enter_subsection("Solver");
     linear_tolerance          = prm.get_double("Linear solver tolerance");

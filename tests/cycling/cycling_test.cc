@@ -12,6 +12,15 @@
 //    integrated over the steps from the committed fields, to 1e-6.
 //  * OneAndTwoRanks: the same window (100 um) after 3 cycles on 1 and 2 ranks: every column of
 //    cycles.csv agrees to 1e-8.
+//  * DirectPreconditionerKeepsTheAnswer: the same window (100 um, delta_alpha = 6, one cycle in
+//    which it yields) with GMRES preconditioned by the LU of the elastic stiffness, kept while
+//    every relaxation exponent is below 1e-3 (Trilinos and PETSc), against the AMG rebuilt
+//    above 1e-12: every column of cycles.csv agrees to 1e-8.
+//  * ElasticStepsReuseTheTangent: the window at the scenario's amplitudes (nothing yields) with
+//    the LU: every frozen step after the first (below 350 K) converges in one Newton iteration
+//    with one GMRES iteration per solve, although its first assembly reuses the tangent of an earlier step
+//    (a stale or wrong tangent would leave a residual above the Newton tolerance), and the LU is
+//    factorised once.
 #include "../mechanics/mechanics_common.h"
 
 #include <bmgfe/materials/free_volume.h>
@@ -172,4 +181,107 @@ TEST(Cycling, OneAndTwoRanks)
             << worst_column << "); yielded " << one.value("yielded_fraction_total", 3) << '\n';
   mechanics::record("cycles_1_vs_2_ranks", worst);
   EXPECT_GT(one.value("yielded_fraction_total", 3), 0.1);
+}
+
+namespace
+{
+  /// Every column of two cycles.csv agrees to `tolerance` (relative to the column's largest
+  /// value); returns the largest difference.
+  double compare_cycles(const std::string &a_dir, const std::string &b_dir, const double tolerance)
+  {
+    const bmgfe_test::Statistics a(a_dir + "/cycles.csv"), b(b_dir + "/cycles.csv");
+    EXPECT_EQ(a.n_rows(), b.n_rows());
+    std::ifstream in(a_dir + "/cycles.csv");
+    std::string   header, column;
+    std::getline(in, header);
+    std::stringstream hs(header);
+    double            worst = 0;
+    while (std::getline(hs, column, ','))
+      for (std::size_t r = 0; r < std::min(a.n_rows(), b.n_rows()); ++r)
+        {
+          double scale = 0;
+          for (std::size_t k = 0; k < a.n_rows(); ++k)
+            scale = std::max(scale, std::abs(a.value(column, k)));
+          const double d = relative(a.value(column, r), b.value(column, r), scale);
+          worst          = std::max(worst, d);
+          EXPECT_LT(d, tolerance) << column << " in row " << r;
+        }
+    return worst;
+  }
+} // namespace
+
+TEST(Cycling, DirectPreconditionerKeepsTheAnswer)
+{
+  const std::vector<std::string> sets = {
+    "Heterogeneity/CTE amplitude=6", "Thermal protocol/Sequence=ln2, boiling_water",
+    "Geometry/Block width=1e-4", "Geometry/Block height=1e-4",
+    "Mechanics/Boundary conditions/Point constraints=(-5e-5, 0): x, y; (5e-5, 0): y"};
+  auto amg = sets, direct = sets;
+  amg.push_back("Mechanics/Newton/Preconditioner=AMG");
+  direct.push_back("Mechanics/Newton/Preconditioner=direct");
+  direct.push_back("Mechanics/Newton/Preconditioner relaxation bound=1e-3");
+  const auto a = run("out_precondition_amg", window(), amg);
+  const auto d = run("out_precondition_direct", window(), direct);
+  ASSERT_EQ(a.n_rows(), 2u);
+  // The PETSc backend's LU (PCLU with MUMPS) as well.
+  auto petsc = direct;
+  petsc.push_back("Linear algebra=PETSc");
+  run("out_precondition_direct_petsc", window(), petsc);
+  const double worst = compare_cycles("out_precondition_amg", "out_precondition_direct", 1e-8);
+  const double worst_petsc =
+    compare_cycles("out_precondition_amg", "out_precondition_direct_petsc", 1e-8);
+  std::cout << "LU against AMG preconditioner, one plastic cycle: largest relative difference "
+            << worst << " (Trilinos), " << worst_petsc << " (PETSc); yielded "
+            << d.value("yielded_fraction_cycle", 1) << '\n';
+  mechanics::record("cycle_direct_vs_amg_preconditioner", worst);
+  EXPECT_GT(d.value("yielded_fraction_cycle", 1), 0.1); // the plastic branches ran
+}
+
+TEST(Cycling, ElasticStepsReuseTheTangent)
+{
+  run("out_reuse_tangent", window(),
+      {"Thermal protocol/Sequence=ln2, boiling_water", "Geometry/Block width=1e-4",
+       "Geometry/Block height=1e-4",
+       "Mechanics/Boundary conditions/Point constraints=(-5e-5, 0): x, y; (5e-5, 0): y",
+       "Mechanics/Newton/Preconditioner=direct",
+       "Mechanics/Newton/Preconditioner relaxation bound=1e-3"});
+  const bmgfe_test::Statistics s("out_reuse_tangent/statistics.csv");
+  ASSERT_GT(s.n_rows(), 20u);
+  unsigned int worst_newton = 0, worst_gmres = 0, plastic = 0, frozen_steps = 0;
+  for (std::size_t r = 2; r < s.n_rows(); ++r) // row 0: t = 0; row 1: the first step
+    {
+      plastic += static_cast<unsigned int>(s.value("plastic_quadrature_points", r));
+      // The frozen steps (every relaxation exponent below 1e-12: below ~350 K here) reuse the
+      // tangent. Near 373 K the exponents reach ~1e-4: the tangent is assembled (Maxwell), the
+      // LU of the elastic stiffness is no longer its exact inverse, and GMRES to its relative
+      // tolerance 1e-8 may leave Newton a second iteration.
+      if (s.value("temperature_max_K", r) >= 350)
+        continue;
+      ++frozen_steps;
+      worst_newton = std::max(worst_newton, static_cast<unsigned int>(s.value("newton_iterations", r)));
+      worst_gmres  = std::max(worst_gmres,
+                             static_cast<unsigned int>(s.value("linear_iterations_mechanics", r)));
+    }
+  std::cout << "elastic cycle with the LU and the reused tangent: " << frozen_steps
+            << " frozen steps, at most " << worst_newton << " Newton and " << worst_gmres
+            << " GMRES iterations per step\n";
+  EXPECT_EQ(plastic, 0u);
+  EXPECT_GT(frozen_steps, 20u);
+  EXPECT_EQ(worst_newton, 1u);
+  // Generalized plane strain: two solves per Newton iteration (u and the axial response).
+  EXPECT_LE(worst_gmres, 2u);
+  // The LU was factorised once: the timer table of the log counts its calls.
+  std::ifstream log("out_reuse_tangent/log.txt");
+  std::string   line;
+  bool          found = false;
+  while (std::getline(log, line))
+    if (line.find("mechanics: LU factorisation") != std::string::npos)
+      {
+        std::stringstream ls(line.substr(line.find('|', 2) + 1));
+        unsigned int      calls = 0;
+        ls >> calls;
+        EXPECT_EQ(calls, 1u) << line;
+        found = true;
+      }
+  EXPECT_TRUE(found) << "no 'mechanics: LU factorisation' row in the timer table of log.txt";
 }

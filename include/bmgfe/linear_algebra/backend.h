@@ -13,6 +13,15 @@
 #include <string>
 #include <vector>
 
+namespace dealii
+{
+  class SolverControl;
+  namespace TrilinosWrappers
+  {
+    class SolverDirect;
+  }
+} // namespace dealii
+
 namespace bmgfe
 {
   namespace linear_algebra
@@ -45,11 +54,37 @@ namespace bmgfe
       void initialize(const dealii::PETScWrappers::MatrixBase &matrix, const AMGSettings &settings);
     };
 
+    /// Sparse LU factorisation of a matrix (MUMPS through Trilinos Amesos), applied as a
+    /// preconditioner: vmult() is the exact inverse of the matrix given to initialize(). One
+    /// factorisation, then only forward and backward substitutions; memory grows faster than
+    /// an AMG hierarchy's (2D sections, not large 3D meshes).
+    class TrilinosDirect
+    {
+    public:
+      TrilinosDirect();
+      ~TrilinosDirect();
+      void initialize(const dealii::TrilinosWrappers::SparseMatrix &matrix);
+      void vmult(dealii::TrilinosWrappers::MPI::Vector &dst,
+                 const dealii::TrilinosWrappers::MPI::Vector &src) const;
+
+    private:
+      std::unique_ptr<dealii::SolverControl>                control;
+      std::unique_ptr<dealii::TrilinosWrappers::SolverDirect> solver;
+    };
+
+    /// The same through PETSc (PCLU with MUMPS as the factorisation package).
+    class PETScDirect : public dealii::PETScWrappers::PreconditionBase
+    {
+    public:
+      void initialize(const dealii::PETScWrappers::MatrixBase &matrix);
+    };
+
     struct Trilinos
     {
       using Vector       = dealii::TrilinosWrappers::MPI::Vector;
       using SparseMatrix = dealii::TrilinosWrappers::SparseMatrix;
       using AMG          = dealii::TrilinosWrappers::PreconditionAMG;
+      using Direct       = TrilinosDirect;
       using Jacobi       = dealii::TrilinosWrappers::PreconditionJacobi;
       static constexpr const char *name = "Trilinos";
     };
@@ -59,6 +94,7 @@ namespace bmgfe
       using Vector       = dealii::PETScWrappers::MPI::Vector;
       using SparseMatrix = dealii::PETScWrappers::MPI::SparseMatrix;
       using AMG          = PETScGAMG;
+      using Direct       = PETScDirect;
       using Jacobi       = dealii::PETScWrappers::PreconditionJacobi;
       static constexpr const char *name = "PETSc";
     };

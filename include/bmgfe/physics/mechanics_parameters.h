@@ -31,6 +31,12 @@ namespace bmgfe
     unsigned int newton_max_linear_iterations = 500;
     unsigned int line_search_steps            = 6;
     unsigned int max_cutbacks                 = 8;
+    /// Newton's GMRES preconditioner: the sparse LU of the elastic (Maxwell) stiffness
+    /// instead of its AMG ('Mechanics/Newton/Preconditioner = direct').
+    bool         newton_direct_preconditioner = false;
+    /// The preconditioner's stiffness is kept while every relaxation exponent of a substep
+    /// stays at or below this ('Mechanics/Newton/Preconditioner relaxation bound').
+    double       preconditioner_relaxation_bound = 1e-12;
     /// Mechanics/Nonlocal free volume: the regularised xbar of the plasticity.
     NonlocalParameters nonlocal;
     /// Largest relaxation exponent per step (0: none); see the entry.

@@ -344,14 +344,20 @@ namespace bmgfe
     /// full law from there).
     bool                                         elastic_predictor = false;
     Vector                                       internal_force;
-    /// Elastic (viscous: Maxwell) stiffness whose AMG preconditions GMRES on the tangent.
+    /// Elastic (viscous: Maxwell) stiffness whose AMG (or LU, 'Mechanics/Newton/
+    /// Preconditioner = direct') preconditions GMRES on the tangent.
     Matrix                                       elastic_matrix;
     bool                                         preconditioner_is_elastic = false;
+    typename LA::Direct                          direct_preconditioner;
     /// Frozen glass: every relaxation exponent of a (sub)step below this, phi1(lambda) = 1 to
     /// within the linear-solver tolerance, so the elastic matrix and its AMG are kept.
     static constexpr double                      frozen_lambda = 1e-12;
-    /// The elastic preconditioner was built in a frozen substep (every lambda <= frozen_lambda).
-    bool                                         preconditioner_is_frozen = false;
+    /// The elastic preconditioner was built in a substep whose largest relaxation exponent
+    /// was within 'Mechanics/Newton/Preconditioner relaxation bound'.
+    bool                                         preconditioner_within_bound = false;
+    /// Newton: `matrix` holds the tangent of a frozen glass with no yielded point, i.e. the
+    /// elastic stiffness (valid while matrix_assembled).
+    bool                                         tangent_is_elastic = false;
     /// Largest relaxation exponent of the current Newton substep (0 without viscous flow).
     double                                       substep_max_lambda = 0;
     /// Predictor: the displacement increment of the last converged substep and its length.
