@@ -257,9 +257,15 @@ namespace bmgfe
     const bool reuse_tangent = matrix_assembled && tangent_is_elastic && frozen &&
                                material.is_temperature_independent() && largest_increment == 0;
     const auto &first_constraints = largest_increment > 0 ? first : homogeneous;
+    // Every assembly of the tangent first withdraws the claim that the matrix is the elastic
+    // one: a failed or rejected assembly leaves it holding something else.
+    if (!reuse_tangent)
+      tangent_is_elastic = false;
     if (!assemble_newton(t_sub, fraction, heat_dofs, temperature, first_constraints, !reuse_tangent,
                          new_preconditioner, residual_norm, force_norm, plastic_points))
       return false;
+    if (reuse_tangent && plastic_points > 0)
+      tangent_is_elastic = false;
     if (reuse_tangent && plastic_points > 0 &&
         !assemble_newton(t_sub, fraction, heat_dofs, temperature, first_constraints, true, false,
                          residual_norm, force_norm, plastic_points))
@@ -323,6 +329,7 @@ namespace bmgfe
           {
             // The trial was assembled without the tangent in the expectation that it
             // converges (a linear, elastic iterate); it did not: the tangent at it now.
+            tangent_is_elastic = false;
             if (!assemble_newton(t_sub, fraction, heat_dofs, temperature, homogeneous, true, false,
                                  residual_norm, force_norm, plastic_points))
               return false;
@@ -382,7 +389,8 @@ namespace bmgfe
         const double old_norm = residual_norm;
         const bool   search   = !(it == 0 && largest_increment > 0) && prm.line_search_steps > 0;
         // An elastic iterate of a frozen glass: the problem is linear there and the trial is
-        // expected to converge, so its tangent (never used then) is not assembled.
+        // expected to converge, so its tangent (never used then) is not assembled. Otherwise
+        // tangent_is_elastic is false already, as a rejected trial's tangent requires.
         const bool   trial_tangent = !tangent_is_elastic;
         double       alpha    = 1;
         bool         accepted = false;
