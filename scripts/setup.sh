@@ -45,6 +45,13 @@ if [ -z "${DEAL_II_DIR:-}" ] && [[ "${BMGFE_CMAKE_ARGS:-}" == *"-DBMGFE_BUILD_TE
   fi
 fi
 
+# ccache keys on the compiler's command line and, with -g (Debian's deal.II flags), on the
+# working directory: with the repository as base directory and without the directory in the
+# hash, another clone of the same sources (a CI run on a clean clone) hits the cache instead of
+# compiling everything again (~45 min on 2 cores). The debug info then names the directory of
+# the first build.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 BUILD_DIR="${BMGFE_BUILD_DIR:-build}"
 JOBS="${BMGFE_JOBS:-$(nproc)}"
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release ${DEAL_II_DIR:+-DDEAL_II_DIR="$DEAL_II_DIR"} \
