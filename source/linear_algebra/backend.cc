@@ -21,27 +21,29 @@ namespace bmgfe
       throw InputError("entry 'Linear algebra': '" + name + "' is not Trilinos or PETSc");
     }
 
+    namespace
+    {
+      /// A PETSc call's error code as deal.II's exception.
+      void check_petsc(const PetscErrorCode ierr)
+      {
+        AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
+      }
+    } // namespace
+
     void PETScGAMG::initialize(const dealii::PETScWrappers::MatrixBase &m, const AMGSettings &s)
     {
       clear();
       matrix = static_cast<Mat>(m);
       create_pc();
-      PetscErrorCode ierr = PCSetType(pc, PCGAMG);
-      AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
-      ierr = PCGAMGSetType(pc, PCGAMGAGG);
-      AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
+      check_petsc(PCSetType(pc, PCGAMG));
+      check_petsc(PCGAMGSetType(pc, PCGAMGAGG));
       PetscReal threshold[1] = {s.gamg_threshold};
-      ierr = PCGAMGSetThreshold(pc, threshold, 1);
-      AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
-      ierr = PCGAMGSetNSmooths(pc, 1);
-      AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
+      check_petsc(PCGAMGSetThreshold(pc, threshold, 1));
+      check_petsc(PCGAMGSetNSmooths(pc, 1));
       // Aggressive coarsening on the first level (square graph) keeps the set-up cheap.
-      ierr = PCGAMGSetAggressiveLevels(pc, 1);
-      AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
-      ierr = PCSetOperators(pc, matrix, matrix);
-      AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
-      ierr = PCSetUp(pc);
-      AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
+      check_petsc(PCGAMGSetAggressiveLevels(pc, 1));
+      check_petsc(PCSetOperators(pc, matrix, matrix));
+      check_petsc(PCSetUp(pc));
     }
 
     TrilinosDirect::TrilinosDirect() = default;
@@ -68,14 +70,10 @@ namespace bmgfe
       clear();
       matrix = static_cast<Mat>(m);
       create_pc();
-      PetscErrorCode ierr = PCSetType(pc, PCLU);
-      AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
-      ierr = PCFactorSetMatSolverType(pc, MATSOLVERMUMPS);
-      AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
-      ierr = PCSetOperators(pc, matrix, matrix);
-      AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
-      ierr = PCSetUp(pc);
-      AssertThrow(ierr == 0, dealii::ExcPETScError(ierr));
+      check_petsc(PCSetType(pc, PCLU));
+      check_petsc(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+      check_petsc(PCSetOperators(pc, matrix, matrix));
+      check_petsc(PCSetUp(pc));
     }
 
     Trilinos::AMG::AdditionalData ml_data(const AMGSettings &s)
