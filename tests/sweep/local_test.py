@@ -11,12 +11,9 @@ import csv
 import json
 import os
 import shutil
-import subprocess
 import sys
-import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOOL = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts", "bmgfe-sweep")
+from sweep_checks import HERE, check, finish, tool
 
 SWEEP = """# written by tests/sweep/local_test.py
 prm     = "{prm}"
@@ -39,27 +36,6 @@ x = "h"
 y = "temperature_max_K"
 """
 
-failures = []
-
-
-def check(cond, what):
-    print(("ok:   " if cond else "FAIL: ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def tool(*args, env=None):
-    t = time.time()
-    p = subprocess.run([sys.executable, TOOL] + list(args), capture_output=True, text=True,
-                       env=env)
-    dt = time.time() - t
-    print("$ bmgfe-sweep %s   (exit %d, %.1f s)" % (" ".join(args), p.returncode, dt))
-    print("".join("  | " + l + "\n" for l in (p.stdout + p.stderr).splitlines()), end="",
-          flush=True)
-    return p, dt
-
-
 def read_json(path):
     with open(path) as f:
         return json.load(f)
@@ -81,7 +57,7 @@ def main():
                                                       if args.mpirun else [])
 
     # 1. six runs, two at a time
-    p, dt = tool("local", "local.toml", "-j", "2", *exe)
+    p, dt = tool(["local", "local.toml", "-j", "2", *exe], timeout=None)
     check(p.returncode == 0, "local: exit code 0")
     check("0 completed before, 6 to run, 2 at a time" in p.stdout, "local: 6 runs to do")
     check("local: 6 of 6 runs completed" in p.stdout, "local: 6 of 6 runs completed")
@@ -106,7 +82,7 @@ def main():
     mtimes = {r: os.path.getmtime(os.path.join(r, "summary.json")) for r in runs}
 
     # 2. rerun: nothing to do
-    p, dt2 = tool("local", "local.toml", "-j", "2", *exe)
+    p, dt2 = tool(["local", "local.toml", "-j", "2", *exe], timeout=None)
     check(p.returncode == 0, "rerun: exit code 0")
     check("6 completed before, 0 to run" in p.stdout and "started" not in p.stdout,
           "rerun: runs nothing")
@@ -115,11 +91,11 @@ def main():
     check(dt2 < 10, "rerun: %.1f s" % dt2)
 
     # 3. status
-    p, _ = tool("status", "local.toml")
+    p, _ = tool(["status", "local.toml"], timeout=None)
     check(p.returncode == 0 and p.stdout.rstrip().endswith("6 completed"), "status: 6 completed")
 
     # 4. collect
-    p, _ = tool("collect", "local.toml")
+    p, _ = tool(["collect", "local.toml"], timeout=None)
     check(p.returncode == 0, "collect: exit code 0")
     with open("runs/results.csv") as f:
         rows = list(csv.reader(f))
@@ -161,17 +137,13 @@ def main():
         f.write(SWEEP.format(prm=os.path.join(HERE, "tiny_rod.prm"))
                 .replace('"runs"', '"bad_runs"').replace("[1000, 2000, 4000]", "[-5]")
                 .replace("[340, 360]", "[340]"))
-    p, _ = tool("local", "bad.toml", *exe)
+    p, _ = tool(["local", "bad.toml", *exe], timeout=None)
     check(p.returncode == 1, "a refused run: exit code 1")
-    p, _ = tool("status", "bad.toml")
+    p, _ = tool(["status", "bad.toml"], timeout=None)
     check("failed" in p.stdout and "exit code 1" in p.stdout, "status: failed with exit code 1")
 
     print("local sweep: %.1f s for 6 runs on 2 jobs, rerun %.1f s" % (dt, dt2))
-    if failures:
-        print("%d check(s) failed" % len(failures))
-        return 1
-    print("all checks passed")
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -22,8 +22,7 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOOL = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts", "bmgfe-sweep")
+from sweep_checks import HERE, check, failures, finish, read, tool
 SKIP = 77
 
 SWEEP = """# written by tests/sweep/slurm_test.py
@@ -93,21 +92,6 @@ NodeName=localhost NodeAddr=127.0.0.1 CPUs={cpus} State=UNKNOWN
 PartitionName=bmgfetest Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 """
 
-failures = []
-
-
-def check(cond, what):
-    print(("ok:   " if cond else "FAIL: ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def read(path):
-    with open(path, errors="replace") as f:
-        return f.read()
-
-
 def skip(why):
     print("SKIP: %s" % why, flush=True)
     sys.exit(SKIP)
@@ -119,19 +103,19 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_for_empty_queue(env, timeout):
+    """Polls squeue until no job is left or `timeout` s have passed; returns the deadline."""
+    end = time.time() + timeout
+    while time.time() < end:
+        q = run(["squeue", "-h", "-o", "%i"], env)
+        if q.returncode == 0 and not q.stdout.strip():
+            break
+        time.sleep(1)
+    return end
+
+
 def run(cmd, env, timeout=60):
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
-
-
-def tool(args, env):
-    t = time.time()
-    p = subprocess.run([sys.executable, TOOL] + args, capture_output=True, text=True, env=env,
-                       timeout=300)
-    print("$ bmgfe-sweep %s   (exit %d, %.1f s)" % (" ".join(args), p.returncode,
-                                                   time.time() - t))
-    print("".join("  | " + l + "\n" for l in (p.stdout + p.stderr).splitlines()), end="",
-          flush=True)
-    return p
 
 
 class LocalSlurm:
@@ -253,28 +237,23 @@ def main():
         env = cluster.env
         exe = ["--bmgfe", os.path.abspath(args.bmgfe)]
         t1 = time.time()
-        p = tool(["slurm", "slurm.toml"] + exe, env)
+        p, _ = tool(["slurm", "slurm.toml"] + exe, env)
         check(p.returncode == 0 and ", 4 runs (array 0-3)" in p.stdout,
               "slurm: one array of 4 runs submitted")
         script = read("runs/slurm/slurm.sbatch")
         check("#SBATCH --array=0-3\n" in script and "#SBATCH --partition=bmgfetest\n" in script
               and "#SBATCH --time=00:05:00\n" in script, "job script: array and resources")
-        p = tool(["status", "slurm.toml"], env)
+        p, _ = tool(["status", "slurm.toml"], env)
         check(p.returncode == 0 and any(s in p.stdout for s in ("queued", "running",
                                                                   "completed")),
               "status right after submission")
         # wait for the array to leave the queue
-        end = time.time() + args.timeout
-        while time.time() < end:
-            q = run(["squeue", "-h", "-o", "%i"], env)
-            if q.returncode == 0 and not q.stdout.strip():
-                break
-            time.sleep(1)
+        end = wait_for_empty_queue(env, args.timeout)
         check(time.time() < end, "the array finished within %.0f s (%.1f s)" % (
             args.timeout, time.time() - t1))
-        p = tool(["status", "slurm.toml"], env)
+        p, _ = tool(["status", "slurm.toml"], env)
         check(p.stdout.rstrip().endswith("4 completed"), "status: 4 completed")
-        p = tool(["collect", "slurm.toml"], env)
+        p, _ = tool(["collect", "slurm.toml"], env)
         check(p.returncode == 0, "collect: exit code 0")
         with open("runs/results.csv") as f:
             rows = list(csv.reader(f))
@@ -305,7 +284,7 @@ def main():
             md = f.read().splitlines()
         check(len(md) == 6 and md[0] == "| " + " | ".join(header) + " |", "results.md")
         # resubmitting submits nothing
-        p = tool(["slurm", "slurm.toml"] + exe, env)
+        p, _ = tool(["slurm", "slurm.toml"] + exe, env)
         check(p.returncode == 0 and "all 4 runs completed, not submitted" in p.stdout,
               "slurm again: nothing submitted")
 
@@ -313,17 +292,12 @@ def main():
         with open("chain.toml", "w") as f:
             f.write(CHAIN.format(prm=os.path.join(HERE, "tiny_rod.prm")))
         t2 = time.time()
-        p = tool(["slurm", "chain.toml"] + exe, env)
+        p, _ = tool(["slurm", "chain.toml"] + exe, env)
         check(p.returncode == 0 and "--dependency=aftercorr:" in p.stdout,
               "chain: stage b submitted with --dependency=aftercorr")
-        end = time.time() + args.timeout
-        while time.time() < end:
-            q = run(["squeue", "-h", "-o", "%i"], env)
-            if q.returncode == 0 and not q.stdout.strip():
-                break
-            time.sleep(1)
+        end = wait_for_empty_queue(env, args.timeout)
         check(time.time() < end, "the chain finished (%.1f s)" % (time.time() - t2))
-        p = tool(["status", "chain.toml"], env)
+        p, _ = tool(["status", "chain.toml"], env)
         check(p.stdout.rstrip().endswith("4 completed"), "chain: 4 completed")
         for temp in (340, 360):
             a = json.loads(read("chain/a/T0=%d/bmgfe-sweep.json" % temp))
@@ -341,11 +315,7 @@ def main():
         cluster.stop()
         shutil.rmtree(cluster.tmp, ignore_errors=True)
     print("slurm test: %.1f s in all" % (time.time() - t0))
-    if failures:
-        print("%d check(s) failed" % len(failures))
-        return 1
-    print("all checks passed")
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":
