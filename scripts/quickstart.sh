@@ -13,7 +13,9 @@ fi
 # The HTC rod starts from the cast rod's state (Material/Free volume/Initial state).
 if grep -q "^ *set Initial state *= *output/as_cast_vit1" "$PRM" &&
    ! grep -q '"status": "completed"' output/as_cast_vit1/summary.json 2>/dev/null; then
-  mpirun --oversubscribe -np "$(nproc)" "${BMGFE_BUILD_DIR:-build}/bmgfe" parameters/as_cast_vit1.prm
+  mpirun --oversubscribe -np "$(nproc)" "${BMGFE_BUILD_DIR:-build}/bmgfe" parameters/as_cast_vit1.prm \
+    --overwrite  # what an unfinished earlier attempt left there
 fi
-mpirun --oversubscribe -np "$(nproc)" "${BMGFE_BUILD_DIR:-build}/bmgfe" "$PRM"
+# --overwrite: running the quick start again replaces the scenario's earlier results.
+mpirun --oversubscribe -np "$(nproc)" "${BMGFE_BUILD_DIR:-build}/bmgfe" "$PRM" --overwrite
 echo "Open the results in ParaView: output/<scenario>/solution.pvd"

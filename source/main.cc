@@ -1,10 +1,12 @@
 // bmgfe: residual stress and gradient heterogeneity in bulk metallic glasses.
 //   bmgfe FILE.prm [--set Section/Entry=value ...]     run a scenario
+//         [--overwrite]                                replacing an earlier run's results
 //   bmgfe --validate FILE.prm [--set ...]              check a file (parameters, mesh, boundaries)
 //   bmgfe --print-parameters [prm|json]                every parameter with documentation
 //   bmgfe --calibrate-tg FILE.prm [--set ...]          tau0, eta0 of Material/Free volume
 //   bmgfe --version                                    version, git revision, libraries
 #include <bmgfe/base/input_error.h>
+#include <bmgfe/base/interruption.h>
 #include <bmgfe/base/version.h>
 #include <bmgfe/core/parameters.h>
 #include <bmgfe/core/simulator.h>
@@ -22,12 +24,20 @@ namespace
   void print_usage(std::ostream &out)
   {
     out << bmgfe::version_string() << "\n"
-           "usage: bmgfe FILE.prm [--set Section/Entry=value ...]\n"
+           "usage: bmgfe FILE.prm [--set Section/Entry=value ...] [--overwrite]\n"
            "       bmgfe --validate FILE.prm [--set Section/Entry=value ...]\n"
            "       bmgfe --print-parameters [prm|json]\n"
            "       bmgfe --calibrate-tg FILE.prm [--set Section/Entry=value ...]\n"
            "       bmgfe --version\n"
-           "Run in parallel with: mpirun -np N bmgfe FILE.prm\n";
+           "Run in parallel with: mpirun -np N bmgfe FILE.prm\n"
+           "\n"
+           "  --overwrite  replace the results of an earlier run in the output directory\n"
+           "               (without it such a directory is refused)\n"
+           "\n"
+           "OUTPUT/summary.json says \"running\", \"completed\", \"failed\" or \"interrupted\".\n"
+           "SIGTERM, SIGUSR1 or SIGINT stop a run after its current step (statistics written).\n"
+           "Exit codes: 0 success, 1 error (input or run), 2 usage, "
+        << bmgfe::exit_code_interrupted << " interrupted by a signal.\n";
   }
 
 } // namespace
@@ -36,8 +46,10 @@ int main(int argc, char *argv[])
 {
   // The command line as typed and the start time, for the header of the run log
   // (io/run_log.h); taken before MPI_Init, which may rewrite argv.
-  const bmgfe::RunInfo run_info(argc, argv);
+  bmgfe::RunInfo run_info(argc, argv);
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
+  // After MPI_Init (and PETSc's initialisation), which install handlers of their own.
+  bmgfe::install_interruption_handlers();
   const bool root = dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0;
 
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -74,6 +86,8 @@ int main(int argc, char *argv[])
             validate = true;
           else if (a == "--calibrate-tg")
             calibrate = true;
+          else if (a == "--overwrite")
+            run_info.overwrite = true;
           else if (a == "--set" || a == "-s")
             {
               if (i + 1 >= args.size())
@@ -120,6 +134,13 @@ int main(int argc, char *argv[])
         }
       if (validate && root)
         std::cout << "bmgfe: " << file << " is valid\n";
+    }
+  catch (const bmgfe::Interrupted &e)
+    {
+      // Every rank stopped after the same step; summary.json says "interrupted".
+      if (root)
+        std::cerr << "bmgfe: interrupted: " << e.what() << std::endl;
+      return bmgfe::exit_code_interrupted;
     }
   catch (const bmgfe::InputError &e)
     {

@@ -56,7 +56,8 @@ state=output/as_cast_vit1_mesoscale
 if ! grep -q '"completed"' "$state/summary.json" 2> /dev/null; then
   echo "run.sh: computing the cast state ($state) on $ranks ranks first"
   mkdir -p "$out/as_cast"
-  run_timed_ranks "$out/as_cast" "$ranks" "" "$bmgfe" parameters/as_cast_vit1_mesoscale.prm
+  run_timed_ranks "$out/as_cast" "$ranks" "" "$bmgfe" parameters/as_cast_vit1_mesoscale.prm \
+    --overwrite  # not completed: replace what an unfinished attempt left
 fi
 
 # The settings before the acceleration (commit f8a251c).

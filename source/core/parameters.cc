@@ -58,6 +58,25 @@ namespace bmgfe
     elastic.parse_parameters(prm, dimension);
     mechanics.parse_parameters(prm, dimension, kinematics == Kinematics::axisymmetric);
     time_stepping.parse_parameters(prm);
+    // Steps and snapshot intervals bounded below by fractions of the protocol's duration, so
+    // that the run can reach its end: at most 100000 snapshots by 'Interval in time' (as for
+    // the ranges of 'Output times'), a minimum step that still advances the time (1e-12 of
+    // the protocol), a fixed step that fits 'Maximum number of steps'.
+    const double duration = protocol.end_time() - protocol.start_time();
+    require(output.interval_time == 0 || output.interval_time >= 1e-5 * duration,
+            "entry 'Output/Interval in time'",
+            "must be 0 or at least 1e-5 of the protocol's " + value_text(duration) +
+              " s (at most 100000 snapshots)");
+    require(time_stepping.minimum_time_step >= 1e-12 * duration,
+            "entry 'Time stepping/Minimum time step'",
+            "must be at least 1e-12 of the protocol's " + value_text(duration) + " s");
+    require(time_stepping.adaptive ||
+              duration / time_stepping.initial_time_step <= time_stepping.maximum_steps,
+            "entry 'Time stepping/Initial time step'",
+            "the fixed step ('Adaptive = false') of " + value_text(time_stepping.initial_time_step) +
+              " s divides the protocol's " + value_text(duration) + " s into more than "
+              "'Time stepping/Maximum number of steps' (" +
+              std::to_string(time_stepping.maximum_steps) + ") steps");
     // The creation is added to the free-volume relaxation of the material-point law.
     require(!elastic.free_volume.creation.enabled || (mechanics.enabled && mechanics.viscous),
             "entry 'Material/Free volume/Creation/Enabled'",
@@ -67,17 +86,93 @@ namespace bmgfe
 
   namespace
   {
+    /// `text` with every word (run of non-blank characters) of more than 200 characters cut to
+    /// its first 100 and "...", and then cut to 2000 characters: generated values can be long,
+    /// and std::regex recurses once per character (a long message overflows the stack).
+    std::string elide_long_words(const std::string &text)
+    {
+      std::string out;
+      for (std::size_t i = 0; i < text.size();)
+        {
+          const std::size_t end = std::min(text.find(' ', i), text.size());
+          out += end - i > 200 ? text.substr(i, 100) + "..." : text.substr(i, end - i);
+          if (end < text.size())
+            out += ' ';
+          i = end + 1;
+        }
+      return out.size() > 2000 ? out.substr(0, 2000) + "..." : out;
+    }
+
+    /// A deal.II pattern description ("[Double 0...MAX_DOUBLE (inclusive)]") in words ("a
+    /// number >= 0"); an unknown pattern as "of the form [...]".
+    std::string pattern_in_words(const std::string &pattern)
+    {
+      std::smatch m;
+      if (std::regex_match(pattern, m, std::regex(R"(\[Double (\S+)\.\.\.(\S+) \(inclusive\)\])")))
+        {
+          const bool low = m[1] != "-MAX_DOUBLE", high = m[2] != "MAX_DOUBLE";
+          if (low && high)
+            return "a number from " + m[1].str() + " to " + m[2].str();
+          return low ? "a number >= " + m[1].str() : high ? "a number <= " + m[2].str() : "a number";
+        }
+      if (std::regex_match(pattern, m, std::regex(R"(\[Integer range (\S+)\.\.\.(\S+) \(inclusive\)\])")))
+        {
+          const bool low = m[1] != "-2147483648", high = m[2] != "2147483647";
+          if (low && high)
+            return "an integer from " + m[1].str() + " to " + m[2].str();
+          return low ? "an integer >= " + m[1].str() : high ? "an integer <= " + m[2].str() : "an integer";
+        }
+      if (pattern == "[Bool]")
+        return "true or false";
+      if (std::regex_match(pattern, m, std::regex(R"(\[Selection (.*?) ?\])")))
+        {
+          std::string names;
+          for (const auto &name : Utilities::split_string_list(m[1].str(), '|'))
+            names += (names.empty() ? "'" : ", '") + name + "'";
+          return "one of " + names;
+        }
+      if (std::regex_match(pattern, m, std::regex(R"(\[List of <(\[.*\])> of length (\S+)\.\.\.(\S+) \(inclusive\)\])")))
+        return "a comma-separated list of " +
+               (m[3] == "4294967295" ? m[2].str() + " or more" : m[2].str() + " to " + m[3].str()) +
+               " items, each " + pattern_in_words(m[1].str());
+      return "of the form " + pattern;
+    }
+
     /// One line; deal.II's "Line <N> of file <F>: ..." becomes "F:N: " (its message for an
-    /// unknown subsection lacks the '>' after the file name).
+    /// unknown subsection lacks the '>' after the file name). A value that does not match
+    /// its entry's pattern, in the file or set by ParameterHandler::set(), becomes
+    /// "[F:N: ]entry 'A/B/Name': 'value' is not <the pattern in words>".
     std::string one_line(const std::string &text)
     {
-      return std::regex_replace(single_line(text),
-                                std::regex("^Line <([0-9]+)> of file <(.+?)>?: "), "$2:$1: ");
+      const std::string line =
+        std::regex_replace(elide_long_words(single_line(text)),
+                           std::regex("^Line <([0-9]+)> of file <(.+?)>?: "), "$2:$1: ");
+      std::smatch m;
+      if (std::regex_match(line, m, std::regex("^(.+):([0-9]+): The entry value (?:(.*) )?for the "
+                                               "entry named (.*) does not match the given "
+                                               "pattern: (\\[.*\\])$")))
+        {
+          const std::string  file = m[1].str(), name = m[4].str();
+          const unsigned int n    = std::stoul(m[2].str());
+          std::string        path = name;
+          for (const auto &statement : read_parameter_statements(file))
+            if (statement.kind == ParameterStatement::Kind::set && statement.last_line == n &&
+                statement.name == name)
+              path = join_path(statement.path) + (statement.path.empty() ? "" : "/") + name;
+          return file + ":" + std::to_string(n) + ": entry '" + path + "': '" + m[3].str() +
+                 "' is not " + pattern_in_words(m[5].str());
+        }
+      if (std::regex_match(line, m, std::regex("^The string <(.*)> does not match the given "
+                                               "pattern <(\\[.*\\])>\\.?$")))
+        return "'" + m[1].str() + "' is not " + pattern_in_words(m[2].str());
+      return line;
     }
 
     std::string override_context(const std::string &assignment)
     {
-      return "command-line override '" + assignment + "'";
+      // A generated value may be long: quote at most 100 characters of it.
+      return "command-line override '" +
+             (assignment.size() > 100 ? assignment.substr(0, 97) + "..." : assignment) + "'";
     }
 
     /// "A / B/Entry = value" as the subsections {"A", "B"}, the entry and the value.
@@ -198,7 +293,8 @@ namespace bmgfe
               }
             catch (const InputError &e)
               {
-                throw InputError(override_context(o) + ": " + e.what());
+                throw InputError(override_context(o) + ": entry 'Thermal protocol/Sequence': " +
+                                 e.what());
               }
           }
       for (const auto &name : segments)
@@ -259,11 +355,12 @@ namespace bmgfe
 
   std::string locate_in_parameter_file(const std::string &file,
                                        const std::vector<std::string> &overrides,
-                                       const std::string &message)
+                                       const std::string &full_message)
   {
     // The name ends at the first quote not followed by a letter or digit: entry names may
     // hold apostrophes ("Material/Young's modulus").
-    std::smatch m;
+    std::smatch       m;
+    const std::string message = elide_long_words(full_message);
     if (std::regex_search(message, m, std::regex("entry '(.+?)'(?![A-Za-z0-9])")))
       {
         const std::string path = m[1].str();

@@ -1,9 +1,11 @@
 #include <bmgfe/base/expression.h>
 #include <bmgfe/base/input_error.h>
+#include <bmgfe/base/interruption.h>
 #include <bmgfe/core/initial_state.h>
 #include <bmgfe/core/output_schedule.h>
 #include <bmgfe/core/setup_report.h>
 #include <bmgfe/core/simulator.h>
+#include <bmgfe/io/parameter_file.h>
 #include <bmgfe/physics/boundary_check.h>
 #include <bmgfe/physics/plastic_heat_source.h>
 
@@ -13,9 +15,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <exception>
 #include <iomanip>
 #include <limits>
+#include <numeric>
 #include <sstream>
 
 namespace bmgfe
@@ -75,6 +79,79 @@ namespace bmgfe
     heat.reset();
   }
 
+  namespace
+  {
+    /// The largest |coordinate| in an entry of points: 'name: x, y[, z]; ...' (probes) or
+    /// '(x, y[, z]): ...; ...' (point constraints); 0 if it has none (or cannot be read).
+    double largest_coordinate(const std::string &text, const bool parenthesised)
+    {
+      double largest = 0;
+      for (const auto &item : Utilities::split_string_list(text, ';'))
+        {
+          std::string coordinates = item;
+          if (parenthesised)
+            {
+              const auto open = item.find('('), close = item.find(')');
+              if (open == std::string::npos || close == std::string::npos || close < open)
+                continue;
+              coordinates = item.substr(open + 1, close - open - 1);
+            }
+          else if (const auto colon = item.find(':'); colon != std::string::npos)
+            coordinates = item.substr(colon + 1);
+          for (const auto &c : Utilities::split_string_list(coordinates, ','))
+            {
+              char        *end = nullptr;
+              const double v   = std::strtod(c.c_str(), &end);
+              if (end != c.c_str() && *end == '\0' && std::isfinite(v))
+                largest = std::max(largest, std::abs(v));
+            }
+        }
+      return largest;
+    }
+  } // namespace
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::check_mesh_units()
+  {
+    // A mesh file in mm read as metres is 1000 times the body that the point coordinates of
+    // the other entries describe: say so (the run itself cannot tell).
+    const auto  &g = parameters.geometry;
+    double       extent = 0;
+    for (const auto &cell : triangulation.active_cell_iterators())
+      if (cell->is_locally_owned())
+        for (const auto v : cell->vertex_indices())
+          for (unsigned int d = 0; d < dim; ++d)
+            extent = std::max(extent, std::abs(cell->vertex(v)[d]));
+    extent = Utilities::MPI::max(extent, comm);
+    std::string entry;
+    double      coordinate = 0;
+    const auto  consider = [&](const std::vector<std::string> &path, const std::string &name,
+                               const bool parenthesised) {
+      for (const auto &s : path)
+        prm.enter_subsection(s);
+      const double c = largest_coordinate(prm.get(name), parenthesised);
+      for (std::size_t i = 0; i < path.size(); ++i)
+        prm.leave_subsection();
+      if (c > coordinate)
+        coordinate = c, entry = join_path(path) + "/" + name;
+    };
+    consider({"Statistics"}, "Probe points", false);
+    if (parameters.mechanics.enabled)
+      consider({"Mechanics", "Boundary conditions"}, "Point constraints", true);
+    const std::string mesh = "Warning: the mesh of '" + g.mesh_file + "' (scaled by " +
+                             value_text(g.mesh_scaling) + ") reaches " + value_text(extent) + " m";
+    if (coordinate > 0 && extent > 1e2 * coordinate && extent < 1e4 * coordinate)
+      *view.log << mesh << ", about 1000 times the coordinates of '" << entry << "' (up to "
+                << value_text(coordinate) << " m): is it in mm? ('Geometry/Mesh scaling = "
+                << value_text(g.mesh_scaling * 1e-3) << "')\n";
+    else if (coordinate > 0 && extent < 1e-2 * coordinate && extent > 1e-4 * coordinate)
+      *view.log << mesh << ", about 1/1000 of the coordinates of '" << entry << "' (up to "
+                << value_text(coordinate) << " m): are these in mm?\n";
+    else if (coordinate == 0 && extent > 1)
+      *view.log << mesh << ": is it in mm? ('Geometry/Mesh scaling = "
+                << value_text(g.mesh_scaling * 1e-3) << "')\n";
+  }
+
   template <int dim, typename LA>
   void Simulator<dim, LA>::setup()
   {
@@ -96,6 +173,23 @@ namespace bmgfe
     heat = std::make_unique<HeatProblem<dim, LA>>(triangulation, *mapping, parameters.heat,
                                                   parameters.material, parameters.kinematics, timer);
     heat->setup();
+    // Absolute temperatures: the initial field must be positive at every node (0 K or less
+    // fails later in the material laws, on some ranks only).
+    if (!parameters.heat.initial_temperature_from_state())
+      {
+        const std::string entry = parameters.heat.prescribed_field ? "Heat/Prescribed temperature field" :
+                                                                     "Heat/Initial temperature";
+        const auto T0 = make_expression_function<dim>(
+          parameters.heat.prescribed_field ? parameters.heat.temperature_field :
+                                             parameters.heat.initial_temperature,
+          entry, parameters.heat.prescribed_field);
+        T0->set_time(parameters.protocol.start_time());
+        heat->set_initial_temperature(*T0);
+        const double T_min = heat->min_temperature(), T_max = heat->max_temperature();
+        require(T_min > 0 && std::isfinite(T_min) && std::isfinite(T_max), "entry '" + entry + "'",
+                "must be a positive (absolute) temperature in K everywhere in the body; it is " +
+                  value_text(T_min > 0 ? T_max : T_min) + " K at a node");
+      }
     const std::string &state_file = parameters.elastic.free_volume.initial_state;
     if (parameters.mechanics.enabled)
       {
@@ -151,6 +245,8 @@ namespace bmgfe
     postprocessors->initialize();
 
     report_setup(*view.log, parameters, triangulation, domain, *heat, mechanics.get());
+    if (!parameters.geometry.mesh_file.empty())
+      check_mesh_units();
     postprocessors->report_setup(*view.log);
     const OutputSchedule schedule(parameters.output, parameters.protocol);
     for (const auto &ignored : schedule.ignored_times())
@@ -192,16 +288,19 @@ namespace bmgfe
   {
     const auto &proto = parameters.protocol;
     const auto &ts    = parameters.time_stepping;
-    run_directory     = std::make_unique<RunDirectory>(parameters.output.directory, comm);
-    run_directory->write_parameters(prm);
-    // log.txt: version, command line, date, ranks, then the start-up report printed so far.
-    log.attach(run_directory->file("log.txt"), log_header(run_info, Utilities::MPI::n_mpi_processes(comm)));
+    // From here on summary.json says "running"; whatever stops the run below replaces it.
+    run_directory      = std::make_unique<RunDirectory>(parameters.output.directory, comm, run_info);
     view.run_directory = run_directory.get();
     OutputSchedule schedule(parameters.output, proto);
 
-    double t = proto.start_time();
+    double       t    = proto.start_time();
+    unsigned int step = 0;
     try
       {
+        run_directory->write_parameters(prm);
+        // log.txt: version, command line, date, ranks, then the start-up report printed so far.
+        log.attach(run_directory->file("log.txt"),
+                   log_header(run_info, Utilities::MPI::n_mpi_processes(comm)));
         {
           auto T0 = parameters.heat.prescribed_field ?
                       make_expression_function<dim>(parameters.heat.temperature_field,
@@ -220,8 +319,9 @@ namespace bmgfe
         std::size_t        stage       = proto.stage_index(t);
         std::size_t        last_stage  = stage;
         bool               first_order = true;
-        unsigned int       step        = 0;
         const double       time_tolerance = 1e-12 * std::max(1.0, std::abs(t_end));
+        const std::size_t  progress_window = 200;
+        std::deque<double> recent_steps;
 
         solve_mechanics(t);
         postprocess::StepInfo info;
@@ -236,6 +336,9 @@ namespace bmgfe
         postprocess(info, no_heat_step);
         while (t < t_end - time_tolerance)
           {
+            // SIGTERM/SIGUSR1/SIGINT since the last step (on any rank: all stop here together).
+            if (const int signal = agreed_signal(comm); signal != 0)
+              interrupt(signal, step, t);
             if (step >= ts.maximum_steps)
               throw RunError("reached 'Time stepping/Maximum number of steps' (" +
                              std::to_string(ts.maximum_steps) + ") at t = " + std::to_string(t) + " s");
@@ -265,6 +368,9 @@ namespace bmgfe
             else if (remaining < 2 * dt)
               dt_try = remaining / 2, clipped = true; // avoid a sliver step at the landing time
             const double t_new = (dt_try == remaining) ? landing : t + dt_try;
+            if (!(t_new > t))
+              throw RunError("the time step " + value_text(dt_try) + " s no longer advances the "
+                             "time t = " + value_text(t) + " s");
 
             HeatStepData data;
             data.time        = t_new;
@@ -315,6 +421,31 @@ namespace bmgfe
               dt = std::max(ts.minimum_time_step,
                             std::min(dt, data.dt / std::max(1u, mechanics_report.substeps)));
 
+            // Progress guard: a step that has stopped growing (the mean of the last half of
+            // the window no larger than that of the first half) and at whose size the rest of
+            // the protocol would exceed 'Maximum number of steps' ends the run now, not after
+            // days of tiny steps (a stiff boundary, a temperature bound that cannot be met).
+            recent_steps.push_back(data.dt);
+            if (recent_steps.size() > progress_window)
+              recent_steps.pop_front();
+            if (ts.adaptive && recent_steps.size() == progress_window)
+              {
+                const auto   half  = recent_steps.begin() + progress_window / 2;
+                const double first = std::accumulate(recent_steps.begin(), half, 0.0);
+                const double last  = std::accumulate(half, recent_steps.end(), 0.0);
+                const double mean  = (first + last) / progress_window;
+                const double steps_left =
+                  (stage_end - t) / mean + (t_end - stage_end) / ts.maximum_time_step;
+                if (last <= 1.1 * first && steps_left > double(ts.maximum_steps - step))
+                  throw RunError(
+                    "the time step has stalled at " + value_text(mean) + " s (mean of the last " +
+                    std::to_string(progress_window) + " steps) at t = " + value_text(t) +
+                    " s: the rest of the protocol would take about " + value_text(steps_left) +
+                    " more steps, beyond 'Time stepping/Maximum number of steps' (" +
+                    std::to_string(ts.maximum_steps) + "); see 'Time stepping/Maximum temperature "
+                    "change' and the boundary conditions");
+              }
+
             info.step           = step;
             info.time           = t;
             info.time_step      = data.dt;
@@ -338,13 +469,52 @@ namespace bmgfe
         if (parameters.verbose)
           timer.print_wall_time_statistics(comm);
       }
+    catch (const Interrupted &)
+      {
+        throw; // summary.json already says "interrupted"
+      }
     catch (const std::exception &e)
       {
         // Leave what was computed (statistics, snapshots) but mark the run as failed.
         postprocessors->on_failure(t);
-        run_directory->write_summary("failed", single_line(e.what()), {});
+        try
+          {
+            run_directory->write_summary("failed", single_line(e.what()),
+                                         {{"time_reached_s", postprocess::json_number(t)},
+                                          {"steps", std::to_string(step)}});
+          }
+        catch (...)
+          {
+          }
         throw;
       }
+  }
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::interrupt(const int signal, const unsigned int step, const double t)
+  {
+    // The state after `step` is complete: what the postprocessors have written so far is
+    // consistent; the statistics are flushed (collectively) so that they end at this step.
+    if (!postprocessors->write_statistics())
+      throw RunError("cannot write " + run_directory->file("statistics.csv"));
+
+    // ---- Checkpoint hook (issue 18, deliverable 2) -------------------------------------
+    // Write the restart checkpoint of the state at (step, t) here, collectively, before
+    // summary.json says "interrupted". Checkpoints are not implemented yet: an interrupted
+    // run can only be rerun from its start (with --overwrite).
+    // -----------------------------------------------------------------------------------
+
+    std::ostringstream reason;
+    reason << signal_name(signal) << " received: stopped after step " << step << " at t = " << t
+           << " s of " << parameters.protocol.end_time() << " s";
+    run_directory->write_summary("interrupted", reason.str(),
+                                 {{"signal", RunDirectory::json_string(signal_name(signal))},
+                                  {"time_reached_s", postprocess::json_number(t)},
+                                  {"steps", std::to_string(step)}});
+    pcout << "bmgfe: interrupted: " << reason.str() << " after " << format_duration(wall_seconds())
+          << "; results so far in " << run_directory->path() << '\n'
+          << std::flush;
+    throw Interrupted(signal, reason.str());
   }
 
   template <int dim, typename LA>
@@ -358,6 +528,11 @@ namespace bmgfe
       Simulator<dim, LA> simulator(parameters, prm, MPI_COMM_WORLD, run_info);
       try
         {
+          // Refuse a directory that holds an earlier run's results before the set-up (which
+          // can take a while); the run checks again when it creates the directory.
+          if (mode == RunMode::run)
+            RunDirectory::check_reusable(parameters.output.directory, run_info.overwrite,
+                                         MPI_COMM_WORLD);
           simulator.setup();
           if (mode == RunMode::run)
             simulator.run();

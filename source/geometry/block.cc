@@ -38,6 +38,7 @@ namespace bmgfe
     lo[dim - 1]  = 0;
     hi[dim - 1]  = H;
     rep[dim - 1] = internal::n_cells(H, h);
+    internal::require_coarse_cells(rep, h);
     Triangulation<dim> serial;
     GridGenerator::subdivided_hyper_rectangle(serial, rep, lo, hi);
     for (auto &face : serial.active_face_iterators())

@@ -241,6 +241,24 @@ namespace bmgfe
         require(status == 0, "mesh file '" + file + "'",
                 "gmsh failed (is the gmsh executable installed?): " + msh_text);
       }
+    if (!is_geo)
+      {
+        // deal.II's reader does not end on a format it does not know (it waits for its end
+        // markers): only the ASCII formats 2.x and 4.1 that the documentation names.
+        std::ifstream head(file);
+        std::string   marker, version;
+        int           binary = 0;
+        head >> marker;
+        if (marker == "$MeshFormat")
+          {
+            head >> version >> binary;
+            require(static_cast<bool>(head) && (version.rfind("2.", 0) == 0 || version == "4.1") &&
+                      binary == 0,
+                    "mesh file '" + file + "'",
+                    "gmsh format '" + version + (binary != 0 ? " binary" : "") +
+                      "' is not read; write it as ASCII 2.2 or 4.1 (gmsh -format msh22)");
+          }
+      }
     GridIn<dim>                   grid_in(serial);
     std::unique_ptr<std::istream> in;
     if (is_geo)
@@ -258,14 +276,34 @@ namespace bmgfe
       }
     catch (const std::exception &e)
       {
+        // deal.II's reader stops at the first token it does not expect (in a binary file
+        // one with control characters, a NUL would end the message).
+        std::string what = single_line(e.what()).substr(0, 400);
+        for (auto &c : what)
+          if (static_cast<unsigned char>(c) < 32 || c == 127)
+            c = '?';
+        if (what.rfind("The string <", 0) == 0)
+          {
+            const auto close = what.find("> is not recognized");
+            std::string token = what.substr(12, close == std::string::npos ? 40 : close - 12);
+            if (token.size() > 40)
+              token = token.substr(0, 40) + "...";
+            what = token.empty() ? "unreadable text (not an ASCII gmsh file?)" :
+                                   "unexpected '" + token + "' (a section is cut short, or a "
+                                   "count does not match its list)";
+          }
         throw InputError("mesh file '" + file + "': cannot read it as a gmsh mesh of dimension " +
-                         std::to_string(dim) + ": " + single_line(e.what()).substr(0, 400));
+                         std::to_string(dim) + ": " + what);
       }
     require(serial.n_active_cells() > 0, "mesh file '" + file + "'", "contains no cells");
     require(serial.all_reference_cells_are_hyper_cube(), "mesh file '" + file + "'",
             "contains simplex (triangle/tetrahedron) cells; bmgfe needs an all-quad/hex mesh: "
             "recombine it in gmsh (Mesh.RecombineAll = 1; Mesh.Algorithm = 6; "
             "Recombine Surface{...}; and Recombine in Extrude)");
+    for (const auto &cell : serial.active_cell_iterators())
+      require(cell->measure() > 0 && std::isfinite(cell->measure()), "mesh file '" + file + "'",
+              "cell " + std::to_string(cell->active_cell_index() + 1) +
+                " has no volume (coincident nodes)");
   }
 
   template void read_gmsh_mesh(Triangulation<2> &, const std::string &, MPI_Comm, const std::string &);
@@ -277,7 +315,18 @@ namespace bmgfe
   {
     const MPI_Comm     comm = tria.get_communicator();
     Triangulation<dim> serial;
-    read_gmsh_mesh(serial, g.mesh_file, comm);
+    try
+      {
+        read_gmsh_mesh(serial, g.mesh_file, comm);
+      }
+    catch (const InputError &e)
+      {
+        // Name the entry, so that the error gets the parameter file's line.
+        const std::string what = e.what();
+        if (what.rfind("entry '", 0) == 0)
+          throw;
+        throw InputError("entry 'Geometry/Mesh file': " + what);
+      }
     if (g.mesh_scaling != 1)
       GridTools::scale(g.mesh_scaling, serial);
     DomainInfo<dim> info;

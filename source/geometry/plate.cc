@@ -31,6 +31,7 @@ namespace bmgfe
     lo[dim - 1]  = -t / 2;
     hi[dim - 1]  = t / 2;
     rep[dim - 1] = internal::n_cells(t, h);
+    internal::require_coarse_cells(rep, h);
     Triangulation<dim> serial;
     GridGenerator::subdivided_hyper_rectangle(serial, rep, lo, hi);
     for (auto &face : serial.active_face_iterators())

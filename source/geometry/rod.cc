@@ -54,6 +54,7 @@ namespace bmgfe
         if (kin == Kinematics::axisymmetric)
           {
             const std::vector<unsigned int> cells = {internal::n_cells(R, h), internal::n_cells(L, h)};
+            internal::require_coarse_cells(cells, h);
             GridGenerator::subdivided_hyper_rectangle(serial, cells, Point<2>(0, 0), Point<2>(R, L),
                                                       true);
             info.description    = "axisymmetric rod section r in [0, R], z in [0, L]";
@@ -61,6 +62,7 @@ namespace bmgfe
           }
         else
           {
+            internal::require_coarse_cells(4 * std::pow(internal::n_cells(R, h), 2), h);
             make_disk(serial, R, h);
             for (auto &face : serial.active_face_iterators())
               if (face->at_boundary())
@@ -72,6 +74,7 @@ namespace bmgfe
       }
     else
       {
+        internal::require_coarse_cells(4 * std::pow(internal::n_cells(R, h), 2) * internal::n_cells(L, h), h);
         Triangulation<2> disk;
         make_disk(disk, R, h);
         GridGenerator::extrude_triangulation(disk, internal::n_cells(L, h) + 1, L, serial);

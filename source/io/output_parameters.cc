@@ -19,7 +19,7 @@ namespace bmgfe
                       "Write a snapshot every this many time steps (0: off).");
     prm.declare_entry("Interval in time", "0", Double(0),
                       "Write a snapshot at every multiple of this time [s] after the start (0: "
-                      "off); the time stepping ends a step exactly there. Snapshots are also "
+                      "off; otherwise at least 1e-5 of the protocol's duration); the time stepping ends a step exactly there. Snapshots are also "
                       "written at the start, at the end and at the end of every protocol segment "
                       "that asks for it.");
     prm.declare_entry("Output times", "", Anything(),

@@ -112,11 +112,16 @@ namespace bmgfe
     return text;
   }
 
-  std::string log_header(const RunInfo &info, const unsigned int n_mpi_ranks)
+  std::string host_name()
   {
     char host[256] = {};
     if (gethostname(host, sizeof(host) - 1) != 0)
       host[0] = '\0';
+    return host[0] != '\0' ? std::string(host) : std::string("unknown");
+  }
+
+  std::string log_header(const RunInfo &info, const unsigned int n_mpi_ranks)
+  {
     std::error_code   ec;
     const std::string directory = std::filesystem::current_path(ec).string();
     std::ostringstream out;
@@ -124,7 +129,7 @@ namespace bmgfe
         << "  version      : " << version_string() << '\n'
         << "  command      : " << command_line_text(info.command_line) << '\n'
         << "  started      : " << iso8601_local_time(info.start) << '\n'
-        << "  host         : " << (host[0] != '\0' ? host : "unknown") << '\n'
+        << "  host         : " << host_name() << '\n'
         << "  MPI ranks    : " << n_mpi_ranks << '\n'
         << "  directory    : " << (ec ? std::string("unknown") : directory) << "\n\n";
     return out.str();

@@ -77,11 +77,20 @@ namespace bmgfe
     const double                T_old = std::isnan(c.temperature) ? T_new : c.temperature;
     const bool                  single = fvp.structural_spectrum.single();
     // A single time takes x itself (modes a state might hold from another run are ignored).
-    const FreeVolumeStep step =
-      single ? fvp.update(c.x, T_old, T_new, dt) : fvp.update(modes(c), T_old, T_new, dt);
+    // The modes go straight into the trial state's storage (no allocation per point and step).
+    FreeVolumeStep step;
+    if (single)
+      step = fvp.update(c.x, T_old, T_new, dt);
+    else
+      {
+        step.modes.swap(trial.x_modes_trial);
+        if (c.free_volume_modes.size() == fvp.structural_spectrum.size())
+          fvp.update(c.free_volume_modes, T_old, T_new, dt, step);
+        else
+          fvp.update(modes(c), T_old, T_new, dt, step);
+        trial.x_modes_trial.swap(step.modes);
+      }
     trial.x_trial = step.x;
-    if (!single)
-      trial.x_modes_trial = step.modes;
     // Stress-driven creation (Spaepen; doc/model.md "Stress-driven free-volume creation
     // (optional)"), by operator splitting: the relaxation above over the whole step, then the
     // creation ODE alone from its result, at the committed stress of the start of the step
@@ -189,11 +198,22 @@ namespace bmgfe
                                          const SymmetricTensor<2, 3> &strain, const double T,
                                          const bool without_plasticity) const
   {
+    PointResponse r;
+    respond(c, trial, strain, T, without_plasticity, r);
+    return r;
+  }
+
+  void ConstitutiveLaw::respond(const CommittedPointState &c, const TrialPointState &trial,
+                                const SymmetricTensor<2, 3> &strain, const double T,
+                                const bool without_plasticity, PointResponse &r) const
+  {
     ViscoplasticInput in = input(c, trial, strain, T);
     if (without_plasticity)
       in.plastic = false;
-    ViscoplasticResult res = viscoplastic::update(in, material.strength, flow, control);
-    PointResponse            r;
+    // The branch strains go from r's storage through the update and back (no allocation).
+    thread_local ViscoplasticResult res;
+    res.branch_viscous_strains.swap(r.update.branch_viscous_strains);
+    viscoplastic::update(in, material.strength, flow, control, res);
     r.stress         = res.stress;
     r.tangent        = res.tangent;
     r.region         = res.region;
@@ -217,19 +237,23 @@ namespace bmgfe
     u.free_volume_increment               = res.free_volume_increment;
     u.equivalent_plastic_strain_increment = res.equivalent_plastic_strain_increment;
     u.plastic_work                        = res.plastic_work;
+    u.free_volume_modes.clear();
+    u.branch_viscous_strains.clear();
     if (settings.viscous)
       {
         // The modes take the plastic dilatation alike: their total grows by dx.
         if (!material.free_volume.structural_spectrum.single())
           {
-            u.free_volume_modes = trial.x_modes_trial.empty() ? modes(c) : trial.x_modes_trial;
+            if (trial.x_modes_trial.empty())
+              u.free_volume_modes = modes(c);
+            else
+              u.free_volume_modes.assign(trial.x_modes_trial.begin(), trial.x_modes_trial.end());
             if (res.free_volume_increment != 0)
               for (double &m : u.free_volume_modes)
                 m += res.free_volume_increment;
           }
-        u.branch_viscous_strains = std::move(res.branch_viscous_strains);
+        u.branch_viscous_strains.swap(res.branch_viscous_strains);
       }
-    return r;
   }
 
   SymmetricTensor<2, 3> ConstitutiveLaw::eigen_stress(const CommittedPointState &c,

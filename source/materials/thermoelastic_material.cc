@@ -58,7 +58,7 @@ namespace bmgfe
     using namespace dealii::Patterns;
     prm.enter_subsection("Material");
     prm.declare_entry("Young's modulus", "96e9", Anything(),
-                      "Young's modulus E [Pa]: a number or a table 'T1:E1, T2:E2, ...' in K. "
+                      "Young's modulus E [Pa], 1e3 to 1e13: a number or a table 'T1:E1, T2:E2, ...' in K. "
                       "Vit1: 96 GPa.");
     prm.declare_entry("Poisson's ratio", "0.36", Anything(),
                       "Poisson's ratio nu: a number or a table. Vit1: 0.36.");
@@ -128,8 +128,8 @@ namespace bmgfe
         {
           PropertyTable t = PropertyTable::parse(prm.get(entry));
           require(t.min_value() >= min_value && t.max_value() <= max_value, "",
-                  "values must lie in [" + std::to_string(min_value) + ", " +
-                    std::to_string(max_value) + "]");
+                  "values must lie in [" + value_text(min_value) + ", " +
+                    value_text(max_value) + "]");
           return t;
         }
       catch (const InputError &e)
@@ -138,11 +138,13 @@ namespace bmgfe
         }
     };
     prm.enter_subsection("Material");
-    youngs_modulus          = read_table("Young's modulus", 1e-300, 1e300);
+    youngs_modulus          = read_table("Young's modulus", 1e3, 1e13); // 1 kPa to 10 TPa
     poisson_ratio           = read_table("Poisson's ratio", -0.999, 0.4999);
     thermal_expansion       = read_table("Thermal expansion coefficient", -1e-3, 1e-3);
     stress_free_temperature = prm.get_double("Stress-free temperature");
     prm.leave_subsection();
+    require(stress_free_temperature > 0, "entry 'Material/Stress-free temperature'",
+            "must be positive (an absolute temperature in K)");
 
     prm.enter_subsection("Heterogeneity");
     heterogeneous     = prm.get_bool("Enabled");

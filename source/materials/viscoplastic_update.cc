@@ -14,6 +14,15 @@ namespace bmgfe
     ViscoplasticResult update(const ViscoplasticInput &in, const MohrCoulombStrength &strength,
                               const MohrCoulombFlow &flow, const MohrCoulombControl &control)
     {
+      ViscoplasticResult r;
+      update(in, strength, flow, control, r);
+      return r;
+    }
+
+    void update(const ViscoplasticInput &in, const MohrCoulombStrength &strength,
+                const MohrCoulombFlow &flow, const MohrCoulombControl &control,
+                ViscoplasticResult &r)
+    {
       if (!(in.bulk_modulus > 0) || !(in.shear_modulus > 0))
         throw std::invalid_argument("viscoplastic::update: need positive moduli");
       const double K = in.bulk_modulus, G = in.shear_modulus;
@@ -23,18 +32,22 @@ namespace bmgfe
       // sees; eps_v,n = eps_in,n - eps_p,n.
       static const RelaxationSpectrum                  one_element;
       static const std::vector<SymmetricTensor<2, 3>> no_branches;
-      viscous_flow::MaxwellStep maxwell = viscous_flow::update(
-        in.strain - in.plastic_strain_old, in.strain - in.strain_old,
-        in.inelastic_strain_old - in.plastic_strain_old,
-        in.branch_viscous_strains_old ? *in.branch_viscous_strains_old : no_branches, G,
-        in.shear_spectrum ? *in.shear_spectrum : one_element, in.relaxation_exponent,
-        in.max_relaxation_exponent);
+      // The Maxwell step writes its branch strains into the result's storage, and its branch
+      // phi1 into scratch kept between calls: 28 branches are 1.3 kB, and a heap block of that
+      // size per point and iteration cost a tenth of the mesoscale CTC run (malloc).
+      thread_local viscous_flow::MaxwellStep maxwell;
+      maxwell.branch_viscous_strains.swap(r.branch_viscous_strains);
+      r = ViscoplasticResult();
+      viscous_flow::update(in.strain - in.plastic_strain_old, in.strain - in.strain_old,
+                           in.inelastic_strain_old - in.plastic_strain_old,
+                           in.branch_viscous_strains_old ? *in.branch_viscous_strains_old : no_branches,
+                           G, in.shear_spectrum ? *in.shear_spectrum : one_element,
+                           in.relaxation_exponent, in.max_relaxation_exponent, maxwell);
       const double elastic_volume = trace(in.strain) - 3 * in.isotropic_eigenstrain -
                                     trace(in.plastic_strain_old);
       const SymmetricTensor<2, 3> trial = viscous_flow::stress(K, elastic_volume, maxwell);
       const double G_eff = 0.5 * maxwell.tangent_factor; // G phi1(lambda)
 
-      ViscoplasticResult r;
       r.free_volume = in.free_volume;
       if (in.plastic && G_eff > 0)
         {
@@ -67,9 +80,8 @@ namespace bmgfe
         }
       const SymmetricTensor<2, 3> &dp = r.plastic_strain_increment;
       // Branches in parallel: each loses phi1(lambda_i) dev(d eps_p) of its elastic strain.
-      // Moved, not copied: 28 branches are 1.3 kB, and a heap block of that size per call per
-      // point was a tenth of the mesoscale CTC run (malloc_consolidate).
-      r.branch_viscous_strains = std::move(maxwell.branch_viscous_strains);
+      // (the storage goes back to the result: maxwell holds the empty vector of the reset r)
+      r.branch_viscous_strains.swap(maxwell.branch_viscous_strains);
       if (!r.branch_viscous_strains.empty() && dp.norm() > 0)
         {
           const SymmetricTensor<2, 3> dp_dev = deviator(dp);
@@ -82,7 +94,6 @@ namespace bmgfe
       const SymmetricTensor<2, 3> elastic_strain =
         trace(r.stress) / (9 * K) * I + deviator(r.stress) / (2 * G);
       r.inelastic_strain = in.strain - in.isotropic_eigenstrain * I - elastic_strain;
-      return r;
     }
   } // namespace viscoplastic
 } // namespace bmgfe

@@ -41,9 +41,25 @@ namespace bmgfe
                        const double shear_modulus, const RelaxationSpectrum &shear,
                        const double lambda, const double cap)
     {
+      MaxwellStep s;
+      update(strain_new, strain_increment, viscous_strain_old, branches_old, shear_modulus, shear,
+             lambda, cap, s);
+      return s;
+    }
+
+    void update(const SymmetricTensor<2, 3> &strain_new,
+                const SymmetricTensor<2, 3> &strain_increment,
+                const SymmetricTensor<2, 3> &viscous_strain_old,
+                const std::vector<SymmetricTensor<2, 3>> &branches_old,
+                const double shear_modulus, const RelaxationSpectrum &shear,
+                const double lambda, const double cap, MaxwellStep &s)
+    {
       if (shear.single())
-        return update(strain_new, strain_increment, viscous_strain_old, shear_modulus,
-                      branch_exponent(lambda, shear.times[0], cap));
+        {
+          s = update(strain_new, strain_increment, viscous_strain_old, shear_modulus,
+                     branch_exponent(lambda, shear.times[0], cap));
+          return;
+        }
       if (!(lambda >= 0) || !(shear_modulus > 0))
         throw std::invalid_argument("viscous_flow::update: need lambda >= 0 and G > 0");
       const unsigned int n = shear.size();
@@ -53,7 +69,6 @@ namespace bmgfe
       const SymmetricTensor<2, 3> e_new = dealii::deviator(strain_new);
       const SymmetricTensor<2, 3> de    = dealii::deviator(strain_increment);
       const SymmetricTensor<2, 3> e_old = e_new - de;
-      MaxwellStep                 s;
       s.branch_viscous_strains.resize(n);
       s.branch_phi1.resize(n);
       SymmetricTensor<2, 3> ee_sum; // sum g_i e_e,i,n+1
@@ -74,7 +89,6 @@ namespace bmgfe
       s.deviatoric_stress = 2 * shear_modulus * ee_sum;
       s.viscous_strain    = e_new - ee_sum;
       s.tangent_factor    = 2 * shear_modulus * phi_sum;
-      return s;
     }
 
     double relaxation_exponent(const double shear_modulus, const double viscosity,

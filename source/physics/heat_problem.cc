@@ -1,5 +1,6 @@
 #include <bmgfe/base/expression.h>
 #include <bmgfe/base/input_error.h>
+#include <bmgfe/physics/cell_values.h>
 #include <bmgfe/physics/heat_problem.h>
 
 #include <deal.II/base/quadrature_lib.h>
@@ -76,10 +77,12 @@ namespace bmgfe
         robin_load.reinit(owned, comm);
       }
 
-    for (Vector *v : {&temperature_owned, &old_temperature_owned, &trial_owned, &rhs, &work})
+    for (Vector *v : {&temperature_owned, &old_temperature_owned, &trial_owned, &rhs, &work,
+                      &picard_previous})
       v->reinit(owned, comm);
     cg.reinit(owned, comm, prm.initial_guess_history);
-    for (Vector *v : {&temperature_ghosted, &old_temperature_ghosted, &trial_ghosted})
+    for (Vector *v : {&temperature_ghosted, &old_temperature_ghosted, &trial_ghosted,
+                      &history_ghosted, &iterate_ghosted})
       v->reinit(owned, relevant, comm);
     fixed_operators_assembled = false;
     preconditioner_built      = false;
@@ -246,7 +249,7 @@ namespace bmgfe
     dealii::Vector<double> local_b(n);
     std::vector<types::global_dof_index> indices(n);
     std::vector<double> T_q(quadrature.size()), hist_q(quadrature.size()), src_q(quadrature.size());
-    std::vector<double> T_f(face_quadrature.size());
+    std::vector<double> T_f(face_quadrature.size()), dof_values(n);
     source_function->set_time(step.time);
     const double eps_sigma = step.environment.emissivity * stefan_boltzmann;
     const double T_env     = step.environment.temperature;
@@ -258,8 +261,8 @@ namespace bmgfe
       if (cell->is_locally_owned())
         {
           fv.reinit(cell);
-          fv.get_function_values(iterate, T_q);
-          fv.get_function_values(history, hist_q);
+          scalar_cell_values(fv, cell, iterate, dof_values, T_q);
+          scalar_cell_values(fv, cell, history, dof_values, hist_q);
           source_function->value_list(fv.get_quadrature_points(), src_q);
           if (extra_source)
             extra_source->add_values(cell, fv.get_quadrature_points(), step.time, src_q);
@@ -294,7 +297,7 @@ namespace bmgfe
                   if (std::find(prm.robin_ids.begin(), prm.robin_ids.end(), id) == prm.robin_ids.end())
                     continue;
                   ffv.reinit(cell, f);
-                  ffv.get_function_values(iterate, T_f);
+                  scalar_cell_values(ffv, cell, iterate, dof_values, T_f);
                   const double h = step.environment.heat_transfer_coefficient * prm.robin_factor(id);
                   for (const unsigned int q : ffv.quadrature_point_indices())
                     {
@@ -477,14 +480,15 @@ namespace bmgfe
           }
         else
           {
-            Vector history_ghosted(owned, relevant, comm);
+            // Members, not locals: a ghosted Trilinos vector built per step (and a copy per
+            // iteration) sets up its communication pattern again each time.
             history_ghosted = work;
-            Vector iterate_ghosted(owned, relevant, comm);
             for (unsigned int it = 0; it < prm.max_nonlinear_iterations; ++it)
               {
                 iterate_ghosted = trial_owned;
                 assemble_linearised_system(step, iterate_ghosted, history_ghosted);
-                Vector previous = trial_owned;
+                Vector &previous = picard_previous;
+                previous         = trial_owned;
                 cg.clear_history(); // a new matrix in every Picard iteration
                 report.linear_iterations +=
                   solve_linear_system(trial_owned, step_constraints,

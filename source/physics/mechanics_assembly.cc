@@ -303,15 +303,18 @@ namespace bmgfe
     double                             strain_force2 = 0;
     bool                               failed  = false;
     unsigned int                       yielded = 0;
+    PointResponse                      res;
     const auto point = [&](CellAssembly &a, const unsigned int q, const double w, const double T,
                            const SymmetricTensor<2, 3> &strain, MaterialPointState &d) {
       // A state the law refuses (it throws, e.g. for a non-finite strain of a diverging Newton
       // iterate) fails like a return map that does not converge: on every rank through the
       // reduction below, never as an exception on one rank only.
-      PointResponse res;
+      // `res` is scratch kept between points: its update is swapped with the point's trial
+      // update below, so the vectors of the relaxation spectrum change hands instead of being
+      // allocated and freed at every point in every iteration.
       try
         {
-          res = law.respond(d, d, strain, substep_temperature(d, T, fraction), elastic_predictor);
+          law.respond(d, d, strain, substep_temperature(d, T, fraction), elastic_predictor, res);
         }
       catch (const std::exception &)
         {
@@ -322,7 +325,7 @@ namespace bmgfe
           failed = true;
           return;
         }
-      d.update = res.update; // the trial; commit_state() makes the converged one the state
+      std::swap(d.update, res.update); // the trial; commit_state() makes the converged one the state
       if (res.region != MohrCoulombRegion::elastic)
         ++yielded;
       double B2 = 0;

@@ -2,6 +2,7 @@
 #include <bmgfe/base/input_error.h>
 #include <bmgfe/linear_algebra/elasticity_amg.h>
 #include <bmgfe/physics/mechanics_constraints.h>
+#include <bmgfe/physics/cell_values.h>
 #include <bmgfe/physics/mechanics_problem.h>
 
 #include <deal.II/dofs/dof_tools.h>
@@ -541,11 +542,15 @@ namespace bmgfe
   {
     // u and grad u from the cell's DoF values directly: this runs every step (statistics,
     // viscous state) and the generic FEValues extractors cost about twice as much.
-    const unsigned int     n = fe.n_dofs_per_cell(), nq = fv.n_quadrature_points;
-    dealii::Vector<double> local_u(n);
-    cell->get_dof_values(displacement_ghosted, local_u);
-    std::vector<Tensor<1, dim>> grads(dim);
-    std::vector<double>         values(dim);
+    const unsigned int n = fe.n_dofs_per_cell(), nq = fv.n_quadrature_points;
+    // Scratch kept between calls (this runs for every cell in every iteration).
+    thread_local std::vector<double>         local_u;
+    thread_local std::vector<Tensor<1, dim>> grads;
+    thread_local std::vector<double>         values;
+    local_u.resize(n);
+    grads.resize(dim);
+    values.resize(dim);
+    cell->get_dof_values(displacement_ghosted, local_u.begin(), local_u.end());
     strains.resize(nq);
     for (unsigned int q = 0; q < nq; ++q)
       {
@@ -570,7 +575,7 @@ namespace bmgfe
     FEValues<dim> fv(mapping, fe, quadrature,
                      update_values | update_gradients | update_quadrature_points | update_JxW_values);
     FEValues<dim> hv(mapping, heat_dofs.get_fe(), quadrature, update_values);
-    std::vector<double>                T(quadrature.size());
+    std::vector<double>                T(quadrature.size()), dof_values;
     std::vector<SymmetricTensor<2, 3>> strains;
     for (const auto &cell : dofs.active_cell_iterators())
       if (cell->is_locally_owned() && (!select || select(cell)))
@@ -579,7 +584,7 @@ namespace bmgfe
           const typename DoFHandler<dim>::active_cell_iterator heat_cell(&tria, cell->level(),
                                                                          cell->index(), &heat_dofs);
           hv.reinit(heat_cell);
-          hv.get_function_values(temperature, T);
+          scalar_cell_values(hv, heat_cell, temperature, dof_values, T);
           if (with_strains)
             quadrature_point_strains(fv, cell, strains);
           f(cell, fv, T, strains);

@@ -34,15 +34,20 @@ namespace bmgfe
                       "'Initial time step' (still shortened to end exactly on protocol switches "
                       "and output times).");
     prm.declare_entry("Initial time step", "1e-3", Double(0),
-                      "First step, and first step after each protocol switch [s].");
+                      "First step, and first step after each protocol switch [s]. With "
+                      "'Adaptive = false' the protocol's duration divided by it must not exceed "
+                      "'Maximum number of steps'.");
     prm.declare_entry("Minimum time step", "1e-6", Double(0),
-                      "Smallest step the controller may choose [s]; a step at this size is "
-                      "accepted even if it exceeds the temperature-change bound (a warning is printed).");
+                      "Smallest step the controller may choose [s], at least 1e-12 of the "
+                      "protocol's duration; a step at this size is accepted even if it exceeds "
+                      "the temperature-change bound (a warning is printed).");
     prm.declare_entry("Maximum time step", "60", Double(0), "Largest step [s].");
     prm.declare_entry("Maximum temperature change", "5", Double(0),
                       "Bound on the largest nodal temperature change per step [K].");
     prm.declare_entry("Maximum number of steps", "10000000", Integer(1),
-                      "The run stops with an error after this many steps.");
+                      "The run stops with an error after this many steps, or as soon as the "
+                      "step has stopped growing over the last 200 steps at a size with which the "
+                      "rest of the protocol would need more steps (the progress guard).");
     prm.leave_subsection();
   }
 

@@ -73,6 +73,7 @@ namespace bmgfe
     locations.assign(points.size(), Location());
     const MPI_Comm     comm = dofs.get_triangulation().get_communicator();
     const unsigned int rank = Utilities::MPI::this_mpi_process(comm);
+    bool moved = false; // probe i was moved to the nearest vertex already
     for (std::size_t i = 0; i < points.size(); ++i)
       {
         Point<dim> p     = probes[i].second;
@@ -115,14 +116,28 @@ namespace bmgfe
                   best    = candidate.first;
                   nearest = candidate.second;
                 }
-            std::ostringstream note;
-            note << "probe '" << points[i].first << "' at (" << p << ") is outside the mesh; "
-                 << "using the nearest vertex (" << nearest << ")";
-            notes.push_back(note.str());
+            // A point off a curved surface by less than a cell is moved to the mesh; one
+            // farther away is not in the body (and a vertex that cannot be located either is
+            // refused, rather than moved again and again).
+            double largest_cell = 0;
+            for (const auto &c : dofs.active_cell_iterators())
+              if (c->is_locally_owned())
+                largest_cell = std::max(largest_cell, c->diameter());
+            largest_cell = Utilities::MPI::max(largest_cell, comm);
+            std::ostringstream where, vertex;
+            where << "probe '" << points[i].first << "' at (" << p << ")";
+            vertex << "(" << nearest << ")";
+            require(!moved && best <= largest_cell, "",
+                    where.str() + " lies outside the body (" + value_text(best) +
+                      " m from the nearest mesh vertex " + vertex.str() + ")");
+            notes.push_back(where.str() + " is outside the mesh; using the nearest vertex " +
+                            vertex.str());
             probes[i].second = nearest;
+            moved            = true;
             --i; // locate the moved point
             continue;
           }
+        moved = false;
         if (found && owner == rank)
           {
             locations[i].cell            = cell;

@@ -1,3 +1,4 @@
+#include <bmgfe/base/input_error.h>
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/physics/heat_problem.h>
 #include <bmgfe/physics/mechanics_problem.h>
@@ -44,7 +45,14 @@ namespace bmgfe
       auto        points = parse_probe_points<dim>(points_text, "Statistics/Probe points");
       if (points.empty())
         points = run.domain->default_probes;
-      located.initialize(run.heat->dof_handler(), *run.mapping, points, notes);
+      try
+        {
+          located.initialize(run.heat->dof_handler(), *run.mapping, points, notes);
+        }
+      catch (const InputError &e)
+        {
+          throw InputError("entry 'Statistics/Probe points': " + std::string(e.what()));
+        }
     }
 
     template <int dim, typename LA>

@@ -36,11 +36,15 @@ namespace bmgfe
     private:
       const std::string &s;
       std::size_t        pos = 0;
+      std::size_t        depth = 0; ///< parentheses open at `pos`
       static constexpr std::size_t max_stages = 1000000;
+      static constexpr std::size_t max_depth  = 100;
 
       [[noreturn]] void fail(const std::string &what) const
       {
-        throw InputError("cannot read the segment sequence '" + s + "' at character " +
+        // A generated sequence may be long: quote at most 60 characters of it.
+        const std::string shown = s.size() > 60 ? s.substr(0, 57) + "..." : s;
+        throw InputError("cannot read the segment sequence '" + shown + "' at character " +
                          std::to_string(pos + 1) + ": " + what);
       }
 
@@ -73,8 +77,12 @@ namespace bmgfe
         std::vector<std::string> body;
         if (pos < s.size() && s[pos] == '(')
           {
+            // The parser recurses once per '(': bound the depth (not the stack size).
+            if (++depth > max_depth)
+              fail("parentheses nested more than " + std::to_string(max_depth) + " deep");
             ++pos;
             body = parse_list();
+            --depth;
             skip_space();
             if (pos >= s.size() || s[pos] != ')')
               fail("missing ')'");
@@ -241,6 +249,8 @@ namespace bmgfe
         s.write_output_at_end       = prm.get_bool("Write output at end");
         s.output_times = parse_time_list(prm.get("Output times"), ctx + "/Output times");
         const double final_T        = prm.get_double("Final environment temperature");
+        require(s.environment_start > 0, "entry '" + ctx + "/Environment temperature'",
+                "must be positive (an absolute temperature in K)");
         if (s.duration == 0)
           {
             require(final_T > 0 && s.environment_rate != 0, "entry '" + ctx + "/Duration'",
@@ -251,7 +261,7 @@ namespace bmgfe
                     "cannot be reached from 'Environment temperature' with the sign of "
                     "'Environment temperature rate'");
           }
-        require(s.environment_end() > 0, "segment '" + name + "'",
+        require(s.environment_end() > 0, "entry '" + ctx + "/Environment temperature rate'",
                 "the ramp drives the environment temperature below 0 K");
         segs.push_back(s);
         prm.leave_subsection();

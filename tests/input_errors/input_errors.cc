@@ -202,6 +202,81 @@ TEST(InputErrors, BadOverrideValueNamesTheOverride)
     }
 }
 
+TEST(InputErrors, ValueOutsideItsPatternIsSaidInWords)
+{
+  // deal.II's "The entry value ... does not match the given pattern: [Double 0...MAX_DOUBLE
+  // (inclusive)]" becomes the README's form, in the file and on the command line alike.
+  const std::string density = input("negative_density.prm");
+  const auto        line    = refused("pattern_density", {density});
+  EXPECT_TRUE(names_file_and_line(line, density, 15));
+  EXPECT_TRUE(contains(line, "entry 'Material/Density': '-6100' is not a number >= 0")) << line;
+  const std::string dimension = input("bad_dimension.prm");
+  const auto        dim_line  = refused("pattern_dimension", {dimension});
+  EXPECT_TRUE(contains(dim_line, "entry 'Dimension': '5' is not an integer from 2 to 3")) << dim_line;
+  const auto set_line =
+    refused("pattern_override", {input("valid.prm"), "--set", "Time stepping/Adaptive=maybe"});
+  EXPECT_TRUE(contains(set_line, "command-line override 'Time stepping/Adaptive=maybe': entry "
+                                 "'Time stepping/Adaptive': 'maybe' is not true or false"))
+    << set_line;
+  for (const auto &l : {line, dim_line, set_line})
+    {
+      EXPECT_FALSE(contains(l, "does not match")) << l;
+      EXPECT_FALSE(contains(l, "The entry value")) << l;
+    }
+}
+
+TEST(InputErrors, AdmissibleRangesAreCheckedBeforeTheRun)
+{
+  // valid.prm: a 1 s protocol on a small axisymmetric rod. Each value is refused by
+  // --validate with the entry it concerns (named by the override, not the file).
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+    {{"Heat/Initial temperature=0"}, "entry 'Heat/Initial temperature': must be a positive"},
+    {{"Heat/Initial temperature=350 - 1e6*x"}, "entry 'Heat/Initial temperature': must be a positive"},
+    {{"Thermal protocol/quench/Environment temperature=0"},
+     "entry 'Thermal protocol/quench/Environment temperature': must be positive"},
+    {{"Material/Stress-free temperature=0"}, "entry 'Material/Stress-free temperature'"},
+    {{"Output/Interval in time=1e-300"}, "entry 'Output/Interval in time': must be 0 or at least 1e-5"},
+    {{"Time stepping/Minimum time step=1e-300"},
+     "entry 'Time stepping/Minimum time step': must be at least 1e-12"},
+    {{"Time stepping/Adaptive=false", "Time stepping/Initial time step=1e-9"},
+     "entry 'Time stepping/Initial time step': the fixed step"},
+    {{"Statistics/Probe points=far: 1, 1"}, "entry 'Statistics/Probe points': probe 'far'"},
+    {{"Geometry/Global refinement=12"}, "entry 'Geometry/Global refinement': the refined mesh"},
+    {{"Geometry/Mesh size=1e-9"}, "entry 'Geometry/Mesh size'"},
+    {{"Material/Young's modulus=1e300"}, "entry 'Material/Young's modulus': values must lie in"},
+    {{"Thermal protocol/Sequence=" + std::string(200, '(') + "quench" + std::string(200, ')')},
+     "entry 'Thermal protocol/Sequence': cannot read the segment sequence"}};
+  for (const auto &[assignments, expected] : cases)
+    {
+      std::vector<std::string> args = {"--validate", input("valid.prm")};
+      for (const auto &a : assignments)
+        {
+          args.push_back("--set");
+          args.push_back(a);
+        }
+      const auto line = refused("admissible_range", args);
+      EXPECT_TRUE(contains(line, expected)) << line;
+      EXPECT_TRUE(contains(line, "command-line override '")) << line;
+      EXPECT_FALSE(contains(line, "valid.prm")) << "blamed on the file: " << line;
+      EXPECT_LT(line.size(), 400u) << line;
+    }
+}
+
+// The progress guard: a step that stays far too small for the protocol ends the run with
+// one line (here the step cannot grow: no temperature change is small enough).
+TEST(RuntimeFailure, StalledTimeStepStopsTheRun)
+{
+  const std::string out = absent_directory("out_stalled_step");
+  const RunResult   r   = run_bmgfe({input("valid.prm"), "--set", "Output directory=" + out,
+                                     "--set", "Time stepping/Maximum temperature change=1e-300",
+                                     "--set", "Time stepping/Maximum number of steps=100000"});
+  const std::string line = single_error_line(r, false);
+  EXPECT_TRUE(contains(line, "the time step has stalled at")) << line;
+  EXPECT_TRUE(contains(line, "'Time stepping/Maximum number of steps' (100000)")) << line;
+  ASSERT_TRUE(fs::is_regular_file(out + "/summary.json")) << r.output;
+  EXPECT_TRUE(contains(read_file(out + "/summary.json"), "\"failed\"")) << read_file(out + "/summary.json");
+}
+
 // A run that fails while running: non-zero exit, one error line, summary "failed".
 TEST(RuntimeFailure, StepLimitMarksTheRunFailed)
 {

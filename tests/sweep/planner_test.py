@@ -12,6 +12,7 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -30,7 +31,8 @@ bs = importlib.util.module_from_spec(_spec)
 _loader.exec_module(bs)
 
 # Stand-ins for mpirun (drops its options up to -np N) and bmgfe (writes summary.json into the
-# Output directory; 'Fail/Now=true' fails; a chained run needs its initial state completed).
+# Output directory; 'Fail/Now=true' fails; a chained run needs its initial state completed;
+# a run must be given --overwrite, as `local` gives every run).
 FAKE_MPIRUN = """#!/usr/bin/python3
 import os, sys
 args = sys.argv[1:]
@@ -43,6 +45,9 @@ sets = {}
 a = sys.argv[2:]
 validate = a[-1:] == ["--validate"]
 a = a[:-1] if validate else a
+if not validate:
+    assert a[-1:] == ["--overwrite"], a
+    a = a[:-1]
 for k in range(0, len(a), 2):
     assert a[k] == "--set", a
     e, v = a[k + 1].split("=", 1)
@@ -490,6 +495,22 @@ class StatesAndCollect(SweepTestCase):
                          ("failed", "exit code 1: bmgfe: error: x.prm:3: entry 'A/x': bad"))
         shutil.rmtree(r[3].dir)
         self.assertEqual(bs.run_state(r[3]), ("pending", ""))
+        # bmgfe's own summary.json: "interrupted" (a signal), "running" of a live process
+        # (this one) on this host, "running" left by a killed bmgfe
+        host = bs.socket.gethostname()
+        self.fake_run(r[3], {"status": "interrupted", "message": "SIGUSR1 received: stopped"})
+        self.assertEqual(bs.run_state(r[3]), ("interrupted",
+                                              "summary.json: interrupted SIGUSR1 received: stopped"))
+        self.fake_run(r[3], {"status": "running", "host": host, "pid": os.getpid()})
+        self.assertEqual(bs.run_state(r[3]), ("running", "pid %d" % os.getpid()))
+        self.fake_run(r[3], {"status": "running", "host": host, "pid": dead.pid},
+                      marker={"state": "exited", "exit_code": 137})
+        self.assertEqual(bs.run_state(r[3]), ("interrupted", "summary.json still says running: "
+                                              "bmgfe was killed (exit code 137)"))
+        self.fake_run(r[3], {"status": "running", "host": "elsewhere", "pid": os.getpid()},
+                      marker={})
+        self.assertEqual(bs.run_state(r[3])[0], "interrupted")
+        shutil.rmtree(r[3].dir)
         p = self.tool("status", os.path.join(self.tmp, "s.toml"))
         self.assertIn("1 pending, 1 running, 1 completed, 1 failed", p.stdout)
         self.assertRegex(p.stdout, r"x=1\.5_y=vmm +failed +summary.json: failed diverged")
@@ -552,13 +573,14 @@ class SlurmScript(SweepTestCase):
             prm = "stage2.prm"
             depends = "cast"
             sets = { "Material/Initial state" = "{cast.output}" }
+            slurm = { requeue = false, signal_seconds = 0 }
             [[stage]]
             name = "press"
             prm = "stage3.prm"
             depends = "hold"
             ranks = 2
             sets = { "Material/Initial state" = "{hold.output}" }
-            slurm = { time = "01:00:00", checkpoint_exit_code = 85 }
+            slurm = { time = "01:00:00", max_requeues = 5, signal_seconds = 120 }
             [[vary]]
             stage = "hold"
             entry = "Furnace/Duration"
@@ -576,16 +598,21 @@ class SlurmScript(SweepTestCase):
         for line in ("#SBATCH --array=0-2", "#SBATCH --ntasks=2", "#SBATCH --time=01:00:00",
                      "#SBATCH --partition=debug", "#SBATCH --mem=1G", "#SBATCH --account=proj",
                      "#SBATCH --qos=short", "#SBATCH --requeue", "module load openmpi",
-                     "CHECKPOINT_EXIT_CODE=85",
-                     "mpirun -np 2 \"$BMGFE\" \"${args[@]}\" 2>&1 | tee \"$dir/bmgfe-sweep.log\"",
+                     "#SBATCH --signal=B:USR1@120",
+                     "INTERRUPTED_EXIT_CODE=75", "REQUEUE=yes", "MAX_REQUEUES=5",
+                     "trap 'forward SIGUSR1' USR1", "trap 'forward SIGTERM' TERM",
+                     "mpirun -np 2 \"$BMGFE\" \"${args[@]}\" > >(trap '' TERM USR1 INT; "
+                     "exec tee \"$dir/bmgfe-sweep.log\") 2>&1 &",
+                     "  scontrol requeue \"$task\" && exit 0",
                      "  1) dir=out/press/t=2min",
                      "     args=(stage3.prm --set 'Material/Initial state=out/hold/t=2min' "
-                     "--set 'Output directory=out/press/t=2min') ;;"):
+                     "--set 'Output directory=out/press/t=2min' --overwrite) ;;"):
             self.assertIn(line + "\n", script)
         with open(os.path.join(self.tmp, "out", "slurm", "hold.sbatch")) as f:
             hold = f.read()
-        self.assertIn("CHECKPOINT_EXIT_CODE=\n", hold)
+        self.assertIn("REQUEUE=no\n", hold)
         self.assertNotIn("--requeue", hold)
+        self.assertNotIn("#SBATCH --signal", hold)
         self.assertIn("--set 'Furnace/Duration=3 min'", hold)
         p = subprocess.run(["bash", "-n", os.path.join(self.tmp, "out", "slurm", "press.sbatch")])
         self.assertEqual(p.returncode, 0)
@@ -603,6 +630,87 @@ class SlurmScript(SweepTestCase):
         self.assertIn("--dependency=afterok:<job of hold>", p.stdout)
         with open(os.path.join(self.tmp, "out", "slurm", "hold.sbatch")) as f:
             self.assertIn("#SBATCH --array=2\n", f.read())
+
+    def test_signal_is_passed_on_and_the_task_requeued(self):
+        # The job script without SLURM: bash with the array task's variables, a stand-in
+        # scontrol that records its arguments, and a stand-in bmgfe that stops on SIGUSR1
+        # as bmgfe does (summary.json "interrupted", exit code 75).
+        fake = os.path.join(self.tmp, "bin")
+        os.makedirs(fake)
+        with open(os.path.join(fake, "scontrol"), "w") as f:
+            f.write('#!/bin/sh\necho "$@" >> "%s/scontrol.txt"\n' % self.tmp)
+        with open(os.path.join(fake, "bmgfe"), "w") as f:
+            f.write(textwrap.dedent("""\
+                #!/usr/bin/python3
+                import json, os, signal, sys, time
+                out = [a.split("=", 1)[1] for a in sys.argv if a.startswith("Output directory=")][0]
+                def stop(signum, frame):
+                    with open(os.path.join(out, "summary.json"), "w") as f:
+                        json.dump({"status": "interrupted", "message": "SIGUSR1 received",
+                                   "signal": signal.Signals(signum).name}, f)
+                    sys.exit(75)
+                signal.signal(signal.SIGUSR1, stop)
+                with open(os.path.join(out, "args.json"), "w") as f:
+                    json.dump(sys.argv[1:], f)
+                print("fake bmgfe running", flush=True)
+                time.sleep(60)
+                sys.exit(0)
+                """))
+        for name in ("scontrol", "bmgfe"):
+            os.chmod(os.path.join(fake, name), 0o755)
+        path = self.write("""
+            prm = "base.prm"
+            output = "out"
+            [slurm]
+            launcher = "env"
+            max_requeues = 2
+            [[vary]]
+            entry = "A/x"
+            values = [1]
+            """)
+        self.tool("slurm", path, "--dry-run", "--bmgfe", os.path.join(fake, "bmgfe"))
+        script = os.path.join(self.tmp, "out", "slurm", "s.sbatch")
+        run_dir = os.path.join(self.tmp, "out", "x=1")
+
+        def task(signum, restart_count):
+            for name in ("summary.json", "args.json"):
+                if os.path.exists(os.path.join(run_dir, name)):
+                    os.remove(os.path.join(run_dir, name))
+            env = dict(os.environ, SLURM_ARRAY_JOB_ID="42", SLURM_ARRAY_TASK_ID="0",
+                       SLURM_RESTART_COUNT=str(restart_count),
+                       PATH=fake + os.pathsep + os.environ["PATH"])
+            p = subprocess.Popen(["bash", script], cwd=self.tmp, env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            deadline = time.time() + 30
+            while not os.path.exists(os.path.join(run_dir, "args.json")) and \
+                    time.time() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.3)
+            p.send_signal(signum)  # to the batch shell, as --signal=B:USR1@N does
+            out, _ = p.communicate(timeout=30)
+            with open(os.path.join(run_dir, "bmgfe-sweep.json")) as f:
+                return p.returncode, out, json.load(f)
+
+        # SIGUSR1 to the shell: bmgfe gets SIGUSR1, exits 75, the task is requeued
+        rc, out, marker = task(signal.SIGUSR1, 0)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("passing SIGUSR1 on to bmgfe", out)
+        self.assertEqual(marker["state"], "requeued", out)
+        with open(os.path.join(self.tmp, "scontrol.txt")) as f:
+            self.assertEqual(f.read(), "requeue 42_0\n")
+        with open(os.path.join(run_dir, "args.json")) as f:
+            self.assertEqual(json.load(f)[-1], "--overwrite")
+        with open(os.path.join(run_dir, "summary.json")) as f:
+            self.assertEqual(json.load(f)["signal"], "SIGUSR1")
+        # SIGTERM (scancel) to the shell after max_requeues restarts: passed on as SIGUSR1,
+        # not requeued again; the run is interrupted, the task fails with 75
+        rc, out, marker = task(signal.SIGTERM, 2)
+        self.assertEqual(rc, 75, out)
+        self.assertIn("SIGTERM: passing SIGUSR1 on to bmgfe", out)
+        self.assertEqual((marker["state"], marker["exit_code"]), ("exited", 75))
+        with open(os.path.join(self.tmp, "scontrol.txt")) as f:
+            self.assertEqual(f.read(), "requeue 42_0\n")
+        self.assertEqual(bs.run_state(bs.load(path).stages[0].runs[0])[0], "interrupted")
 
     def test_array_spec(self):
         self.assertEqual(bs.array_spec([0, 1, 2, 4, 6, 7]), "0-2,4,6-7")

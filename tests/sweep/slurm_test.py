@@ -4,7 +4,8 @@ slurmd on localhost with a generated configuration in a temporary folder (own po
 socket and key; the machine's SLURM and munge, if any, are not touched), submits a 4-run sweep
 of tests/sweep/tiny_rod.prm as one job array, waits for it, collects the table and checks
 it; then a two-stage chain (two arrays, the second --dependency=aftercorr on the first); then
-shuts the daemons down. Installs nothing: without the daemons (Debian: slurmctld,
+a long run that SIGUSR1 to the batch shell stops (bmgfe exit code 75, summary.json
+"interrupted") and the job script requeues; then shuts the daemons down. Installs nothing: without the daemons (Debian: slurmctld,
 slurmd, slurm-client, munge; scripts/setup.sh installs them when the tests are built) or
 without root it prints why and exits 77 (ctest SKIP_RETURN_CODE).
 
@@ -22,7 +23,7 @@ import sys
 import tempfile
 import time
 
-from sweep_checks import HERE, check, failures, finish, read, tool
+from sweep_checks import HERE, check, failures, finish, read, read_json, tool
 SKIP = 77
 
 SWEEP = """# written by tests/sweep/slurm_test.py
@@ -60,6 +61,20 @@ values = [340, 360]
 [slurm]
 partition = "bmgfetest"
 time      = "00:05:00"
+"""
+
+SIGNAL = """# written by tests/sweep/slurm_test.py: one long run (a small fixed time step)
+prm     = "{prm}"
+output  = "signal"
+sets    = {{ "Time stepping/Initial time step" = 1e-5, "Time stepping/Maximum time step" = 1e-5 }}
+[[vary]]
+entry  = "Heat/Initial temperature"
+name   = "T0"
+values = [350]
+[slurm]
+partition    = "bmgfetest"
+time         = "00:05:00"
+max_requeues = 1
 """
 
 SLURM_CONF = """# written by tests/sweep/slurm_test.py: one node (this machine) for the test only
@@ -304,6 +319,56 @@ def main():
             b = json.loads(read("chain/b/T0=%d/bmgfe-sweep.json" % temp))
             check(b["start"] >= a["end"], "chain: b/T0=%d started after a/T0=%d ended"
                   % (temp, temp))
+
+        # SIGUSR1 to the batch shell (what --signal=B:USR1@N sends before the time limit):
+        # the job script passes it on, bmgfe stops after a step with exit code 75 and
+        # summary.json "interrupted", and the task is requeued (max_requeues = 1); once the
+        # requeued task is cancelled, the run is "interrupted".
+        with open("signal.toml", "w") as f:
+            f.write(SIGNAL.format(prm=os.path.join(HERE, "tiny_rod.prm")))
+        p, _ = tool(["slurm", "signal.toml"] + exe, env)
+        check(p.returncode == 0, "signal: one run submitted")
+        run_dir = "signal/T0=350"
+        end = time.time() + args.timeout
+        while time.time() < end:
+            s = read_json(os.path.join(run_dir, "summary.json"))
+            m = read_json(os.path.join(run_dir, "bmgfe-sweep.json"))
+            if s and s.get("status") == "running" and m and m.get("state") == "running":
+                break
+            time.sleep(0.2)
+        time.sleep(1)
+        task = (read_json(os.path.join(run_dir, "bmgfe-sweep.json")) or {}).get("slurm_job")
+        check(bool(task), "signal: the task runs (%s)" % task)
+        q = run(["scancel", "--batch", "--signal=USR1", str(task)], env)
+        check(q.returncode == 0, "signal: scancel --batch --signal=USR1 %s %s" % (task, q.stderr))
+        end = time.time() + 60
+        while time.time() < end:
+            m = read_json(os.path.join(run_dir, "bmgfe-sweep.json")) or {}
+            if m.get("state") != "running":
+                break
+            time.sleep(0.5)
+        s = read_json(os.path.join(run_dir, "summary.json")) or {}
+        check((m.get("state"), m.get("exit_code")) == ("requeued", 75),
+              "signal: bmgfe exited with 75 and the task was requeued (%s)" % m)
+        check(s.get("status") == "interrupted" and s.get("signal") == "SIGUSR1",
+              "signal: summary.json interrupted by SIGUSR1: %s" % s.get("message"))
+        # requeued: pending again, or already restarted (its output says "restart 1")
+        end, state = time.time() + 60, ""
+        while time.time() < end:
+            q = run(["squeue", "-h", "-o", "%T", "-j", str(task).split("_")[0]], env)
+            state = q.stdout.strip()
+            outs = [os.path.join("signal/slurm", n) for n in os.listdir("signal/slurm")
+                    if n.endswith(".out")]
+            if state.startswith(("PENDING", "REQUEUE")) or any(
+                    "restart 1" in read(o) for o in outs):
+                break
+            time.sleep(0.5)
+        check(state.startswith(("PENDING", "REQUEUE")) or any("restart 1" in read(o) for o in outs),
+              "signal: the task is in the queue again (%s)" % state)
+        run(["scancel", str(task).split("_")[0]], env)
+        wait_for_empty_queue(env, 60)
+        p, _ = tool(["status", "signal.toml"], env)
+        check(p.stdout.rstrip().endswith("1 interrupted"), "signal: status 1 interrupted")
     except (RuntimeError, OSError, subprocess.SubprocessError) as e:
         check(False, "SLURM: %s" % e)
     finally:

@@ -9,14 +9,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOOL = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts", "bmgfe-sweep")
 
-failures = []
-
-
-def check(cond, what):
-    print(("ok:   " if cond else "FAIL: ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "support"))
+from script_checks import check, failures, read_json  # noqa: E402,F401  (re-exported)
 
 
 def tool(args, env=None, timeout=300):

@@ -48,8 +48,14 @@ namespace bmgfe
   private:
     /// Solve the mechanics at t (if any) and keep its report.
     void solve_mechanics(double t);
+    /// A warning when a mesh file's size is about 10^3 off the point coordinates of the
+    /// other entries (probes, point constraints), or over 1 m across without them.
+    void check_mesh_units();
     /// Postprocessors for the accepted step, then the progress line.
     void postprocess(const postprocess::StepInfo &info, const HeatStepReport &heat_report);
+    /// A signal stopped the run after `step` (time t): flush the statistics, (later) write
+    /// a checkpoint, write summary.json "interrupted" and throw Interrupted. Collective.
+    [[noreturn]] void interrupt(int signal, unsigned int step, double t);
 
     const Parameters           &parameters;
     dealii::ParameterHandler   &prm;

@@ -20,6 +20,9 @@ namespace bmgfe
 
     std::vector<std::string>              command_line; ///< argv, the program first
     std::chrono::system_clock::time_point start = std::chrono::system_clock::now();
+    /// --overwrite: the run may replace the results of an earlier run in its output
+    /// directory (io/run_directory.h); without it such a directory is refused.
+    bool overwrite = false;
   };
 
   /// A std::ostream that writes to `console` and, once attach() has named a file, also to
@@ -64,4 +67,7 @@ namespace bmgfe
   /// The head of log.txt: version, command line, start date and time, host name, number of
   /// MPI ranks, working directory; one "  key : value" line each.
   std::string log_header(const RunInfo &info, unsigned int n_mpi_ranks);
+
+  /// This machine's host name ("unknown" if it cannot be found).
+  std::string host_name();
 } // namespace bmgfe

@@ -102,6 +102,12 @@ namespace bmgfe
     PointResponse respond(const CommittedPointState &committed, const TrialPointState &trial,
                           const dealii::SymmetricTensor<2, 3> &strain, double T,
                           bool without_plasticity = false) const;
+    /// The same into `response`, whose vectors keep their storage (every field is set). It
+    /// reads neither response nor trial.update, so response may be a scratch object that
+    /// is then swapped with trial.update.
+    void respond(const CommittedPointState &committed, const TrialPointState &trial,
+                 const dealii::SymmetricTensor<2, 3> &strain, double T, bool without_plasticity,
+                 PointResponse &response) const;
 
     /// Models without plasticity: the step is affine in the strain, sigma(eps) = C_t : eps - s*
     /// with C_t = `stiffness` (isotropic). Returns s* = -sigma(0), the eigenstress of the

@@ -95,5 +95,10 @@ namespace bmgfe
     ViscoplasticResult update(const ViscoplasticInput &input, const MohrCoulombStrength &strength,
                               const MohrCoulombFlow    &flow,
                               const MohrCoulombControl &control = MohrCoulombControl());
+    /// The same into `result` (every field is set; its branch strains keep their storage,
+    /// so that the mechanics allocates nothing per point and iteration).
+    void update(const ViscoplasticInput &input, const MohrCoulombStrength &strength,
+                const MohrCoulombFlow &flow, const MohrCoulombControl &control,
+                ViscoplasticResult &result);
   } // namespace viscoplastic
 } // namespace bmgfe

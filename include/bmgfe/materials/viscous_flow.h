@@ -74,6 +74,14 @@ namespace bmgfe
                        const std::vector<dealii::SymmetricTensor<2, 3>> &branch_viscous_strains_old,
                        double shear_modulus, const RelaxationSpectrum &shear, double lambda,
                        double cap);
+    /// The same into `s`, whose vectors keep their storage (the mechanics calls this at every
+    /// quadrature point in every iteration: no heap allocation in the steady state).
+    void update(const dealii::SymmetricTensor<2, 3> &strain_new,
+                const dealii::SymmetricTensor<2, 3> &strain_increment,
+                const dealii::SymmetricTensor<2, 3> &viscous_strain_old,
+                const std::vector<dealii::SymmetricTensor<2, 3>> &branch_viscous_strains_old,
+                double shear_modulus, const RelaxationSpectrum &shear, double lambda, double cap,
+                MaxwellStep &s);
 
     /// Maxwell update. `strain_new`: total strain at the end of the step minus the plastic
     /// strain (only its deviator is used); `strain_increment`: its change over the step;

@@ -122,6 +122,8 @@ namespace bmgfe
     Vector temperature_owned, old_temperature_owned; ///< T^n, T^{n-1}
     Vector temperature_ghosted, old_temperature_ghosted, trial_ghosted;
     Vector trial_owned, rhs, work;
+    /// Scratch of the Picard iteration (solve_time_step).
+    Vector picard_previous, history_ghosted, iterate_ghosted;
 
     Matrix system_matrix;
     // Fast path operators: mass (rho c_p), conduction, Robin boundary mass and load.
