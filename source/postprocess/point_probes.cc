@@ -127,7 +127,7 @@ namespace bmgfe
             std::ostringstream where, vertex;
             where << "probe '" << points[i].first << "' at (" << p << ")";
             vertex << "(" << nearest << ")";
-            require(!moved && best <= largest_cell, "",
+            require(!moved && (best <= largest_cell || !refuse_points_outside), "",
                     where.str() + " lies outside the body (" + value_text(best) +
                       " m from the nearest mesh vertex " + vertex.str() + ")");
             notes.push_back(where.str() + " is outside the mesh; using the nearest vertex " +

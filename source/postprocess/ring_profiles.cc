@@ -141,6 +141,8 @@ namespace bmgfe
               path.emplace_back("r" + std::to_string(i), p);
             }
           std::vector<std::string> notes;
+          // The line runs to the rod radius: across a notch its outer points are outside.
+          line.refuse_points_outside = false;
           line.initialize(run.heat->dof_handler(), *run.mapping, path, notes);
         }
     }

@@ -22,8 +22,11 @@ namespace bmgfe
   class PointProbes
   {
   public:
-    /// Locate every point; a point outside the mesh is moved to the nearest vertex
-    /// (reported in `notes`).
+    /// Locate every point; a point outside the mesh by at most a cell (a curved surface) is
+    /// moved to the nearest vertex (reported in `notes`); one farther away is an input error
+    /// unless refuse_points_outside is false (points bmgfe generates itself, e.g. the ring
+    /// profile line, which crosses a notch), when it is moved as well.
+    bool refuse_points_outside = true;
     void initialize(const dealii::DoFHandler<dim> &dofs, const dealii::Mapping<dim> &mapping,
                     const std::vector<std::pair<std::string, dealii::Point<dim>>> &points,
                     std::vector<std::string> &notes);
