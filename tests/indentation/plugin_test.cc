@@ -181,7 +181,7 @@ TEST(VirtualIndentation, UniformFieldHasNoWidth)
 TEST(VirtualIndentation, TwoRanksGiveTheIndentsOfOne)
 {
   const std::string one = "out_indentation_np1", two = "out_indentation_np2";
-  const std::vector<std::string> sets = {"Heat/Prescribed temperature field=300 + 1e5*x + 3e9*x*y"};
+  const std::vector<std::string> sets = {"Heat/Prescribed temperature field=2000 + 1e5*x + 3e9*x*y"}; // > 0 K on the rod
   run(one, sets);
   run(two, sets, 2);
   ASSERT_NE(read_file(two + "/log.txt").find("MPI ranks    : 2"), std::string::npos);
