@@ -53,12 +53,13 @@ namespace bmgfe
 
   namespace
   {
-    /// d phi1 / dz = (e^{-z} - phi1(z)) / z, series for small z.
-    double dphi1(const double z)
+    /// d phi1 / dz = (e^{-z} - phi1(z)) / z, series for small z; e^{-z} and phi1(z) given
+    /// (the callers have them already).
+    double dphi1(const double z, const double e_minus_z, const double phi1_z)
     {
       if (z < 1e-3)
         return -0.5 + z / 3 - z * z / 8;
-      return (exp_minus(z) - phi1(z)) / z;
+      return (e_minus_z - phi1_z) / z;
     }
   } // namespace
 
@@ -132,7 +133,7 @@ namespace bmgfe
           const double zi = z0 / spectrum.times[i];
           const double e  = exp_minus(zi);
           const double p1 = phi1(zi);
-          const double d1 = zi < 1e-3 ? -0.5 + zi / 3 - zi * zi / 8 : (e - p1) / zi;
+          const double d1 = dphi1(zi, e, p1);
           modes_b[i]      = xb_eq + (modes_a[i] - xa_eq) * e - dx_eq * p1;
           x0 += spectrum.weights[i] * modes_b[i];
           slope += spectrum.weights[i] / spectrum.times[i] * (-(modes_a[i] - xa_eq) * e - dx_eq * d1);
@@ -175,7 +176,8 @@ namespace bmgfe
           {
             const double zi = z / spectrum.times[i];
             sum += spectrum.weights[i] / spectrum.times[i] *
-                   (-(modes_a[i] - xa_eq) * exp_minus(zi) - (xb_eq - xa_eq) * dphi1(zi));
+                   (-(modes_a[i] - xa_eq) * exp_minus(zi) -
+                    (xb_eq - xa_eq) * dphi1(zi, exp_minus(zi), phi1(zi)));
           }
         return sum;
       };
