@@ -1,6 +1,7 @@
 // bmgfe: residual stress and gradient heterogeneity in bulk metallic glasses.
 //   bmgfe FILE.prm [--set Section/Entry=value ...]     run a scenario
 //         [--overwrite]                                replacing an earlier run's results
+//         [--restart OUTPUT]                           continuing a run from its checkpoint
 //   bmgfe --validate FILE.prm [--set ...]              check a file (parameters, mesh, boundaries)
 //   bmgfe --print-parameters [prm|json]                every parameter with documentation
 //   bmgfe --calibrate-tg FILE.prm [--set ...]          tau0, eta0 of Material/Free volume
@@ -24,7 +25,7 @@ namespace
   void print_usage(std::ostream &out)
   {
     out << bmgfe::version_string() << "\n"
-           "usage: bmgfe FILE.prm [--set Section/Entry=value ...] [--overwrite]\n"
+           "usage: bmgfe FILE.prm [--set Section/Entry=value ...] [--overwrite | --restart OUTPUT]\n"
            "       bmgfe --validate FILE.prm [--set Section/Entry=value ...]\n"
            "       bmgfe --print-parameters [prm|json]\n"
            "       bmgfe --calibrate-tg FILE.prm [--set Section/Entry=value ...]\n"
@@ -33,9 +34,13 @@ namespace
            "\n"
            "  --overwrite  replace the results of an earlier run in the output directory\n"
            "               (without it such a directory is refused)\n"
+           "  --restart OUTPUT  continue the run in OUTPUT from its newest whole checkpoint\n"
+           "               (OUTPUT/checkpoints; the same FILE.prm and --set entries, any\n"
+           "               number of ranks); OUTPUT replaces 'Output directory'\n"
            "\n"
            "OUTPUT/summary.json says \"running\", \"completed\", \"failed\" or \"interrupted\".\n"
-           "SIGTERM, SIGUSR1 or SIGINT stop a run after its current step (statistics written).\n"
+           "SIGTERM, SIGUSR1 or SIGINT stop a run after its current step (statistics and a\n"
+           "checkpoint written).\n"
            "Exit codes: 0 success, 1 error (input or run), 2 usage, "
         << bmgfe::exit_code_interrupted << " interrupted by a signal.\n";
   }
@@ -88,6 +93,19 @@ int main(int argc, char *argv[])
             calibrate = true;
           else if (a == "--overwrite")
             run_info.overwrite = true;
+          else if (a == "--restart" || a.rfind("--restart=", 0) == 0)
+            {
+              std::string dir = a.size() > 9 ? a.substr(10) : "";
+              if (a == "--restart")
+                {
+                  if (i + 1 >= args.size() || args[i + 1].empty() || args[i + 1][0] == '-')
+                    throw bmgfe::InputError("--restart needs the output directory of the run to continue");
+                  dir = args[++i];
+                }
+              if (dir.empty())
+                throw bmgfe::InputError("--restart needs the output directory of the run to continue");
+              run_info.restart = dir;
+            }
           else if (a == "--set" || a == "-s")
             {
               if (i + 1 >= args.size())
@@ -110,6 +128,15 @@ int main(int argc, char *argv[])
           return 2;
         }
 
+      if (!run_info.restart.empty())
+        {
+          if (run_info.overwrite)
+            throw bmgfe::InputError("--restart and --overwrite exclude each other");
+          if (validate || calibrate)
+            throw bmgfe::InputError("--restart is for runs, not --validate or --calibrate-tg");
+          // The run's directory is the one to continue.
+          overrides.push_back("Output directory=" + run_info.restart);
+        }
       bmgfe::Parameters parameters;
       const auto        prm = bmgfe::read_parameters(file, overrides, parameters);
       if (calibrate)

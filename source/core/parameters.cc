@@ -67,6 +67,13 @@ namespace bmgfe
             "entry 'Output/Interval in time'",
             "must be 0 or at least 1e-5 of the protocol's " + value_text(duration) +
               " s (at most 100000 snapshots)");
+    require(output.checkpoint_interval_time == 0 ||
+              output.checkpoint_interval_time >= 1e-5 * duration,
+            "entry 'Checkpoint/Interval in time'",
+            "must be 0 or at least 1e-5 of the protocol's " + value_text(duration) +
+              " s (at most 100000 checkpoints)");
+    require(output.checkpoint_interval_wall_time == 0 || output.checkpoint_interval_wall_time >= 1,
+            "entry 'Checkpoint/Interval in wall time'", "must be 0 or at least 1 s");
     require(time_stepping.minimum_time_step >= 1e-12 * duration,
             "entry 'Time stepping/Minimum time step'",
             "must be at least 1e-12 of the protocol's " + value_text(duration) + " s");

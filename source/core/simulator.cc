@@ -157,7 +157,14 @@ namespace bmgfe
   {
     {
       TimerOutput::Scope scope(timer, "setup: mesh");
-      domain = create_domain(parameters.geometry, parameters.kinematics, triangulation);
+      if (run_info.restart.empty())
+        domain = create_domain(parameters.geometry, parameters.kinematics, triangulation);
+      else
+        {
+          // The coarse mesh; the checkpoint's p4est forest refines and partitions it.
+          domain = create_domain(parameters.geometry, parameters.kinematics, triangulation, false);
+          load_checkpoint_mesh();
+        }
     }
     // One mapping for every field, of the highest element degree: Q2 displacements on a
     // curved boundary (a notch root, a rod surface) need the Q2 geometry to gain from Q2.
@@ -291,65 +298,78 @@ namespace bmgfe
     // From here on summary.json says "running"; whatever stops the run below replaces it.
     run_directory      = std::make_unique<RunDirectory>(parameters.output.directory, comm, run_info);
     view.run_directory = run_directory.get();
+    checkpoints = std::make_unique<CheckpointFiles>(parameters.output.directory, comm);
     OutputSchedule schedule(parameters.output, proto);
 
-    double       t    = proto.start_time();
-    unsigned int step = 0;
+    LoopState &loop = this->loop;
+    loop.t          = proto.start_time();
     try
       {
-        run_directory->write_parameters(prm);
-        // log.txt: version, command line, date, ranks, then the start-up report printed so far.
+        if (restart.folder.empty())
+          run_directory->write_parameters(prm);
+        // log.txt: version, command line, date, ranks, then the start-up report printed so far
+        // (a restart continues the log of the run it restarts).
         log.attach(run_directory->file("log.txt"),
-                   log_header(run_info, Utilities::MPI::n_mpi_processes(comm)));
-        {
-          auto T0 = parameters.heat.prescribed_field ?
-                      make_expression_function<dim>(parameters.heat.temperature_field,
-                                                    "Heat/Prescribed temperature field", true) :
-                    parameters.heat.initial_temperature_from_state() ?
-                      initial_state_temperature<dim>(parameters) :
-                      make_expression_function<dim>(parameters.heat.initial_temperature,
-                                                    "Heat/Initial temperature", false);
-          T0->set_time(proto.start_time());
-          heat->set_initial_temperature(*T0);
-        }
+                   (restart.folder.empty() ? "" : "\n") +
+                     log_header(run_info, Utilities::MPI::n_mpi_processes(comm)),
+                   !restart.folder.empty());
         TimeStepController controller(ts);
-        const double       t_end       = proto.end_time();
-        double             dt          = ts.initial_time_step;
-        double             dt_old      = 0;
-        std::size_t        stage       = proto.stage_index(t);
-        std::size_t        last_stage  = stage;
-        bool               first_order = true;
+        const double       t_end          = proto.end_time();
         const double       time_tolerance = 1e-12 * std::max(1.0, std::abs(t_end));
         const std::size_t  progress_window = 200;
-        std::deque<double> recent_steps;
-
-        solve_mechanics(t);
         postprocess::StepInfo info;
-        info.time             = t;
-        info.stage            = stage;
-        const HeatStepReport no_heat_step;
-        info.heat_report      = &no_heat_step;
+        const HeatStepReport  no_heat_step;
         info.mechanics_report = mechanics ? &mechanics_report : nullptr;
-        info.output_time      = schedule.is_output_step(0, t, false, false);
-        info.final            = t >= t_end - time_tolerance;
-        info.wall_time        = wall_seconds_agreed(comm);
-        postprocess(info, no_heat_step);
-        while (t < t_end - time_tolerance)
+        if (restart.folder.empty())
           {
+            auto T0 = parameters.heat.prescribed_field ?
+                        make_expression_function<dim>(parameters.heat.temperature_field,
+                                                      "Heat/Prescribed temperature field", true) :
+                      parameters.heat.initial_temperature_from_state() ?
+                        initial_state_temperature<dim>(parameters) :
+                        make_expression_function<dim>(parameters.heat.initial_temperature,
+                                                      "Heat/Initial temperature", false);
+            T0->set_time(proto.start_time());
+            heat->set_initial_temperature(*T0);
+            loop.dt         = ts.initial_time_step;
+            loop.stage      = proto.stage_index(loop.t);
+            loop.last_stage = loop.stage;
+            loop.next_checkpoint_time =
+              parameters.output.checkpoint_interval_time > 0 ?
+                loop.t + parameters.output.checkpoint_interval_time :
+                std::numeric_limits<double>::infinity();
+
+            solve_mechanics(loop.t);
+            info.time        = loop.t;
+            info.stage       = loop.stage;
+            info.heat_report = &no_heat_step;
+            info.output_time = schedule.is_output_step(0, loop.t, false, false);
+            info.final       = loop.t >= t_end - time_tolerance;
+            info.wall_time   = wall_seconds_agreed(comm);
+            loop.wall_time   = info.wall_time;
+            postprocess(info, no_heat_step);
+          }
+        else
+          restore_checkpoint(schedule);
+        while (loop.t < t_end - time_tolerance)
+          {
+            const double t    = loop.t;
+            double      &dt   = loop.dt;
             // SIGTERM/SIGUSR1/SIGINT since the last step (on any rank: all stop here together).
             if (const int signal = agreed_signal(comm); signal != 0)
-              interrupt(signal, step, t);
-            if (step >= ts.maximum_steps)
+              interrupt(signal, schedule);
+            if (loop.step >= ts.maximum_steps)
               throw RunError("reached 'Time stepping/Maximum number of steps' (" +
                              std::to_string(ts.maximum_steps) + ") at t = " + std::to_string(t) + " s");
-            stage = proto.stage_index(t + time_tolerance);
-            if (stage != last_stage)
+            const std::size_t stage = proto.stage_index(t + time_tolerance);
+            if (stage != loop.last_stage)
               {
                 // A protocol switch: restart the multistep history and the step size.
-                first_order = true;
-                dt          = std::min(dt, ts.initial_time_step);
-                last_stage  = stage;
+                loop.first_order = true;
+                dt               = std::min(dt, ts.initial_time_step);
+                loop.last_stage  = stage;
               }
+            loop.stage = stage;
             // Land on the end of the protocol stage, the loading programme's breakpoints (the
             // platen velocity jumps there), the snapshot times and the postprocessors' times.
             const double stage_end = proto.stages()[stage].end;
@@ -375,8 +395,8 @@ namespace bmgfe
             HeatStepData data;
             data.time        = t_new;
             data.dt          = dt_try;
-            data.dt_old      = dt_old;
-            data.first_order = first_order || ts.scheme == TimeSteppingParameters::Scheme::implicit_euler;
+            data.dt_old      = loop.dt_old;
+            data.first_order = loop.first_order || ts.scheme == TimeSteppingParameters::Scheme::implicit_euler;
             data.environment = proto.environment(stage, t_new);
 
             HeatStepReport report;
@@ -406,10 +426,10 @@ namespace bmgfe
             heat->accept_time_step();
             solve_mechanics(data.time);
 
-            ++step;
-            t           = data.time;
-            dt_old      = data.dt;
-            first_order = false;
+            ++loop.step;
+            loop.t           = data.time;
+            loop.dt_old      = data.dt;
+            loop.first_order = false;
             // Next step: judge the change as if the planned (unclipped) step had been taken.
             const double planned = clipped ? dt : data.dt;
             const double change  = report.max_change * planned / data.dt;
@@ -425,6 +445,7 @@ namespace bmgfe
             // the window no larger than that of the first half) and at whose size the rest of
             // the protocol would exceed 'Maximum number of steps' ends the run now, not after
             // days of tiny steps (a stiff boundary, a temperature bound that cannot be met).
+            auto &recent_steps = loop.recent_steps;
             recent_steps.push_back(data.dt);
             if (recent_steps.size() > progress_window)
               recent_steps.pop_front();
@@ -435,37 +456,60 @@ namespace bmgfe
                 const double last  = std::accumulate(half, recent_steps.end(), 0.0);
                 const double mean  = (first + last) / progress_window;
                 const double steps_left =
-                  (stage_end - t) / mean + (t_end - stage_end) / ts.maximum_time_step;
-                if (last <= 1.1 * first && steps_left > double(ts.maximum_steps - step))
+                  (stage_end - loop.t) / mean + (t_end - stage_end) / ts.maximum_time_step;
+                if (last <= 1.1 * first && steps_left > double(ts.maximum_steps - loop.step))
                   throw RunError(
                     "the time step has stalled at " + value_text(mean) + " s (mean of the last " +
-                    std::to_string(progress_window) + " steps) at t = " + value_text(t) +
+                    std::to_string(progress_window) + " steps) at t = " + value_text(loop.t) +
                     " s: the rest of the protocol would take about " + value_text(steps_left) +
                     " more steps, beyond 'Time stepping/Maximum number of steps' (" +
                     std::to_string(ts.maximum_steps) + "); see 'Time stepping/Maximum temperature "
                     "change' and the boundary conditions");
               }
 
-            info.step           = step;
-            info.time           = t;
+            info.step           = loop.step;
+            info.time           = loop.t;
             info.time_step      = data.dt;
             info.stage          = stage;
             info.heat_report    = &report;
             info.rejected_steps = rejected;
-            info.final          = t >= t_end - time_tolerance;
+            info.final          = loop.t >= t_end - time_tolerance;
             info.output_time    = schedule.is_output_step(
-              step, t,
-              std::abs(t - stage_end) <= time_tolerance && proto.segment_of_stage(stage).write_output_at_end,
+              loop.step, loop.t,
+              std::abs(loop.t - stage_end) <= time_tolerance && proto.segment_of_stage(stage).write_output_at_end,
               info.final);
-            info.wall_time = wall_seconds_agreed(comm);
+            info.wall_time = wall_seconds_agreed(comm) + loop.wall_offset;
+            loop.wall_time = info.wall_time;
             postprocess(info, report);
+
+            // Checkpoints at multiples of the simulated interval and after the wall interval.
+            if (!info.final)
+              {
+                const auto  &out = parameters.output;
+                bool         due = false;
+                if (loop.t >= loop.next_checkpoint_time - time_tolerance)
+                  {
+                    due = true;
+                    while (loop.next_checkpoint_time <= loop.t + time_tolerance)
+                      loop.next_checkpoint_time += out.checkpoint_interval_time;
+                  }
+                if (out.checkpoint_interval_wall_time > 0 &&
+                    info.wall_time - loop.last_checkpoint_wall >= out.checkpoint_interval_wall_time)
+                  due = true;
+                if (due)
+                  {
+                    loop.last_checkpoint_wall = info.wall_time;
+                    write_checkpoint(schedule);
+                  }
+              }
           }
         if (!postprocessors->write_statistics())
           throw RunError("cannot write " + run_directory->file("statistics.csv"));
         postprocess::Summary summary = postprocessors->summary();
         run_directory->write_summary("completed", "", summary);
-        pcout << "bmgfe: completed " << step << " steps to t = " << t << " s in "
-              << format_duration(wall_seconds()) << "; results in " << run_directory->path() << '\n';
+        pcout << "bmgfe: completed " << loop.step << " steps to t = " << loop.t << " s in "
+              << format_duration(wall_seconds() + loop.wall_offset) << "; results in "
+              << run_directory->path() << '\n';
         if (parameters.verbose)
           timer.print_wall_time_statistics(comm);
       }
@@ -476,12 +520,12 @@ namespace bmgfe
     catch (const std::exception &e)
       {
         // Leave what was computed (statistics, snapshots) but mark the run as failed.
-        postprocessors->on_failure(t);
+        postprocessors->on_failure(loop.t);
         try
           {
             run_directory->write_summary("failed", single_line(e.what()),
-                                         {{"time_reached_s", postprocess::json_number(t)},
-                                          {"steps", std::to_string(step)}});
+                                         {{"time_reached_s", postprocess::json_number(loop.t)},
+                                          {"steps", std::to_string(loop.step)}});
           }
         catch (...)
           {
@@ -491,28 +535,27 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
-  void Simulator<dim, LA>::interrupt(const int signal, const unsigned int step, const double t)
+  void Simulator<dim, LA>::interrupt(const int signal, const OutputSchedule &schedule)
   {
-    // The state after `step` is complete: what the postprocessors have written so far is
-    // consistent; the statistics are flushed (collectively) so that they end at this step.
+    // The state after the last step is complete: what the postprocessors have written so far
+    // is consistent; the statistics are flushed (collectively) so that they end at this step,
+    // and a checkpoint of this state lets '--restart' continue from here.
     if (!postprocessors->write_statistics())
       throw RunError("cannot write " + run_directory->file("statistics.csv"));
-
-    // ---- Checkpoint hook (issue 18, deliverable 2) -------------------------------------
-    // Write the restart checkpoint of the state at (step, t) here, collectively, before
-    // summary.json says "interrupted". Checkpoints are not implemented yet: an interrupted
-    // run can only be rerun from its start (with --overwrite).
-    // -----------------------------------------------------------------------------------
+    const std::string checkpoint = write_checkpoint(schedule);
 
     std::ostringstream reason;
-    reason << signal_name(signal) << " received: stopped after step " << step << " at t = " << t
-           << " s of " << parameters.protocol.end_time() << " s";
+    reason << signal_name(signal) << " received: stopped after step " << loop.step << " at t = "
+           << loop.t << " s of " << parameters.protocol.end_time() << " s; checkpoint "
+           << checkpoint;
     run_directory->write_summary("interrupted", reason.str(),
                                  {{"signal", RunDirectory::json_string(signal_name(signal))},
-                                  {"time_reached_s", postprocess::json_number(t)},
-                                  {"steps", std::to_string(step)}});
-    pcout << "bmgfe: interrupted: " << reason.str() << " after " << format_duration(wall_seconds())
-          << "; results so far in " << run_directory->path() << '\n'
+                                  {"time_reached_s", postprocess::json_number(loop.t)},
+                                  {"steps", std::to_string(loop.step)},
+                                  {"checkpoint", RunDirectory::json_string(checkpoint)}});
+    pcout << "bmgfe: interrupted: " << reason.str() << " after "
+          << format_duration(wall_seconds() + loop.wall_offset) << "; results so far in "
+          << run_directory->path() << " (continue with --restart " << run_directory->path() << ")\n"
           << std::flush;
     throw Interrupted(signal, reason.str());
   }
@@ -530,9 +573,11 @@ namespace bmgfe
         {
           // Refuse a directory that holds an earlier run's results before the set-up (which
           // can take a while); the run checks again when it creates the directory.
-          if (mode == RunMode::run)
+          if (mode == RunMode::run && run_info.restart.empty())
             RunDirectory::check_reusable(parameters.output.directory, run_info.overwrite,
                                          MPI_COMM_WORLD);
+          else if (mode == RunMode::run)
+            RunDirectory::check_restartable(parameters.output.directory, MPI_COMM_WORLD);
           simulator.setup();
           if (mode == RunMode::run)
             simulator.run();

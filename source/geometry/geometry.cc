@@ -271,7 +271,7 @@ namespace bmgfe
 
   template <int dim>
   DomainInfo<dim> create_domain(const GeometryParameters &g, const Kinematics kin,
-                                parallel::distributed::Triangulation<dim> &tria)
+                                parallel::distributed::Triangulation<dim> &tria, const bool refine)
   {
     // Without parse_parameters() the built-in geometries work from the named fields alone.
     const std::shared_ptr<const GeometryModel> model =
@@ -289,6 +289,8 @@ namespace bmgfe
                   std::to_string(r_min) + ")");
       }
 
+    if (!refine)
+      return info;
     check_memory_estimate(tria, g);
     if (g.global_refinement > 0)
       tria.refine_global(g.global_refinement);
@@ -309,7 +311,7 @@ namespace bmgfe
   }
 
   template DomainInfo<2> create_domain(const GeometryParameters &, Kinematics,
-                                       parallel::distributed::Triangulation<2> &);
+                                       parallel::distributed::Triangulation<2> &, bool);
   template DomainInfo<3> create_domain(const GeometryParameters &, Kinematics,
-                                       parallel::distributed::Triangulation<3> &);
+                                       parallel::distributed::Triangulation<3> &, bool);
 } // namespace bmgfe

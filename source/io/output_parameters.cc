@@ -40,6 +40,23 @@ namespace bmgfe
                       "table is rewritten whole, so a small value costs time on runs with many "
                       "steps.");
     prm.leave_subsection();
+    prm.enter_subsection("Checkpoint");
+    prm.declare_entry("Interval in time", "0", Double(0),
+                      "Write a restart checkpoint (OUTPUT/checkpoints/checkpoint-STEP) after the "
+                      "first step that reaches each multiple of this simulated time [s] after the "
+                      "start (0: off; otherwise at least 1e-5 of the protocol's duration). "
+                      "'bmgfe FILE.prm --restart OUTPUT' continues from the newest whole one, "
+                      "also on another number of MPI ranks. SIGTERM, SIGUSR1 and SIGINT always "
+                      "write one before the run stops (exit code 75).");
+    prm.declare_entry("Interval in wall time", "0", Double(0),
+                      "Also write a checkpoint after the first step that ends this many seconds "
+                      "of wall time after the last checkpoint (or the start); 0: off. On a "
+                      "cluster, e.g. 3600, so that a killed job loses at most an hour.");
+    prm.declare_entry("Number kept", "2", Integer(1, 1000),
+                      "Checkpoints kept; older ones are removed once a newer one is complete. "
+                      "Each is written under a temporary name and renamed when whole, so a "
+                      "run killed while writing leaves the previous ones intact.");
+    prm.leave_subsection();
   }
 
   void OutputParameters::parse_parameters(dealii::ParameterHandler &prm)
@@ -54,6 +71,11 @@ namespace bmgfe
     subdivisions   = prm.get_integer("Subdivisions");
     write_vtu      = prm.get_bool("Write visualization");
     statistics_flush_seconds = prm.get_double("Statistics flush interval");
+    prm.leave_subsection();
+    prm.enter_subsection("Checkpoint");
+    checkpoint_interval_time      = prm.get_double("Interval in time");
+    checkpoint_interval_wall_time = prm.get_double("Interval in wall time");
+    checkpoints_kept              = prm.get_integer("Number kept");
     prm.leave_subsection();
   }
 } // namespace bmgfe

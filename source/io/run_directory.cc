@@ -136,7 +136,7 @@ namespace bmgfe
 
   const std::vector<std::string> &RunDirectory::output_folders()
   {
-    static const std::vector<std::string> names = {"solution",         "profiles",
+    static const std::vector<std::string> names = {"solution",         "profiles",  "checkpoints",
                                                    "indentation",      "band_tracking",
                                                    "section_sampling", "synchrotron_scan"};
     return names;
@@ -164,7 +164,10 @@ namespace bmgfe
     : directory(path)
     , comm(comm)
   {
-    check_reusable(path, info.overwrite, comm);
+    if (info.restart.empty())
+      check_reusable(path, info.overwrite, comm);
+    else
+      check_restartable(path, comm);
     std::string error;
     if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
       {
@@ -198,7 +201,29 @@ namespace bmgfe
     identity["pid"]        = std::to_string(getpid());
     identity["mpi_ranks"]  = std::to_string(dealii::Utilities::MPI::n_mpi_processes(comm));
     identity["command"]    = json_string(command_line_text(info.command_line));
+    if (!info.restart.empty())
+      identity["restarted"] = "true";
     write_summary("running", "", {});
+  }
+
+  void RunDirectory::check_restartable(const std::string &path, const MPI_Comm comm)
+  {
+    std::string error;
+    if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+      {
+        bool              live = false;
+        const std::string what = previous_run(fs::path(path), live);
+        std::error_code   ec;
+        if (!fs::is_directory(fs::path(path), ec))
+          error = "'" + path + "' is not a directory";
+        else if (live)
+          error = "'" + path + "' is being written by another run (" + what +
+                  "); stop it before restarting";
+        else if (what == "status completed")
+          error = "the run in '" + path + "' has completed; there is nothing to restart";
+      }
+    error = dealii::Utilities::MPI::broadcast(comm, error, 0);
+    require(error.empty(), "--restart", error);
   }
 
   void RunDirectory::check_creatable(const std::string &path, const MPI_Comm comm)

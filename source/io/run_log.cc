@@ -64,13 +64,13 @@ namespace bmgfe
     flush();
   }
 
-  void RunLog::attach(const std::string &file, const std::string &header)
+  void RunLog::attach(const std::string &file, const std::string &header, const bool append)
   {
     if (!buffer.active)
       return;
     flush();
     buffer.file.close();
-    buffer.file.open(file, std::ios::out | std::ios::trunc);
+    buffer.file.open(file, std::ios::out | (append ? std::ios::app : std::ios::trunc));
     buffer.file << header << buffer.pending << std::flush;
     require(static_cast<bool>(buffer.file), "", "cannot write the run log '" + file + "'");
     buffer.pending.clear();

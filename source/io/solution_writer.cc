@@ -4,6 +4,7 @@
 #include <deal.II/base/utilities.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
@@ -129,17 +130,37 @@ namespace bmgfe
         pvtu = base;
       }
     records.emplace_back(time, "solution/" + pvtu);
-    bool pvd_ok = true;
-    if (rank == 0)
-      {
-        // Rewritten every time, so the .pvd is valid while the run goes on.
-        std::ofstream pvd(directory + "/solution.pvd");
-        dealii::DataOutBase::write_pvd_record(pvd, records);
-        pvd_ok = pvd.good();
-      }
-    if (dealii::Utilities::MPI::min(pvd_ok ? 1 : 0, comm) == 0)
+    // Rewritten every time, so the .pvd is valid while the run goes on.
+    if (!write_pvd())
       return "";
     return records.back().second;
+  }
+
+  template <int dim>
+  bool SolutionWriter<dim>::restore(const std::vector<std::pair<double, std::string>> &written)
+  {
+    records = written;
+    if (records.empty())
+      {
+        // No snapshot before the checkpoint: none listed by the interrupted run either.
+        if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+          std::filesystem::remove(directory + "/solution.pvd");
+        return true;
+      }
+    return write_pvd();
+  }
+
+  template <int dim>
+  bool SolutionWriter<dim>::write_pvd() const
+  {
+    bool ok = true;
+    if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+      {
+        std::ofstream pvd(directory + "/solution.pvd");
+        dealii::DataOutBase::write_pvd_record(pvd, records);
+        ok = pvd.good();
+      }
+    return dealii::Utilities::MPI::min(ok ? 1 : 0, comm) == 1;
   }
 
   template class SolutionWriter<2>;

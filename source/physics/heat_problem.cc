@@ -4,6 +4,7 @@
 #include <bmgfe/physics/heat_problem.h>
 
 #include <deal.II/base/quadrature_lib.h>
+#include <deal.II/distributed/solution_transfer.h>
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
@@ -521,6 +522,41 @@ namespace bmgfe
     temperature_owned = trial_owned;
     old_temperature_ghosted.swap(temperature_ghosted);
     temperature_ghosted = trial_ghosted;
+  }
+
+  template <int dim, typename LA>
+  void HeatProblem<dim, LA>::attach_checkpoint_data()
+  {
+    checkpoint_transfer =
+      std::make_unique<parallel::distributed::SolutionTransfer<dim, Vector, dim>>(dofs);
+    checkpoint_transfer->prepare_for_serialization(
+      std::vector<const Vector *>{&temperature_ghosted, &old_temperature_ghosted});
+  }
+
+  template <int dim, typename LA>
+  void HeatProblem<dim, LA>::restore_checkpoint_data()
+  {
+    parallel::distributed::SolutionTransfer<dim, Vector, dim> transfer(dofs);
+    std::vector<Vector *> vectors{&temperature_owned, &old_temperature_owned};
+    transfer.deserialize(vectors);
+    hanging_constraints.distribute(temperature_owned);
+    hanging_constraints.distribute(old_temperature_owned);
+    trial_owned             = temperature_owned;
+    temperature_ghosted     = temperature_owned;
+    old_temperature_ghosted = old_temperature_owned;
+    trial_ghosted           = temperature_owned;
+    reset_solver_state();
+  }
+
+  template <int dim, typename LA>
+  void HeatProblem<dim, LA>::reset_solver_state()
+  {
+    cg.clear_history();
+    fixed_operators_assembled = false;
+    preconditioner_built      = false;
+    preconditioner_key        = 0;
+    iterations_after_build    = 0;
+    system_matrix_key_a = system_matrix_key_h = -1;
   }
 
   template <int dim, typename LA>

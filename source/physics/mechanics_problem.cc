@@ -5,6 +5,7 @@
 #include <bmgfe/physics/cell_values.h>
 #include <bmgfe/physics/mechanics_problem.h>
 
+#include <deal.II/distributed/solution_transfer.h>
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/fe_dgq.h>
 #include <deal.II/fe/fe_q.h>

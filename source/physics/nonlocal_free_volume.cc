@@ -206,6 +206,16 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
+  void NonlocalFreeVolume<dim, LA>::reset_solver_state()
+  {
+    cg.clear_history();
+    if (prm.is_local())
+      return;
+    solution_owned   = 0;
+    solution_ghosted = 0;
+  }
+
+  template <int dim, typename LA>
   NonlocalReport NonlocalFreeVolume<dim, LA>::update(const LocalValues &x)
   {
     AssertThrow(qp_values.size() == tria.n_active_cells() * quadrature.size(),

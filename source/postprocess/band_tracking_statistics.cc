@@ -1,4 +1,5 @@
 #include <bmgfe/base/input_error.h>
+#include <bmgfe/io/checkpoint_state.h>
 #include <bmgfe/io/run_directory.h>
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/physics/mechanics_problem.h>
@@ -177,17 +178,41 @@ namespace bmgfe
              });
         ok = ok && write(vtp, [&](std::ostream &o) { write_band_vtp<dim>(o, t, results, planes); });
         // The time series for ParaView, rewritten with every output time.
-        ok = ok && write("../band_tracking.pvd", [&](std::ostream &o) {
-               o << std::setprecision(12)
-                 << "<?xml version=\"1.0\"?>\n<VTKFile type=\"Collection\" version=\"0.1\" "
-                    "byte_order=\"LittleEndian\">\n<Collection>\n";
-               for (const auto &[time, file] : written)
-                 o << "  <DataSet timestep=\"" << time << "\" group=\"\" part=\"0\" file=\"band_tracking/"
-                   << file << "\"/>\n";
-               o << "</Collection>\n</VTKFile>\n";
-             });
-        return ok;
+        return ok && write_collection();
       });
+    }
+
+    template <int dim, typename LA>
+    bool BandTrackingStatistics<dim, LA>::write_collection() const
+    {
+      std::ofstream o(this->run().run_directory->file("band_tracking.pvd"));
+      o << std::setprecision(12)
+        << "<?xml version=\"1.0\"?>\n<VTKFile type=\"Collection\" version=\"0.1\" "
+           "byte_order=\"LittleEndian\">\n<Collection>\n";
+      for (const auto &[time, file] : written)
+        o << "  <DataSet timestep=\"" << time << "\" group=\"\" part=\"0\" file=\"band_tracking/"
+          << file << "\"/>\n";
+      o << "</Collection>\n</VTKFile>\n";
+      return o.good();
+    }
+
+    template <int dim, typename LA>
+    std::string BandTrackingStatistics<dim, LA>::save_state() const
+    {
+      // The files written so far, which band_tracking.pvd lists (the bands are tracked anew
+      // every step).
+      return pack_state(n_files, written);
+    }
+
+    template <int dim, typename LA>
+    void BandTrackingStatistics<dim, LA>::load_state(const std::string &bytes)
+    {
+      unpack_state(bytes, n_files, written);
+      // band_tracking.pvd as at the checkpoint, without what the interrupted run added later.
+      const auto &run = this->run();
+      if (run.run_directory && !written.empty())
+        write_on_root(run, run.run_directory->file("band_tracking.pvd"),
+                      [&] { return write_collection(); });
     }
 
     template <int dim, typename LA>

@@ -1,7 +1,9 @@
 #include <bmgfe/base/input_error.h>
+#include <bmgfe/io/checkpoint_state.h>
 #include <bmgfe/io/run_directory.h>
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/materials/thermoelastic_material.h>
+#include <bmgfe/physics/heat_problem.h>
 #include <bmgfe/physics/mechanics_problem.h>
 #include <bmgfe/postprocess/cycle_statistics.h>
 #include <bmgfe/postprocess/manager.h>
@@ -14,8 +16,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <iomanip>
+#include <map>
 #include <sstream>
 
 namespace bmgfe
@@ -172,6 +176,7 @@ namespace bmgfe
           sums.assign(n_sums, 0.0);
           von_mises_end = 0;
           p_now.clear();
+          cells_now.clear();
           if (rod && glass)
             rings = std::make_unique<RingStatistics>(
               n_rings, radius,
@@ -184,6 +189,8 @@ namespace bmgfe
           plastic_strain_index     = 0;
           plastic_work_fields_step = 0;
         }
+      if (at_end)
+        cells_now.emplace_back(points.cell->id(), static_cast<unsigned int>(points.fields.size()));
       const MohrCoulombStrength &strength = this->run().material->strength;
       const bool plastic = this->run().mechanics->plastic();
       for (unsigned int q = 0; q < points.fields.size(); ++q)
@@ -295,6 +302,8 @@ namespace bmgfe
           write_rows(row);
           p_cycle_start.swap(p_now);
           p_now.clear();
+          cells_cycle_start.swap(cells_now);
+          cells_now.clear();
           strength_ratio_cycle = von_mises_cycle = plastic_work_cycle = plastic_work_fields_cycle = 0;
           if (!initial)
             schedule.advance(info.time);
@@ -392,6 +401,81 @@ namespace bmgfe
       summary["cycle_hardness_fwhm_initial"] = json_number(first.hardness_fwhm);
       summary["cycle_hardness_fwhm_last"]    = json_number(last.hardness_fwhm);
       summary["cycle_yielded_fraction_total"] = json_number(last.yielded_fraction_total);
+    }
+
+    template <int dim, typename LA>
+    std::string CycleStatistics<dim, LA>::save_state() const
+    {
+      const MPI_Comm comm = this->run().comm;
+      // The plastic strain of every point at the start of the cycle (for the volume that
+      // yields in it), by cell on rank 0: a restart may partition the mesh differently.
+      std::vector<std::pair<std::string, std::vector<double>>> local;
+      std::size_t                                               i = 0;
+      for (const auto &[cell, n] : cells_cycle_start)
+        {
+          local.emplace_back(cell.to_string(),
+                             std::vector<double>(p_cycle_start.begin() + i, p_cycle_start.begin() + i + n));
+          i += n;
+        }
+      std::map<std::string, std::vector<double>> cycle_start_by_cell;
+      for (auto &part : Utilities::MPI::gather(comm, local, 0))
+        for (auto &cell : part)
+          cycle_start_by_cell.insert(std::move(cell));
+      // The cycle's extremes so far are this rank's until the cycle ends: save the global ones.
+      const double strength_ratio = Utilities::MPI::max(strength_ratio_cycle, comm);
+      const double von_mises      = Utilities::MPI::max(von_mises_cycle, comm);
+      // The rows so far (summary.json), the sums of the cycle, and how far the appended
+      // cycles.csv and cycles_rings.csv had come.
+      return pack_state(rows, schedule, strength_ratio, von_mises, plastic_work_cycle,
+                        plastic_work_total, plastic_work_fields_cycle, cycle_start_by_cell,
+                        appended_file_size(this->run(), "cycles.csv"),
+                        appended_file_size(this->run(), "cycles_rings.csv"));
+    }
+
+    template <int dim, typename LA>
+    void CycleStatistics<dim, LA>::load_state(const std::string &bytes)
+    {
+      std::map<std::string, std::vector<double>> cycle_start_by_cell;
+      std::uint64_t                              cycles_size = 0, rings_size = 0;
+      unpack_state(bytes, rows, schedule, strength_ratio_cycle, von_mises_cycle, plastic_work_cycle,
+                   plastic_work_total, plastic_work_fields_cycle, cycle_start_by_cell, cycles_size,
+                   rings_size);
+      const auto &run = this->run();
+      // This rank's points in visit order: their plastic strain at the start of the cycle, and
+      // the plastic strain tensors of the checkpointed step (the work of the next step is
+      // taken against them), which the restored mechanics state holds.
+      p_cycle_start.clear();
+      cells_cycle_start.clear();
+      plastic_strain_last.clear();
+      plastic_strain_index     = 0;
+      plastic_work_fields_step = 0;
+      bool complete = true;
+      if (run.mechanics)
+        {
+          const bool plastic = run.mechanics->plastic();
+          run.mechanics->for_each_cell(
+            run.heat->dof_handler(), run.heat->temperature(),
+            [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim, dim> &,
+                const std::vector<MaterialPointFields> &fields) {
+              const CellId id = cell->id();
+              const auto   it = cycle_start_by_cell.find(id.to_string());
+              if (it == cycle_start_by_cell.end() || it->second.size() != fields.size())
+                complete = false;
+              else
+                {
+                  cells_cycle_start.emplace_back(id, static_cast<unsigned int>(fields.size()));
+                  p_cycle_start.insert(p_cycle_start.end(), it->second.begin(), it->second.end());
+                }
+              if (plastic)
+                for (const auto &f : fields)
+                  plastic_strain_last.push_back(f.plastic_strain);
+            });
+        }
+      if (Utilities::MPI::min(complete ? 1 : 0, run.comm) == 0)
+        throw std::runtime_error("the checkpoint's plastic strains at the start of the cycle do "
+                                 "not cover this mesh's cells and quadrature points");
+      restore_appended_file(run, "cycles.csv", cycles_size);
+      restore_appended_file(run, "cycles_rings.csv", rings_size);
     }
 
     BMGFE_REGISTER_POSTPROCESSOR(CycleStatistics, "cycle statistics", 72,

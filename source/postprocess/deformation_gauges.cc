@@ -1,4 +1,5 @@
 #include <bmgfe/base/input_error.h>
+#include <bmgfe/io/checkpoint_state.h>
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/physics/heat_problem.h>
 #include <bmgfe/physics/mechanics_problem.h>
@@ -207,6 +208,19 @@ namespace bmgfe
       summary["small_strain_limit_passed_s"] = limit_time < 0 ? std::string("null") : json_number(limit_time);
       for (std::size_t k = 0; k < last_lengths.size(); ++k)
         summary["extensometer_" + extensometers[k].name + "_length_m"] = json_number(last_lengths[k]);
+    }
+
+    template <int dim, typename LA>
+    std::string DeformationGauges<dim, LA>::save_state() const
+    {
+      // The extremes over the run and the time the small-strain limit was passed (noted once).
+      return pack_state(max_rotation, max_strain, limit_time);
+    }
+
+    template <int dim, typename LA>
+    void DeformationGauges<dim, LA>::load_state(const std::string &bytes)
+    {
+      unpack_state(bytes, max_rotation, max_strain, limit_time);
     }
 
     BMGFE_REGISTER_POSTPROCESSOR(DeformationGauges, "deformation gauges", 42,

@@ -1,4 +1,5 @@
 #include <bmgfe/base/input_error.h>
+#include <bmgfe/io/checkpoint_state.h>
 #include <bmgfe/io/run_directory.h>
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/physics/heat_problem.h>
@@ -211,6 +212,24 @@ namespace bmgfe
       summary["failed"]                         = a.failed ? "true" : "false";
       summary["failure_strain"]                 = json_number(a.failure_strain);
       summary["plastic_strain_at_failure"]      = json_number(a.plastic_strain_at_failure);
+    }
+
+    template <int dim, typename LA>
+    std::string LoadingCurve<dim, LA>::save_state() const
+    {
+      // The peak and the loading segments' points analysed for summary.json, and how far
+      // force_displacement.csv (appended to; its header written once) had come.
+      return pack_state(started, peak_stress, strain_at_peak, curve_strain, curve_stress,
+                        curve_closed, appended_file_size(this->run(), "force_displacement.csv"));
+    }
+
+    template <int dim, typename LA>
+    void LoadingCurve<dim, LA>::load_state(const std::string &bytes)
+    {
+      std::uint64_t file_size = 0;
+      unpack_state(bytes, started, peak_stress, strain_at_peak, curve_strain, curve_stress,
+                   curve_closed, file_size);
+      restore_appended_file(this->run(), "force_displacement.csv", file_size);
     }
 
     BMGFE_REGISTER_POSTPROCESSOR(LoadingCurve, "loading curve", 45,

@@ -1,4 +1,5 @@
 #include <bmgfe/base/input_error.h>
+#include <bmgfe/io/checkpoint_state.h>
 #include <bmgfe/io/output_parameters.h>
 #include <bmgfe/io/run_directory.h>
 #include <bmgfe/linear_algebra/backend.h>
@@ -16,6 +17,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <iomanip>
 #include <sstream>
@@ -57,6 +59,49 @@ namespace bmgfe
           }
       if (Utilities::MPI::min(ok ? 1 : 0, run.comm) == 0)
         throw RunError("cannot write " + file + " (disk full or no longer writable?)");
+    }
+
+    template <int dim, typename LA>
+    std::uint64_t appended_file_size(const RunView<dim, LA> &run, const std::string &name)
+    {
+      if (!run.run_directory || !run.is_root())
+        return 0;
+      std::error_code error;
+      const auto      size = std::filesystem::file_size(run.run_directory->file(name), error);
+      return error ? 0 : static_cast<std::uint64_t>(size);
+    }
+
+    template <int dim, typename LA>
+    void restore_appended_file(const RunView<dim, LA> &run, const std::string &name,
+                               const std::uint64_t size)
+    {
+      if (!run.run_directory)
+        return;
+      const std::string file = run.run_directory->file(name);
+      enum Status { ok, shorter, failed };
+      int status = ok;
+      if (run.is_root())
+        {
+          std::error_code error;
+          if (size == 0)
+            std::filesystem::remove(file, error);
+          else
+            {
+              const auto now = std::filesystem::file_size(file, error);
+              if (!error && now < size)
+                status = shorter;
+              else if (!error)
+                std::filesystem::resize_file(file, size, error);
+            }
+          if (error && status == ok)
+            status = failed;
+        }
+      status = Utilities::MPI::max(status, run.comm);
+      if (status == shorter)
+        throw RunError(file + " is shorter than when the checkpoint was written (" +
+                       std::to_string(size) + " bytes): not the output of this checkpoint's run");
+      if (status == failed)
+        throw RunError("cannot cut " + file + " back to its size at the checkpoint");
     }
 
     namespace internal
@@ -335,6 +380,40 @@ namespace bmgfe
     }
 
     template <int dim, typename LA>
+    std::map<std::string, std::string> Manager<dim, LA>::save_state() const
+    {
+      std::map<std::string, std::string> state;
+      state["statistics.csv"] = table.save_state();
+      for (std::size_t i = 0; i < postprocessors.size(); ++i)
+        state["postprocessor:" + names[i]] = postprocessors[i]->save_state();
+      return state;
+    }
+
+    template <int dim, typename LA>
+    void Manager<dim, LA>::load_state(const std::map<std::string, std::string> &state)
+    {
+      const auto bytes = [&](const std::string &key) {
+        const auto it = state.find(key);
+        if (it == state.end())
+          throw std::runtime_error("the checkpoint has no state of '" + key + "'");
+        return it->second;
+      };
+      table.load_state(bytes("statistics.csv"));
+      for (std::size_t i = 0; i < postprocessors.size(); ++i)
+        {
+          const std::string key = "postprocessor:" + names[i];
+          try
+            {
+              postprocessors[i]->load_state(bytes(key));
+            }
+          catch (const std::exception &e)
+            {
+              throw std::runtime_error("postprocessor '" + names[i] + "': " + e.what());
+            }
+        }
+    }
+
+    template <int dim, typename LA>
     std::vector<std::string> Manager<dim, LA>::active() const
     {
       return names;
@@ -345,6 +424,10 @@ namespace bmgfe
   template void write_on_root<dim, LA>(const RunView<dim, LA> &, const std::string &,          \
                                        const std::function<bool()> &);                         \
   template class Manager<dim, LA>;                                                             \
+  template std::uint64_t appended_file_size<dim, LA>(const RunView<dim, LA> &,                 \
+                                                     const std::string &);                     \
+  template void restore_appended_file<dim, LA>(const RunView<dim, LA> &, const std::string &,  \
+                                               std::uint64_t);                                 \
   template void internal::register_factory<dim, LA>(const std::string &, Factory<dim, LA>);    \
   template const std::map<std::string, Factory<dim, LA>> &internal::factories<dim, LA>();
 

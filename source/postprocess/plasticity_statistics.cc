@@ -1,4 +1,5 @@
 #include <bmgfe/base/input_error.h>
+#include <bmgfe/io/checkpoint_state.h>
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/physics/mechanics_problem.h>
 #include <bmgfe/postprocess/manager.h>
@@ -81,6 +82,22 @@ namespace bmgfe
     {
       summary["newton_iterations"] = std::to_string(newton_total);
       summary["mechanics_cutbacks"] = std::to_string(cutbacks_total);
+    }
+
+    template <int dim, typename LA>
+    std::string PlasticityStatistics<dim, LA>::save_state() const
+    {
+      // The totals of summary.json, and how far newton_residuals.csv (appended to) had come.
+      return pack_state(newton_total, cutbacks_total,
+                        appended_file_size(this->run(), "newton_residuals.csv"));
+    }
+
+    template <int dim, typename LA>
+    void PlasticityStatistics<dim, LA>::load_state(const std::string &bytes)
+    {
+      std::uint64_t residuals_size = 0;
+      unpack_state(bytes, newton_total, cutbacks_total, residuals_size);
+      restore_appended_file(this->run(), "newton_residuals.csv", residuals_size);
     }
 
     BMGFE_REGISTER_POSTPROCESSOR(PlasticityStatistics, "plasticity statistics", 50,

@@ -1,5 +1,6 @@
 #include <bmgfe/base/input_error.h>
 #include <bmgfe/base/time_list.h>
+#include <bmgfe/io/checkpoint_state.h>
 #include <bmgfe/io/run_directory.h>
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/physics/heat_problem.h>
@@ -412,6 +413,23 @@ namespace bmgfe
           summary["von_mises_stress_max_Pa"]   = json_number(final_max_von_mises);
           summary["principal_stress_1_max_Pa"] = json_number(final_max_principal);
         }
+    }
+
+    template <int dim, typename LA>
+    std::string RingProfiles<dim, LA>::save_state() const
+    {
+      // The profile times passed, the files' index, and how far profiles/times.csv (appended
+      // to) had come. The rings are collected anew at each profile time; those of the end of
+      // the run (final_rings) only exist after the last step, which no restart follows.
+      return pack_state(schedule, n_written, appended_file_size(this->run(), "profiles/times.csv"));
+    }
+
+    template <int dim, typename LA>
+    void RingProfiles<dim, LA>::load_state(const std::string &bytes)
+    {
+      std::uint64_t times_size = 0;
+      unpack_state(bytes, schedule, n_written, times_size);
+      restore_appended_file(this->run(), "profiles/times.csv", times_size);
     }
 
     BMGFE_REGISTER_POSTPROCESSOR(RingProfiles, "ring statistics", 70,

@@ -1,3 +1,4 @@
+#include <bmgfe/io/checkpoint_state.h>
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/physics/heat_problem.h>
 #include <bmgfe/postprocess/manager.h>
@@ -67,6 +68,19 @@ namespace bmgfe
       summary["wall_time_s"]        = json_number(wall_time);
       summary["temperature_min_K"]  = json_number(run.heat->min_temperature());
       summary["temperature_max_K"]  = json_number(run.heat->max_temperature());
+    }
+
+    template <int dim, typename LA>
+    std::string RunStatistics<dim, LA>::save_state() const
+    {
+      // The totals of summary.json count every step since the start of the run.
+      return pack_state(final_time, wall_time, steps, rejected, linear_iterations);
+    }
+
+    template <int dim, typename LA>
+    void RunStatistics<dim, LA>::load_state(const std::string &bytes)
+    {
+      unpack_state(bytes, final_time, wall_time, steps, rejected, linear_iterations);
     }
 
     BMGFE_REGISTER_POSTPROCESSOR(RunStatistics, "run statistics", 0,

@@ -1,5 +1,6 @@
 #include <bmgfe/base/input_error.h>
 #include <bmgfe/base/time_list.h>
+#include <bmgfe/io/checkpoint_state.h>
 #include <bmgfe/io/run_directory.h>
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/physics/heat_problem.h>
@@ -552,6 +553,23 @@ namespace bmgfe
     void SectionSampling<dim, LA>::add_summary(Summary &summary)
     {
       summary["section_sampling_snapshots"] = json_number(n_written);
+    }
+
+    template <int dim, typename LA>
+    std::string SectionSampling<dim, LA>::save_state() const
+    {
+      // The sampling times passed, the files' index, and how far section_sampling/times.csv
+      // (appended to) had come.
+      return pack_state(schedule, n_written,
+                        appended_file_size(this->run(), "section_sampling/times.csv"));
+    }
+
+    template <int dim, typename LA>
+    void SectionSampling<dim, LA>::load_state(const std::string &bytes)
+    {
+      std::uint64_t times_size = 0;
+      unpack_state(bytes, schedule, n_written, times_size);
+      restore_appended_file(this->run(), "section_sampling/times.csv", times_size);
     }
 
     BMGFE_REGISTER_POSTPROCESSOR(SectionSampling, "section sampling", 78,

@@ -1,4 +1,5 @@
 #include <bmgfe/base/input_error.h>
+#include <bmgfe/io/checkpoint_state.h>
 #include <bmgfe/io/run_directory.h>
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/physics/mechanics_problem.h>
@@ -93,6 +94,19 @@ namespace bmgfe
       summary["shear_bands"]                        = std::to_string(last_band_count);
       summary["shear_band_angle_to_load_axis_deg"] = json_number(last_angle);
       summary["shear_band_width_m"]                 = json_number(last_width);
+    }
+
+    template <int dim, typename LA>
+    std::string ShearBandStatistics<dim, LA>::save_state() const
+    {
+      // The number of shear_bands-NNNNN.csv written (the bands are analysed anew every step).
+      return pack_state(n_files);
+    }
+
+    template <int dim, typename LA>
+    void ShearBandStatistics<dim, LA>::load_state(const std::string &bytes)
+    {
+      unpack_state(bytes, n_files);
     }
 
     BMGFE_REGISTER_POSTPROCESSOR(ShearBandStatistics, "shear bands", 55,

@@ -1,3 +1,4 @@
+#include <bmgfe/io/checkpoint_state.h>
 #include <bmgfe/postprocess/statistics_table.h>
 
 #include <algorithm>
@@ -50,6 +51,16 @@ namespace bmgfe
         if (cell.first == index)
           throw std::logic_error("statistics column '" + column + "' set twice in one row");
       row.emplace_back(index, text);
+    }
+
+    std::string StatisticsTable::save_state() const
+    {
+      return pack_state(names, rows);
+    }
+
+    void StatisticsTable::load_state(const std::string &bytes)
+    {
+      unpack_state(bytes, names, rows);
     }
 
     std::string StatisticsTable::text(const std::size_t row, const std::string &column) const

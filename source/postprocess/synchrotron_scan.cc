@@ -1,6 +1,7 @@
 #include <bmgfe/base/input_error.h>
 #include <bmgfe/base/time_list.h>
 #include <bmgfe/geometry/rod_axis.h>
+#include <bmgfe/io/checkpoint_state.h>
 #include <bmgfe/io/run_directory.h>
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/physics/heat_problem.h>
@@ -486,6 +487,23 @@ namespace bmgfe
       summary["synchrotron_scan_max_volumetric_strain"] = json_number(hi);
       summary["synchrotron_scan_max_volumetric_strain_across_m"] = json_number(std::isfinite(hi) ? pixels[at_hi].across : hi);
       summary["synchrotron_scan_max_volumetric_strain_along_m"] = json_number(std::isfinite(hi) ? pixels[at_hi].along : hi);
+    }
+
+    template <int dim, typename LA>
+    std::string SynchrotronScan<dim, LA>::save_state() const
+    {
+      // The scan times passed, the files' index, and how far synchrotron_scan/times.csv
+      // (appended to) had come; `final` only exists after the last step.
+      return pack_state(schedule, n_written,
+                        appended_file_size(this->run(), "synchrotron_scan/times.csv"));
+    }
+
+    template <int dim, typename LA>
+    void SynchrotronScan<dim, LA>::load_state(const std::string &bytes)
+    {
+      std::uint64_t times_size = 0;
+      unpack_state(bytes, schedule, n_written, times_size);
+      restore_appended_file(this->run(), "synchrotron_scan/times.csv", times_size);
     }
 
     BMGFE_REGISTER_POSTPROCESSOR(SynchrotronScan, "synchrotron scan", 77,

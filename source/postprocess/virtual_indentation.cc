@@ -1,5 +1,6 @@
 #include <bmgfe/base/input_error.h>
 #include <bmgfe/base/time_list.h>
+#include <bmgfe/io/checkpoint_state.h>
 #include <bmgfe/io/run_directory.h>
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/physics/heat_problem.h>
@@ -765,6 +766,24 @@ namespace bmgfe
               }
           summary[join_name({name, "mean_all_arrays", unit})] = json_number(sum / n);
         }
+    }
+
+    template <int dim, typename LA>
+    std::string VirtualIndentation<dim, LA>::save_state() const
+    {
+      // The indentation times passed, the files' index, whether the resolution note was given,
+      // and how far indentation/times.csv (appended to) had come. The kernel sums are collected
+      // anew at each indentation time; `final` only exists after the last step.
+      return pack_state(schedule, n_written, resolution_reported,
+                        appended_file_size(this->run(), "indentation/times.csv"));
+    }
+
+    template <int dim, typename LA>
+    void VirtualIndentation<dim, LA>::load_state(const std::string &bytes)
+    {
+      std::uint64_t times_size = 0;
+      unpack_state(bytes, schedule, n_written, resolution_reported, times_size);
+      restore_appended_file(this->run(), "indentation/times.csv", times_size);
     }
 
     BMGFE_REGISTER_POSTPROCESSOR(VirtualIndentation, "virtual indentation", 75,

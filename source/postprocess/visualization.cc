@@ -1,4 +1,5 @@
 #include <bmgfe/base/input_error.h>
+#include <bmgfe/io/checkpoint_state.h>
 #include <bmgfe/io/output_parameters.h>
 #include <bmgfe/io/run_directory.h>
 #include <bmgfe/io/solution_writer.h>
@@ -466,6 +467,26 @@ namespace bmgfe
     void Visualization<dim, LA>::add_summary(Summary &summary)
     {
       summary["snapshots"] = std::to_string(writer ? writer->n_written() : 0);
+    }
+
+    template <int dim, typename LA>
+    std::string Visualization<dim, LA>::save_state() const
+    {
+      // The snapshots written so far: their numbering and solution.pvd go on from them.
+      return pack_state(writer ? writer->written() : std::vector<std::pair<double, std::string>>());
+    }
+
+    template <int dim, typename LA>
+    void Visualization<dim, LA>::load_state(const std::string &bytes)
+    {
+      std::vector<std::pair<double, std::string>> written;
+      unpack_state(bytes, written);
+      if (!this->run().run_directory)
+        return;
+      open_output();
+      if (!writer->restore(written))
+        throw RunError("cannot write " + this->run().run_directory->file("solution.pvd") +
+                       " (disk full or no longer writable?)");
     }
 
     template <int dim, typename LA>

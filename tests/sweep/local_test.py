@@ -2,7 +2,9 @@
 """`bmgfe-sweep local` with bmgfe: a 6-run sweep (initial temperature x heat-transfer
 coefficient of tests/sweep/tiny_rod.prm) with 2 concurrent jobs of 1 rank; rerunning it runs
 nothing; status; collect writes results.csv / results.md with the varied parameters as columns
-and the summary.json values; a run that bmgfe refuses fails the sweep (exit 1, state failed).
+and the summary.json values; a run that bmgfe refuses fails the sweep (exit 1, state failed);
+a run that SIGUSR1 stops (exit code 75, a checkpoint) is continued by the next `local` with
+bmgfe --restart from its checkpoint and completes.
 
     tests/sweep/local_test.py --bmgfe build/bmgfe [--mpirun mpirun] [--work DIR]
 """
@@ -11,9 +13,13 @@ import csv
 import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import time
 
-from sweep_checks import HERE, check, finish, tool
+from sweep_checks import HERE, TOOL, check, finish, read, tool
+import sweep_checks
 
 SWEEP = """# written by tests/sweep/local_test.py
 prm     = "{prm}"
@@ -36,9 +42,83 @@ x = "h"
 y = "temperature_max_K"
 """
 
+# One run of ~7 s (16705 temperature unknowns, 5000 steps) that SIGUSR1 stops after ~2 s.
+RESUME = """# written by tests/sweep/local_test.py
+prm     = "{prm}"
+output  = "resume"
+sets    = {{ "Geometry/Global refinement" = 4, "Time stepping/Initial time step" = 1e-4, "Time stepping/Maximum time step" = 1e-4 }}
+[[vary]]
+entry  = "Heat/Initial temperature"
+name   = "T0"
+values = [350]
+"""
+
+
 def read_json(path):
     with open(path) as f:
         return json.load(f)
+
+
+def resume_check(exe):
+    """`local` continues a run that SIGUSR1 stopped from its checkpoint (--restart)."""
+    with open("resume.toml", "w") as f:
+        f.write(RESUME.format(prm=os.path.join(HERE, "tiny_rod.prm")))
+    run = "resume/T0=350"
+    t = time.time()
+    p = subprocess.Popen([sys.executable, TOOL, "local", "resume.toml", *exe],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    summary, end = {}, time.time() + 60
+    while time.time() < end and p.poll() is None:
+        summary = sweep_checks.read_json(os.path.join(run, "summary.json")) or {}
+        if summary.get("status") == "running":
+            break
+        time.sleep(0.1)
+    time.sleep(2)  # some steps
+    pid = summary.get("pid")
+    check(isinstance(pid, int) and pid > 0, "resume: bmgfe runs (pid %s)" % pid)
+    if isinstance(pid, int) and pid > 0:
+        os.kill(pid, signal.SIGUSR1)  # bmgfe's rank 0 (as mpirun would pass it on)
+    out, _ = p.communicate(timeout=120)
+    print("$ bmgfe-sweep local resume.toml   (exit %d, %.1f s; SIGUSR1 to bmgfe)" % (
+        p.returncode, time.time() - t))
+    print("".join("  | " + l + "\n" for l in out.splitlines()), end="", flush=True)
+    check(p.returncode == 1 and "resume/T0=350: interrupted" in out,
+          "resume: the sweep reports the run interrupted (exit code 1)")
+    m = read_json(os.path.join(run, "bmgfe-sweep.json"))
+    s = read_json(os.path.join(run, "summary.json"))
+    check(m.get("exit_code") == 75, "resume: bmgfe exit code 75")
+    ckpt = s.get("checkpoint", "")
+    check(s.get("status") == "interrupted" and os.path.isfile(os.path.join(ckpt, "manifest.txt")),
+          "resume: summary.json interrupted, checkpoint %s" % ckpt)
+    try:
+        step = int(os.path.basename(ckpt).split("-")[1])
+    except (IndexError, ValueError):
+        step = -1
+    p, _ = tool(["status", "resume.toml"], timeout=None)
+    check("interrupted (checkpoint at step %d)" % step in p.stdout and
+          p.stdout.rstrip().endswith("1 interrupted"),
+          "resume: status interrupted (checkpoint at step %d)" % step)
+
+    p, _ = tool(["local", "resume.toml", *exe], timeout=None)
+    check(p.returncode == 0 and "0 completed before, 1 to run" in p.stdout and
+          "started from checkpoint checkpoint-%06d (step %d, --restart)" % (step, step) in p.stdout
+          and "1 of 1 run completed" in p.stdout,
+          "resume: the rerun continued from step %d with --restart and completed" % step)
+    s = read_json(os.path.join(run, "summary.json"))
+    m = read_json(os.path.join(run, "bmgfe-sweep.json"))
+    check(s.get("status") == "completed" and s.get("restarted") is True and
+          m.get("exit_code") == 0 and m.get("restart_step") == step,
+          "resume: summary.json completed, restarted; bmgfe-sweep.json exit code 0, restart_step")
+    check(s.get("command", "").replace("'", "").endswith(" --restart resume/T0=350") and
+          "--overwrite" not in s.get("command", ""),
+          "resume: bmgfe ran with --restart (summary.json: %s)" % s.get("command"))
+    log = read(os.path.join(run, "bmgfe-sweep.log"))
+    check("bmgfe: interrupted: SIGUSR1 received" in log and "Restarted at step %d," % step in log,
+          "resume: bmgfe-sweep.log holds both attempts")
+    with open(os.path.join(run, "statistics.csv")) as f:
+        steps = [int(r["time_step"]) for r in csv.DictReader(f)]
+    check(steps == list(range(len(steps))) and steps[-1] == s.get("time_steps") == 5000,
+          "resume: statistics.csv time_step 0..%s, each once" % (steps[-1] if steps else None))
 
 
 def main():
@@ -141,6 +221,9 @@ def main():
     check(p.returncode == 1, "a refused run: exit code 1")
     p, _ = tool(["status", "bad.toml"], timeout=None)
     check("failed" in p.stdout and "exit code 1" in p.stdout, "status: failed with exit code 1")
+
+    # 6. a run that SIGUSR1 stops is continued from its checkpoint by the next `local`
+    resume_check(exe)
 
     print("local sweep: %.1f s for 6 runs on 2 jobs, rerun %.1f s" % (dt, dt2))
     return finish()

@@ -2,7 +2,8 @@
 """Unit tests of scripts/bmgfe-sweep without bmgfe: the planner (lists, ranges, grids, zipped
 lists, Latin hypercube, chains), the errors of bad sweep files, the run states, `collect` on
 made-up summary.json files, the SLURM job script (--dry-run), and `local` with a stand-in
-for mpirun + bmgfe (ordering of chains, concurrency, resuming, failures).
+for mpirun + bmgfe (ordering of chains, concurrency, resuming, failures, continuing from a
+checkpoint).
 
     python3 tests/sweep/planner_test.py [-v]
 """
@@ -32,7 +33,8 @@ _loader.exec_module(bs)
 
 # Stand-ins for mpirun (drops its options up to -np N) and bmgfe (writes summary.json into the
 # Output directory; 'Fail/Now=true' fails; a chained run needs its initial state completed;
-# a run must be given --overwrite, as `local` gives every run).
+# a run must be given --overwrite or --restart RUN_DIR, as `local` gives every run; the file
+# 'modes' in the run directory lists them, one line per start).
 FAKE_MPIRUN = """#!/usr/bin/python3
 import os, sys
 args = sys.argv[1:]
@@ -45,9 +47,11 @@ sets = {}
 a = sys.argv[2:]
 validate = a[-1:] == ["--validate"]
 a = a[:-1] if validate else a
+mode = []
 if not validate:
-    assert a[-1:] == ["--overwrite"], a
-    a = a[:-1]
+    mode = a[-2:] if a[-2:-1] == ["--restart"] else a[-1:]
+    assert mode == ["--overwrite"] or mode[:1] == ["--restart"], a
+    a = a[:-len(mode)]
 for k in range(0, len(a), 2):
     assert a[k] == "--set", a
     e, v = a[k + 1].split("=", 1)
@@ -59,9 +63,12 @@ if validate:
     print("bmgfe: %s is valid" % sys.argv[1])
     sys.exit(0)
 out = sets["Output directory"]
+assert mode[1:] in ([], [out]), (mode, out)
 os.makedirs(out, exist_ok=True)
 with open(os.path.join(out, "started"), "a") as f:
     f.write("%f\\n" % time.time())
+with open(os.path.join(out, "modes"), "a") as f:
+    f.write(" ".join(mode) + "\\n")
 state = sets.get("Material/Initial state")
 if state is not None:
     with open(os.path.join(state, "summary.json")) as f:
@@ -79,6 +86,19 @@ with open(os.path.join(out, "summary.json"), "w") as f:
 with open(os.path.join(out, "ended"), "a") as f:
     f.write("%f\\n" % time.time())
 """
+
+
+def write_checkpoint(run_dir, step, whole=True, name=None, end=True):
+    """A made-up checkpoint folder as bmgfe leaves it: a file and manifest.txt (its size
+    right when `whole`; no 'end' line unless `end`)."""
+    folder = os.path.join(run_dir, "checkpoints", name or "checkpoint-%06d" % step)
+    os.makedirs(folder)
+    with open(os.path.join(folder, "state.bin"), "wb") as f:
+        f.write(b"x" * 10)
+    with open(os.path.join(folder, "manifest.txt"), "w") as f:
+        f.write("bmgfe checkpoint 1\nstate.bin %d 0123456789abcdef\n%s" % (
+            10 if whole else 11, "end\n" if end else ""))
+    return folder
 
 
 def read_float(*path):
@@ -515,6 +535,40 @@ class StatesAndCollect(SweepTestCase):
         self.assertIn("1 pending, 1 running, 1 completed, 1 failed", p.stdout)
         self.assertRegex(p.stdout, r"x=1\.5_y=vmm +failed +summary.json: failed diverged")
 
+    def test_checkpoints(self):
+        # the newest whole checkpoint: not one being written (.tmp), one whose file is cut
+        # short or whose manifest lacks its end; only for a run that has not completed
+        sw = self.load(SWEEP)
+        r = sw.stages[0].runs
+        self.fake_run(r[0], {"status": "interrupted", "message": "SIGUSR1 received"})
+        self.assertIsNone(bs.newest_checkpoint(r[0]))
+        five = write_checkpoint(r[0].dir, 5)
+        write_checkpoint(r[0].dir, 3)
+        write_checkpoint(r[0].dir, 12, name=".checkpoint-000012.tmp")
+        write_checkpoint(r[0].dir, 9, whole=False)
+        write_checkpoint(r[0].dir, 10, end=False)
+        self.assertEqual(bs.newest_checkpoint(r[0]), (five, 5))
+        self.assertEqual(bs.restart_point(r[0]), (five, 5))
+        self.assertTrue(bs.whole_checkpoint(five))
+        self.assertFalse(bs.whole_checkpoint(os.path.join(r[0].dir, "checkpoints",
+                                                          "checkpoint-000009")))
+        # a failed run and one killed (summary.json "running" of no process) continue too
+        self.fake_run(r[1], {"status": "failed", "message": "killed"})
+        write_checkpoint(r[1].dir, 1000000)
+        self.fake_run(r[2], {"status": "running", "host": "elsewhere", "pid": 1})
+        write_checkpoint(r[2].dir, 7)
+        self.assertEqual(bs.restart_point(r[1])[1], 1000000)
+        self.assertEqual(bs.restart_point(r[2])[1], 7)
+        self.fake_run(r[3], {"status": "completed"})
+        write_checkpoint(r[3].dir, 8)
+        self.assertIsNone(bs.restart_point(r[3]))
+        p = self.tool("status", os.path.join(self.tmp, "s.toml"))
+        self.assertRegex(p.stdout, r"x=1\.5_y=umm +interrupted \(checkpoint at step 5\) +"
+                                   r"summary.json: interrupted SIGUSR1 received")
+        self.assertIn("failed (checkpoint at step 1000000)", p.stdout)
+        self.assertIn("interrupted (checkpoint at step 7)", p.stdout)
+        self.assertIn("1 completed, 1 failed, 2 interrupted", p.stdout)
+
     def test_collect(self):
         sw = self.load(SWEEP)
         for i, r in enumerate(sw.stages[0].runs[:3]):
@@ -600,14 +654,18 @@ class SlurmScript(SweepTestCase):
                      "#SBATCH --qos=short", "#SBATCH --requeue", "module load openmpi",
                      "#SBATCH --signal=B:USR1@120",
                      "INTERRUPTED_EXIT_CODE=75", "REQUEUE=yes", "MAX_REQUEUES=5",
+                     "RESTART=yes",
                      "trap 'forward SIGUSR1' USR1", "trap 'forward SIGTERM' TERM",
                      "mpirun -np 2 \"$BMGFE\" \"${args[@]}\" > >(trap '' TERM USR1 INT; "
-                     "exec tee \"$dir/bmgfe-sweep.log\") 2>&1 &",
+                     "exec tee -a \"$dir/bmgfe-sweep.log\") 2>&1 &",
                      "  scontrol requeue \"$task\" && exit 0",
+                     "  args+=(--restart \"$dir\")", "  args+=(--overwrite)",
                      "  1) dir=out/press/t=2min",
                      "     args=(stage3.prm --set 'Material/Initial state=out/hold/t=2min' "
-                     "--set 'Output directory=out/press/t=2min' --overwrite) ;;"):
+                     "--set 'Output directory=out/press/t=2min') ;;"):
             self.assertIn(line + "\n", script)
+        # the traps come before anything else runs
+        self.assertLess(script.index("trap 'forward SIGUSR1' USR1"), script.index("\ncd "))
         with open(os.path.join(self.tmp, "out", "slurm", "hold.sbatch")) as f:
             hold = f.read()
         self.assertIn("REQUEUE=no\n", hold)
@@ -616,6 +674,10 @@ class SlurmScript(SweepTestCase):
         self.assertIn("--set 'Furnace/Duration=3 min'", hold)
         p = subprocess.run(["bash", "-n", os.path.join(self.tmp, "out", "slurm", "press.sbatch")])
         self.assertEqual(p.returncode, 0)
+        # --no-restart: the tasks start their runs from the beginning
+        self.tool("slurm", path, "--dry-run", "--no-restart", "--bmgfe", "/bin/true")
+        with open(os.path.join(self.tmp, "out", "slurm", "press.sbatch")) as f:
+            self.assertIn("RESTART=no\n", f.read())
         # completed runs are left out of the array
         sw = bs.load(path)
         for r in sw.stages[1].runs[:2] + [sw.stages[0].runs[0]]:
@@ -712,6 +774,116 @@ class SlurmScript(SweepTestCase):
             self.assertEqual(f.read(), "requeue 42_0\n")
         self.assertEqual(bs.run_state(bs.load(path).stages[0].runs[0])[0], "interrupted")
 
+    def test_requeued_task_continues_from_the_checkpoint(self):
+        # The job script without SLURM, as above, with a stand-in bmgfe that writes a
+        # checkpoint when SIGUSR1 stops it and completes at once when given --restart.
+        fake = os.path.join(self.tmp, "bin")
+        os.makedirs(fake)
+        with open(os.path.join(fake, "scontrol"), "w") as f:
+            f.write('#!/bin/sh\necho "$@" >> "%s/scontrol.txt"\n' % self.tmp)
+        with open(os.path.join(fake, "bmgfe"), "w") as f:
+            f.write(textwrap.dedent("""\
+                #!/usr/bin/python3
+                import json, os, signal, sys, time
+                out = [a.split("=", 1)[1] for a in sys.argv if a.startswith("Output directory=")][0]
+                with open(os.path.join(out, "args.json"), "w") as f:
+                    json.dump(sys.argv[1:], f)
+                def summary(status):
+                    with open(os.path.join(out, "summary.json"), "w") as f:
+                        json.dump({"status": status}, f)
+                if "--restart" in sys.argv:
+                    summary("completed")
+                    sys.exit(0)
+                def stop(signum, frame):
+                    folder = os.path.join(out, "checkpoints", "checkpoint-000007")
+                    os.makedirs(folder)
+                    with open(os.path.join(folder, "state.bin"), "w") as f:
+                        f.write("state")
+                    with open(os.path.join(folder, "manifest.txt"), "w") as f:
+                        f.write("bmgfe checkpoint 1\\nstate.bin 5 0123456789abcdef\\nend\\n")
+                    summary("interrupted")
+                    sys.exit(75)
+                signal.signal(signal.SIGUSR1, stop)
+                summary("running")
+                time.sleep(60)
+                """))
+        for name in ("scontrol", "bmgfe"):
+            os.chmod(os.path.join(fake, name), 0o755)
+        path = self.write("""
+            prm = "base.prm"
+            output = "out"
+            [slurm]
+            launcher = "env"
+            setup = ["sleep ${SETUP_SLEEP:-0}"]
+            [[vary]]
+            entry = "A/x"
+            values = [1]
+            """)
+        self.tool("slurm", path, "--dry-run", "--bmgfe", os.path.join(fake, "bmgfe"))
+        script = os.path.join(self.tmp, "out", "slurm", "s.sbatch")
+        run_dir = os.path.join(self.tmp, "out", "x=1")
+
+        def task(restart_count, signal_after=None, setup_sleep=0):
+            env = dict(os.environ, SLURM_ARRAY_JOB_ID="42", SLURM_ARRAY_TASK_ID="0",
+                       SLURM_RESTART_COUNT=str(restart_count), SETUP_SLEEP=str(setup_sleep),
+                       PATH=fake + os.pathsep + os.environ["PATH"])
+            p = subprocess.Popen(["bash", script], cwd=self.tmp, env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if signal_after == "start":  # once bmgfe runs
+                deadline = time.time() + 30
+                while time.time() < deadline and (bs.read_json(os.path.join(
+                        run_dir, "summary.json")) or {}).get("status") != "running":
+                    time.sleep(0.05)
+                time.sleep(0.3)
+                p.send_signal(signal.SIGUSR1)
+            elif signal_after is not None:
+                time.sleep(signal_after)
+                p.send_signal(signal.SIGUSR1)
+            out, _ = p.communicate(timeout=30)
+            with open(os.path.join(run_dir, "bmgfe-sweep.json")) as f:
+                return p.returncode, out, json.load(f)
+
+        def args():
+            with open(os.path.join(run_dir, "args.json")) as f:
+                return json.load(f)
+
+        # SIGUSR1 before bmgfe runs (during the setup lines): bmgfe is not started, the
+        # task is requeued to start again
+        rc, out, marker = task(0, signal_after=0.5, setup_sleep=1.5)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("bmgfe-sweep: SIGUSR1 before bmgfe started", out)
+        self.assertIn("interrupted (exit code 75): requeueing 42_0 to start again from the "
+                      "beginning", out)
+        self.assertFalse(os.path.exists(os.path.join(run_dir, "args.json")))
+        self.assertEqual(marker["state"], "requeued")
+        # the first start: from the beginning; SIGUSR1 stops bmgfe, which leaves checkpoint 7
+        rc, out, marker = task(1, signal_after="start")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("bmgfe-sweep: out/x=1: starting from the beginning with --overwrite", out)
+        self.assertEqual(args()[-1], "--overwrite")
+        self.assertIn("bmgfe-sweep: out/x=1 interrupted (exit code 75), checkpoint at step 7: "
+                      "requeueing 42_0 to continue from it", out)
+        self.assertEqual((marker["state"], marker["restart_step"]), ("requeued", None))
+        self.assertEqual(bs.run_state(bs.load(path).stages[0].runs[0])[0], "queued")
+        # the requeued task continues from it
+        rc, out, marker = task(2)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("bmgfe-sweep: out/x=1: continuing from checkpoint "
+                      "out/x=1/checkpoints/checkpoint-000007 (step 7) with --restart", out)
+        self.assertEqual(args()[-3:], ["Output directory=out/x=1", "--restart", "out/x=1"])
+        self.assertEqual((marker["state"], marker["exit_code"], marker["restart_step"]),
+                         ("exited", 0, 7))
+        with open(os.path.join(self.tmp, "scontrol.txt")) as f:
+            self.assertEqual(f.read(), "requeue 42_0\nrequeue 42_0\n")
+        with open(os.path.join(run_dir, "bmgfe-sweep.log")) as f:  # both attempts
+            self.assertEqual(f.read(), "# bmgfe-sweep: task 42_0, restart 1: starting from the "
+                             "beginning with --overwrite\n# bmgfe-sweep: task 42_0, restart 2: "
+                             "continuing from checkpoint out/x=1/checkpoints/checkpoint-000007 "
+                             "(step 7) with --restart\n")
+        # completed: the task does nothing
+        rc, out, marker = task(3)
+        self.assertIn("bmgfe-sweep: out/x=1 completed before", out)
+
     def test_array_spec(self):
         self.assertEqual(bs.array_spec([0, 1, 2, 4, 6, 7]), "0-2,4,6-7")
 
@@ -753,6 +925,50 @@ class LocalWithStandIns(SweepTestCase):
         self.assertIn("out/hold/fail=false: not validated (reads out/cast/fail=false, not "
                       "completed)", p.stdout)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "out", "cast")))
+
+    def test_continue_from_checkpoint(self):
+        # a run that left a whole checkpoint and did not complete continues with --restart;
+        # --no-restart and --force start it from the beginning; one without a checkpoint
+        # starts from the beginning
+        path = self.write("""
+            prm = "base.prm"
+            output = "out"
+            [[vary]]
+            entry = "A/x"
+            name = "x"
+            values = [1, 2]
+            """)
+        sw = bs.load(path)
+        one, two = (r.dir for r in sw.stages[0].runs)
+
+        def interrupted(d, step):
+            os.makedirs(d, exist_ok=True)
+            with open(os.path.join(d, "summary.json"), "w") as f:
+                json.dump({"status": "interrupted"}, f)
+            if step is not None:
+                write_checkpoint(d, step)
+
+        def modes(d):
+            with open(os.path.join(d, "modes")) as f:
+                return f.read().splitlines()
+
+        interrupted(one, 3)
+        interrupted(two, None)
+        p = self.local(path)
+        self.assertIn("out/x=1: started from checkpoint checkpoint-000003 (step 3, --restart)",
+                      p.stdout)
+        self.assertIn("out/x=2: started from the beginning (--overwrite)", p.stdout)
+        self.assertEqual(modes(one), ["--restart out/x=1"])
+        self.assertEqual(modes(two), ["--overwrite"])
+        with open(os.path.join(one, "bmgfe-sweep.json")) as f:
+            self.assertEqual(json.load(f)["restart_step"], 3)
+        # completed now: --force reruns it from the beginning, despite the checkpoint
+        p = self.local(path, "--force")
+        self.assertEqual(modes(one), ["--restart out/x=1", "--overwrite"])
+        interrupted(one, None)  # (checkpoint 3 is still there)
+        p = self.local(path, "--no-restart")
+        self.assertIn("out/x=1: started from the beginning (--overwrite)", p.stdout)
+        self.assertEqual(modes(one)[-1], "--overwrite")
 
     def test_chain_order_concurrency_resume_and_failure(self):
         path = self.write("""

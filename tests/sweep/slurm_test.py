@@ -5,9 +5,12 @@ socket and key; the machine's SLURM and munge, if any, are not touched), submits
 of tests/sweep/tiny_rod.prm as one job array, waits for it, collects the table and checks
 it; then a two-stage chain (two arrays, the second --dependency=aftercorr on the first); then
 a long run that SIGUSR1 to the batch shell stops (bmgfe exit code 75, summary.json
-"interrupted") and the job script requeues; then shuts the daemons down. Installs nothing: without the daemons (Debian: slurmctld,
-slurmd, slurm-client, munge; scripts/setup.sh installs them when the tests are built) or
-without root it prints why and exits 77 (ctest SKIP_RETURN_CODE).
+"interrupted") and the job script requeues; then a run that SLURM's time limit interrupts
+(--time=1 minute, SIGUSR1 from --signal) and that the requeued task continues from its
+checkpoint (--restart) to the end, compared with the same run done directly; then shuts the
+daemons down. Installs nothing: without the daemons (Debian: slurmctld, slurmd, slurm-client,
+munge; scripts/setup.sh installs them when the tests are built) or without root it prints
+why and exits 77 (ctest SKIP_RETURN_CODE).
 
     tests/sweep/slurm_test.py --bmgfe build/bmgfe [--work DIR] [--timeout 240]
 """
@@ -77,6 +80,32 @@ time         = "00:05:00"
 max_requeues = 1
 """
 
+# One run of ~30 s (66177 temperature unknowns, 5000 steps) that SLURM's time-limit signal
+# stops after ~10 s: time = 1 minute (SLURM's least) and signal_seconds = 50. The initial guess
+# of the heat solver's CG is the previous solution (history 0), which the checkpoint holds: a
+# signal's checkpoint comes at a step where the uninterrupted run has none, and with a
+# projection history (the default 12 solutions), which a checkpoint cannot hold
+# (doc/checkpoints.md), the restarted steps differ from the uninterrupted ones within the
+# solver tolerance (~3e-7 relative at the end of this run).
+TIMELIMIT_SETS = [("Geometry/Global refinement", "5"),
+                  ("Time stepping/Initial time step", "1e-4"),
+                  ("Time stepping/Maximum time step", "1e-4"),
+                  ("Heat/Solver/Initial guess history", "0")]
+TIMELIMIT = """# written by tests/sweep/slurm_test.py: one run that the time limit interrupts
+prm     = "{prm}"
+output  = "timelimit"
+sets    = {{ {sets} }}
+[[vary]]
+entry  = "Heat/Initial temperature"
+name   = "T0"
+values = [350]
+[slurm]
+partition      = "bmgfetest"
+time           = "00:01:00"
+signal_seconds = 50
+max_requeues   = 1
+"""
+
 SLURM_CONF = """# written by tests/sweep/slurm_test.py: one node (this machine) for the test only
 ClusterName=bmgfetest
 SlurmctldHost=localhost
@@ -105,6 +134,9 @@ MpiDefault=none
 ReturnToService=2
 NodeName=localhost NodeAddr=127.0.0.1 CPUs={cpus} State=UNKNOWN
 PartitionName=bmgfetest Nodes=localhost Default=YES MaxTime=INFINITE State=UP
+# debug2: the log says when slurmctld checks the time limits (every 30 s), which is when it
+# sends the --signal of a job near its limit
+SlurmctldDebug=debug2
 """
 
 def skip(why):
@@ -131,6 +163,45 @@ def wait_for_empty_queue(env, timeout):
 
 def run(cmd, env, timeout=60):
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+
+
+def limit_checks(log):
+    """The times (epoch s) at which slurmctld checked the jobs' time limits, from its log."""
+    stamps = []
+    try:
+        with open(log, errors="replace") as f:
+            for line in f:
+                if "Testing job time limits" in line and line.startswith("["):
+                    stamp = line[1:line.index("]")]
+                    whole, _, frac = stamp.partition(".")
+                    stamps.append(time.mktime(time.strptime(whole, "%Y-%m-%dT%H:%M:%S")) +
+                                  float("0." + (frac or "0")))
+    except (OSError, ValueError):
+        pass
+    return stamps
+
+
+def wait_before_limit_check(log, lead):
+    """slurmctld checks the time limits every 30 s (PERIODIC_TIMEOUT) and sends a job's
+    --signal at the first check at which the job is within signal_seconds + 30 s of its end
+    (so up to 60 s early; with --time=1 and @50, at the first check after the start). Sleeps
+    until `lead` s before the next check; returns that check's time, None if unknown."""
+    stamps = limit_checks(log)
+    if not stamps:
+        return None
+    diffs = [b - a for a, b in zip(stamps, stamps[1:]) if 29 < b - a < 32]
+    period = sum(diffs) / len(diffs) if diffs else 30.0
+    nxt = stamps[-1]
+    while nxt < time.time() + lead:
+        nxt += period
+    time.sleep(max(0.0, nxt - lead - time.time()))
+    return nxt
+
+
+def statistics_rows(path):
+    with open(path) as f:
+        rows = list(csv.DictReader(f))
+    return rows
 
 
 class LocalSlurm:
@@ -218,6 +289,141 @@ class LocalSlurm:
                 lines = f.read().splitlines()[-25:]
             print("---- %s (last lines)" % name)
             print("\n".join(lines))
+
+
+def timelimit_check(cluster, args, exe):
+    """A task killed by a short time limit that is requeued and finishes from its checkpoint:
+    SIGUSR1 from --signal=B:USR1@50 with --time=1 ~10 s after the start, bmgfe exit code 75
+    with a checkpoint, `scontrol requeue` by the job script, the requeued task continuing
+    with --restart; its statistics and end equal those of the run done directly."""
+    env = cluster.env
+    prm = os.path.join(HERE, "tiny_rod.prm")
+    bmgfe = exe[1]
+    sets = [a for e, v in TIMELIMIT_SETS + [("Heat/Initial temperature", "350")]
+            for a in ("--set", "%s=%s" % (e, v))]
+    # 1. the reference: the same run without SLURM, not interrupted
+    t = time.time()
+    ref = subprocess.run([bmgfe, prm] + sets + ["--set", "Output directory=timelimit_reference"],
+                         capture_output=True, text=True, env=env, timeout=300)
+    ref_time = time.time() - t
+    check(ref.returncode == 0, "time limit: the reference run directly: exit code %d in %.1f s"
+          % (ref.returncode, ref_time))
+    ref_rows = statistics_rows("timelimit_reference/statistics.csv") if ref.returncode == 0 else []
+
+    # 2. submitted ~11 s before slurmctld's next time-limit check, which sends SIGUSR1
+    with open("timelimit.toml", "w") as f:
+        f.write(TIMELIMIT.format(prm=prm, sets=", ".join('"%s" = %s' % (e, v)
+                                                         for e, v in TIMELIMIT_SETS)))
+    log = os.path.join(cluster.tmp, "log", "slurmctld.log")
+    t = time.time()
+    tick = wait_before_limit_check(log, 11)
+    print("time limit: waited %.1f s; the next time-limit check of slurmctld %s" % (
+        time.time() - t, "in %.1f s" % (tick - time.time()) if tick else
+        "unknown (no debug2 lines): SIGUSR1 comes 0-30 s after the start"), flush=True)
+    t0 = time.time()
+    p, _ = tool(["slurm", "timelimit.toml"] + exe, env)
+    check(p.returncode == 0 and "1 run (array 0)" in p.stdout, "time limit: one run submitted")
+    script = read("timelimit/slurm/timelimit.sbatch")
+    check("#SBATCH --time=00:01:00\n" in script and "#SBATCH --signal=B:USR1@50\n" in script,
+          "time limit: --time=00:01:00 and --signal=B:USR1@50 in the job script")
+    run_dir = "timelimit/T0=350"
+    marker = os.path.join(run_dir, "bmgfe-sweep.json")
+
+    # 3. the requeue: bmgfe stopped (exit code 75), the script requeued the task. SLURM holds
+    # a requeued batch job for cred_expire + 1 s (121 s): the test lets it start now, and
+    # gives it 5 minutes so that the time limit does not stop it a second time.
+    end, m = time.time() + 120, {}
+    while time.time() < end:
+        m = read_json(marker) or {}
+        if m.get("state") in ("requeued", "exited"):
+            break
+        time.sleep(0.2)
+    t_requeued = time.time() - t0
+    check((m.get("state"), m.get("exit_code")) == ("requeued", 75),
+          "time limit: bmgfe exited with 75 and the task was requeued after %.1f s (%s)"
+          % (t_requeued, m))
+    task = m.get("slurm_job", "")
+    end, state = time.time() + 60, ""
+    while task and time.time() < end:
+        q = run(["squeue", "-h", "-o", "%T", "-j", task.split("_")[0]], env)
+        state = q.stdout.strip()
+        if state.startswith("PENDING"):
+            break
+        time.sleep(0.2)
+    q = run(["scontrol", "update", "JobId=%s" % task, "StartTime=now", "TimeLimit=00:05:00"],
+            env)
+    check(q.returncode == 0, "time limit: requeued task %s (%s) let start now with 5 minutes "
+          "(scontrol update StartTime=now TimeLimit=00:05:00) %s" % (task, state,
+                                                                      q.stderr.strip()))
+    end = wait_for_empty_queue(env, args.timeout)
+    check(time.time() < end, "time limit: the task finished (%.1f s after the submission)"
+          % (time.time() - t0))
+
+    # 4. what the task's output says
+    outs = sorted(os.path.join("timelimit/slurm", n) for n in os.listdir("timelimit/slurm")
+                  if n.endswith(".out"))
+    out = read(outs[0]) if outs else ""
+    lines = [l for l in out.splitlines() if l.startswith("bmgfe-sweep:") or
+             l.startswith("bmgfe: interrupted") or l.startswith("Restarted at")]
+    print("time limit: the task's output (%s):" % (outs[0] if outs else "none"))
+    print("".join("  | " + l + "\n" for l in lines), end="", flush=True)
+    starts = [l for l in lines if ", restart " in l and " on " in l]
+    check(len(starts) == 2 and starts[0].endswith("restart 0") and starts[1].endswith(
+        "restart 1"), "time limit: two starts, the second with SLURM_RESTART_COUNT 1")
+    check(sum("interrupted (exit code 75)" in l for l in lines) == 1 and
+          any("SIGUSR1: passing SIGUSR1 on to bmgfe" in l for l in lines),
+          "time limit: SIGUSR1 passed on once, bmgfe exited with 75 once")
+    ctld = read(log)
+    check("warning signal 10 to JobId=" in ctld,
+          "time limit: slurmctld sent the warning signal 10 (SIGUSR1) of --signal")
+    first = out.split("restart 1")[0]
+    second = out.split("restart 1")[-1] if "restart 1" in out else ""
+    check("starting from the beginning with --overwrite" in first,
+          "time limit: the first start from the beginning (--overwrite)")
+    ck = [l for l in second.splitlines() if "continuing from checkpoint" in l]
+    check(len(ck) == 1 and ck[0].rstrip().endswith("with --restart"),
+          "time limit: the second start continued from a checkpoint with --restart")
+    step = None
+    if ck:
+        try:
+            step = int(ck[0].split("(step ")[1].split(")")[0])
+        except (IndexError, ValueError):
+            pass
+    # 5. the run's results
+    s = read_json(os.path.join(run_dir, "summary.json")) or {}
+    check(s.get("status") == "completed" and s.get("restarted") is True,
+          "time limit: summary.json completed, restarted: %s, %s" % (s.get("status"),
+                                                                     s.get("restarted")))
+    m = read_json(marker) or {}
+    check((m.get("state"), m.get("exit_code"), m.get("restart_step")) == ("exited", 0, step),
+          "time limit: bmgfe-sweep.json exited 0, restart_step %s" % m.get("restart_step"))
+    rows = statistics_rows(os.path.join(run_dir, "statistics.csv")) \
+        if os.path.exists(os.path.join(run_dir, "statistics.csv")) else []
+    steps = [int(r["time_step"]) for r in rows]
+    check(bool(steps) and steps == list(range(steps[-1] + 1)) and
+          steps[-1] == s.get("time_steps") and step is not None and 0 < step < steps[-1],
+          "time limit: statistics.csv time_step 0..%s, each once (restart at step %s)"
+          % (steps[-1] if steps else None, step))
+    if rows and ref_rows:
+        a, b = ref_rows[-1], rows[-1]
+        check(list(a) == list(b), "time limit: statistics.csv columns as the reference's")
+        worst = (0.0, "")
+        for k in a:
+            if k == "wall_time_s":
+                continue
+            x, y = float(a[k]), float(b[k])
+            d = abs(x - y) / max(abs(x), abs(y), 1e-300)
+            worst = max(worst, (d, k))
+        for k in ("time_step", "time_s", "temperature_max_K", "temperature_min_K",
+                  "temperature_at_centre_K"):
+            print("time limit: final %-24s reference %-20s restarted %s" % (k, a[k], b[k]))
+        check(worst[0] <= 1e-8, "time limit: the final row equals the reference's to 1e-8 "
+              "(largest relative difference %.3g%s; wall_time_s aside)" % (
+                  worst[0], " in " + worst[1] if worst[0] > 0 else ""))
+    p, _ = tool(["status", "timelimit.toml"], env)
+    check(p.stdout.rstrip().endswith("1 completed"), "time limit: status 1 completed")
+    print("time limit: reference %.1f s; submission to requeue %.1f s; submission to the "
+          "end %.1f s" % (ref_time, t_requeued, time.time() - t0), flush=True)
 
 
 def main():
@@ -369,6 +575,8 @@ def main():
         wait_for_empty_queue(env, 60)
         p, _ = tool(["status", "signal.toml"], env)
         check(p.stdout.rstrip().endswith("1 interrupted"), "signal: status 1 interrupted")
+
+        timelimit_check(cluster, args, exe)
     except (RuntimeError, OSError, subprocess.SubprocessError) as e:
         check(False, "SLURM: %s" % e)
     finally:

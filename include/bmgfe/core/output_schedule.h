@@ -9,6 +9,7 @@
 #include <bmgfe/protocol/thermal_protocol.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bmgfe
@@ -28,6 +29,11 @@ namespace bmgfe
     const std::vector<std::string> &ignored_times() const { return ignored; }
     /// Every absolute snapshot time from the 'Output times' entries (sorted).
     const std::vector<double> &requested_times() const { return times; }
+
+    /// Checkpoints: where the schedule stands (the next 'Output times' entry and the next
+    /// multiple of the interval), and back.
+    std::pair<std::size_t, double> position() const { return {next_time, next_multiple}; }
+    void set_position(const std::pair<std::size_t, double> &p) { next_time = p.first, next_multiple = p.second; }
 
   private:
     double tolerance(double t) const;

@@ -3,8 +3,10 @@
 // mechanics; everything that is computed from the solution (statistics, profiles, snapshots,
 // summary.json) is a postprocessor plugin called through the manager (postprocess/manager.h).
 // run_simulation() picks the instantiation at run time.
+#include <bmgfe/core/output_schedule.h>
 #include <bmgfe/core/parameters.h>
 #include <bmgfe/geometry/geometry.h>
+#include <bmgfe/io/checkpoint_files.h>
 #include <bmgfe/io/run_directory.h>
 #include <bmgfe/io/run_log.h>
 #include <bmgfe/physics/heat_problem.h>
@@ -16,6 +18,7 @@
 #include <deal.II/distributed/tria.h>
 #include <deal.II/fe/mapping_q.h>
 
+#include <deque>
 #include <memory>
 
 namespace bmgfe
@@ -53,9 +56,37 @@ namespace bmgfe
     void check_mesh_units();
     /// Postprocessors for the accepted step, then the progress line.
     void postprocess(const postprocess::StepInfo &info, const HeatStepReport &heat_report);
-    /// A signal stopped the run after `step` (time t): flush the statistics, (later) write
-    /// a checkpoint, write summary.json "interrupted" and throw Interrupted. Collective.
-    [[noreturn]] void interrupt(int signal, unsigned int step, double t);
+    /// A signal stopped the run after the last step: flush the statistics, write a
+    /// checkpoint, write summary.json "interrupted" and throw Interrupted. Collective.
+    [[noreturn]] void interrupt(int signal, const OutputSchedule &schedule);
+
+    /// Where the time loop stands after an accepted step: what a checkpoint holds besides
+    /// the fields, the material-point state and the postprocessors' state.
+    struct LoopState
+    {
+      double            t = 0;
+      unsigned int      step = 0;
+      double            dt = 0;     ///< the step planned next
+      double            dt_old = 0; ///< the last step (BDF2)
+      std::size_t       stage = 0, last_stage = 0;
+      bool              first_order = true;
+      std::deque<double> recent_steps; ///< the progress guard's window
+      double            next_checkpoint_time = 0; ///< 'Checkpoint/Interval in time'
+      double            last_checkpoint_wall = 0; ///< wall time of the last checkpoint [s]
+      double            wall_offset = 0; ///< wall time of the runs before a restart [s]
+      double            wall_time = 0;   ///< since the first start, at the last step [s]
+    };
+
+    // Checkpoints (simulator_checkpoint.cc, doc/checkpoints.md).
+    /// Write a checkpoint of the state after loop.step; returns its folder. Collective.
+    std::string write_checkpoint(const OutputSchedule &schedule);
+    /// setup() with --restart: find the newest whole checkpoint, read its global state,
+    /// compare the parameters and load the mesh (the fields follow in restore_checkpoint()).
+    /// Throws InputError.
+    void load_checkpoint_mesh();
+    /// run() with --restart: the fields, the material-point state, the postprocessors' state
+    /// and the loop state of the checkpoint. Collective.
+    void restore_checkpoint(OutputSchedule &schedule);
 
     const Parameters           &parameters;
     dealii::ParameterHandler   &prm;
@@ -76,5 +107,14 @@ namespace bmgfe
     postprocess::RunView<dim, LA>                     view;
     std::unique_ptr<postprocess::Manager<dim, LA>>    postprocessors;
     std::string                                       initial_state_note; ///< for the report
+    LoopState                                         loop;
+    std::unique_ptr<CheckpointFiles>                  checkpoints;
+    /// --restart: the checkpoint's folder, step and global state (empty folder: a new run).
+    struct
+    {
+      std::string folder;
+      unsigned int step = 0;
+      std::string state;
+    } restart;
   };
 } // namespace bmgfe

@@ -108,9 +108,11 @@ namespace bmgfe
   /// 'Geometry/Refinement regions' as text -> regions; throws InputError naming the entry.
   std::vector<GeometryParameters::RefinementRegion> parse_refinement_regions(const std::string &text);
 
-  /// Build the coarse mesh, attach manifolds, refine. Collective on the communicator of
+  /// Build the coarse mesh, attach manifolds, refine (`refine` false: the coarse mesh only,
+  /// which a checkpoint's load() refines as it was). Collective on the communicator of
   /// `tria`. Throws InputError for a missing or unreadable mesh file and for simplex meshes.
   template <int dim>
   DomainInfo<dim> create_domain(const GeometryParameters &prm, Kinematics kinematics,
-                                dealii::parallel::distributed::Triangulation<dim> &tria);
+                                dealii::parallel::distributed::Triangulation<dim> &tria,
+                                bool refine = true);
 } // namespace bmgfe

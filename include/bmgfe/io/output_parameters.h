@@ -21,6 +21,12 @@ namespace bmgfe
     unsigned int subdivisions   = 0;   ///< patches per cell; 0: the element degree
     bool         write_vtu      = true;
     double       statistics_flush_seconds = 2; ///< rewrite statistics at most this often
+    /// Checkpoint/...: a restart checkpoint at every multiple of this simulated time after
+    /// the start, and after this much wall time since the last one [s] (0: off; a signal
+    /// always writes one); this many of them are kept (doc/checkpoints.md).
+    double       checkpoint_interval_time      = 0;
+    double       checkpoint_interval_wall_time = 0;
+    unsigned int checkpoints_kept              = 2;
 
     static void declare_parameters(dealii::ParameterHandler &prm);
     void        parse_parameters(dealii::ParameterHandler &prm);

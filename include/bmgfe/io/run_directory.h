@@ -32,7 +32,8 @@ namespace bmgfe
   class RunDirectory
   {
   public:
-    /// Check that `path` holds no earlier run (check_reusable()), with info.overwrite remove
+    /// With info.restart: check_restartable(), keep what is there. Otherwise: check that
+    /// `path` holds no earlier run (check_reusable()), with info.overwrite remove
     /// the earlier run's files, create `path` and `path/solution`, check that files can be
     /// written there and write summary.json with status "running". Collective; throws
     /// InputError on failure.
@@ -43,6 +44,10 @@ namespace bmgfe
     /// summary.json says "running" for a live process on this host. Creates nothing; cheap,
     /// so a run calls it before its set-up. Collective.
     static void check_reusable(const std::string &path, bool overwrite, MPI_Comm comm);
+
+    /// --restart: refuse (InputError) a `path` that is not a directory, is being written by
+    /// a live run or holds a completed run. Collective.
+    static void check_restartable(const std::string &path, MPI_Comm comm);
 
     /// Check, without creating anything, that `path` could be created and written (for
     /// --validate): its nearest existing ancestor must be a writable directory.

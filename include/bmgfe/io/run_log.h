@@ -23,6 +23,9 @@ namespace bmgfe
     /// --overwrite: the run may replace the results of an earlier run in its output
     /// directory (io/run_directory.h); without it such a directory is refused.
     bool overwrite = false;
+    /// --restart OUTPUT: continue the run in OUTPUT from its newest whole checkpoint
+    /// (doc/checkpoints.md); empty: a new run.
+    std::string restart;
   };
 
   /// A std::ostream that writes to `console` and, once attach() has named a file, also to
@@ -34,9 +37,10 @@ namespace bmgfe
     explicit RunLog(std::ostream &console = std::cout, bool active = true);
     ~RunLog() override;
 
-    /// Open `file` (truncated), write `header`, then everything written so far; from now on
-    /// everything goes to both. Throws InputError if the file cannot be written.
-    void attach(const std::string &file, const std::string &header = "");
+    /// Open `file` (truncated; appended to with `append`, as a restarted run continues its
+    /// log), write `header`, then everything written so far; from now on everything goes to
+    /// both. Throws InputError if the file cannot be written.
+    void attach(const std::string &file, const std::string &header = "", bool append = false);
     bool attached() const;
 
   private:

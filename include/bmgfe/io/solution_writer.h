@@ -41,8 +41,15 @@ namespace bmgfe
 
     unsigned int n_written() const { return static_cast<unsigned int>(records.size()); }
     const std::vector<std::pair<double, std::string>> &written() const { return records; }
+    /// Restart: the snapshots written up to the checkpoint (written() then); solution.pvd is
+    /// rewritten with them (rank 0), without those the interrupted run wrote later. Returns
+    /// false when it could not be written (collective).
+    bool restore(const std::vector<std::pair<double, std::string>> &written);
 
   private:
+    /// solution.pvd with `records` (rank 0); false on every rank when it failed.
+    bool write_pvd() const;
+
     const OutputParameters &prm;
     std::string             directory;
     MPI_Comm                comm;

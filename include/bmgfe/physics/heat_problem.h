@@ -27,6 +27,18 @@
 #include <memory>
 #include <vector>
 
+namespace dealii
+{
+  namespace parallel
+  {
+    namespace distributed
+    {
+      template <int dim, typename VectorType, int spacedim>
+      class SolutionTransfer;
+    }
+  } // namespace parallel
+} // namespace dealii
+
 namespace bmgfe
 {
   /// Volumetric heat source evaluated at quadrature points (plastic dissipation later).
@@ -91,6 +103,19 @@ namespace bmgfe
     /// True if the fixed-matrix fast path is used for the given environment.
     bool is_linear(const EnvironmentState &env) const;
 
+    /// Checkpoints (doc/checkpoints.md): register T^n and T^{n-1} with the triangulation for
+    /// its next save(). Collective; the simulator attaches the heat first, then the mechanics,
+    /// and restores them in the same order.
+    void attach_checkpoint_data();
+    /// After the triangulation's load() and setup(): T^n and T^{n-1} of the checkpoint (the
+    /// operators and the preconditioner are rebuilt by the next step). Collective.
+    void restore_checkpoint_data();
+    /// The solver state as after setup(): operators reassembled, the AMG rebuilt and CG
+    /// without its projection history at the next step. A checkpoint cannot carry these, so
+    /// the run that writes one resets them too and a restart continues it to round-off
+    /// (doc/checkpoints.md).
+    void reset_solver_state();
+
   private:
     void make_constraints(double time, const EnvironmentState &env);
     void assemble_fixed_operators();
@@ -124,6 +149,8 @@ namespace bmgfe
     Vector trial_owned, rhs, work;
     /// Scratch of the Picard iteration (solve_time_step).
     Vector picard_previous, history_ghosted, iterate_ghosted;
+    /// attach_checkpoint_data() until the triangulation's save().
+    std::unique_ptr<dealii::parallel::distributed::SolutionTransfer<dim, Vector, dim>> checkpoint_transfer;
 
     Matrix system_matrix;
     // Fast path operators: mass (rho c_p), conduction, Robin boundary mass and load.

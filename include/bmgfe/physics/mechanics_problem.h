@@ -45,6 +45,18 @@
 #include <memory>
 #include <vector>
 
+namespace dealii
+{
+  namespace parallel
+  {
+    namespace distributed
+    {
+      template <int dim, typename VectorType, int spacedim>
+      class SolutionTransfer;
+    }
+  } // namespace parallel
+} // namespace dealii
+
 namespace bmgfe
 {
   struct MechanicsStepReport
@@ -184,6 +196,25 @@ namespace bmgfe
     /// what it knows (e.g. x and the viscous strain read from a previous run's output).
     /// Call after setup() and before the first solve.
     void initialize_state(const std::function<void(const dealii::Point<dim> &, MaterialPointState &)> &f);
+
+    /// Checkpoints (doc/checkpoints.md): register the displacement, the predictor's last
+    /// increment, the platens' reference displacement and every quadrature point's committed
+    /// state (with its cell's plastic work of the last step) with the triangulation for its
+    /// next save(). Collective; after the heat's attach_checkpoint_data().
+    void attach_checkpoint_data();
+    /// What is not attached to cells (times, the axial strain of generalized plane strain,
+    /// the predictor's step, the Newton scales), as bytes; the same on every rank.
+    std::string checkpoint_scalars() const;
+    /// After the triangulation's load(), setup(), the set-up of a read state and the heat's
+    /// restore_checkpoint_data(): everything of attach_checkpoint_data() and
+    /// checkpoint_scalars(). Matrices, preconditioners and the projection history of CG are
+    /// rebuilt by the next solve. Collective.
+    void restore_checkpoint_data(const std::string &scalars);
+    /// The solver state as after setup(): matrices and preconditioners rebuilt, CG without its
+    /// projection history, x-bar solved afresh from the committed free volume (which a restart
+    /// does as well), so that the run that writes a checkpoint and a restart from it continue
+    /// alike (doc/checkpoints.md). Collective.
+    void reset_solver_state();
 
     /// Quadrature-point state (checkpoints, transfer, later constitutive laws).
     dealii::CellDataStorage<typename dealii::Triangulation<dim>::cell_iterator, MaterialPointState> &
@@ -371,5 +402,9 @@ namespace bmgfe
     Vector                                       newton_residual, newton_increment, newton_trial;
     std::vector<double>                          cell_plastic_work;
     double                                       temperature_fraction = 1; ///< of the substep
+    /// attach_checkpoint_data() until the triangulation's save(): the transfer and the
+    /// ghosted vectors it reads.
+    std::unique_ptr<dealii::parallel::distributed::SolutionTransfer<dim, Vector, dim>> checkpoint_transfer;
+    std::vector<Vector>                          checkpoint_vectors;
   };
 } // namespace bmgfe

@@ -73,6 +73,10 @@ namespace bmgfe
     /// and quadrature point) and evaluate it at the quadrature points. On a CG failure the
     /// previous x-bar is kept and the report says converged = false.
     NonlocalReport update(const LocalValues &x);
+    /// Forget the warm start (the previous x-bar and CG's projection history): the next
+    /// update() starts from 0 as after setup(), so that a run continues after a checkpoint as
+    /// a restart from it does (doc/checkpoints.md). The values at the points stay.
+    void reset_solver_state();
 
     /// x-bar at the quadrature points of a locally owned active cell, as of the last
     /// successful update() (0 before the first).

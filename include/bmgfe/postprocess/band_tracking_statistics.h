@@ -33,8 +33,13 @@ namespace bmgfe
       void visit_cell(const CellPoints<dim> &points) override;
       void execute(const StepInfo &info, StatisticsRow &statistics) override;
       void add_summary(Summary &summary) override;
+      std::string save_state() const override;
+      void load_state(const std::string &bytes) override;
 
     private:
+      /// Rank 0: band_tracking.pvd listing `written`. False when it could not be written.
+      bool write_collection() const;
+
       BandTrackingParameters                   parameters;
       dealii::Tensor<1, dim>                   axis;
       std::vector<SectionPlane>                planes; ///< 3D only

@@ -22,8 +22,11 @@
 #include <bmgfe/postprocess/stress_measures.h>
 #include <bmgfe/postprocess/time_schedule.h>
 
+#include <deal.II/grid/cell_id.h>
+
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bmgfe
@@ -44,6 +47,8 @@ namespace bmgfe
       void   visit_cell(const CellPoints<dim> &points) override;
       void   execute(const StepInfo &info, StatisticsRow &statistics) override;
       void   add_summary(Summary &summary) override;
+      std::string save_state() const override;
+      void   load_state(const std::string &bytes) override;
 
       /// The measures of one cycle (volume means over the body unless stated).
       struct Row
@@ -58,6 +63,15 @@ namespace bmgfe
         /// sum over the steps and points of w sigma_n+1 : (eps_p,n+1 - eps_p,n).
         double plastic_work_fields_cycle = 0;
         double strength_ratio_max = 0, von_mises_max = 0, von_mises_end_max = 0;
+
+        template <class Archive>
+        void serialize(Archive &archive, const unsigned int)
+        {
+          archive &cycle &time &x_mean &x_fwhm &fictive_temperature &relaxation_enthalpy &hardness
+            &hardness_fwhm &apparent_hardness &apparent_hardness_fwhm &yielded_fraction_cycle
+              &yielded_fraction_total &plastic_work_cycle &plastic_work_total
+                &plastic_work_fields_cycle &strength_ratio_max &von_mises_max &von_mises_end_max;
+        }
       };
 
     private:
@@ -86,6 +100,9 @@ namespace bmgfe
       double      plastic_work_fields_step = 0, plastic_work_fields_cycle = 0;
       /// Equivalent plastic strain of every point at the start of the cycle (visit order).
       std::vector<double> p_cycle_start, p_now;
+      /// The cells of those points in visit order with their numbers of points (checkpoints
+      /// gather p_cycle_start by cell: a restart may partition the mesh differently).
+      std::vector<std::pair<dealii::CellId, unsigned int>> cells_cycle_start, cells_now;
       /// Weighted sums at the cycle end: [w, w x, w x^2, w Tf, w dH, w H, w H^2, w Happ,
       /// w Happ^2, w yielded(cycle), w yielded(total)] and the largest von Mises there.
       std::vector<double> sums;

@@ -38,6 +38,8 @@ namespace bmgfe
       void report_setup(std::ostream &out) const override;
       void execute(const StepInfo &info, StatisticsRow &statistics) override;
       void add_summary(Summary &summary) override;
+      std::string save_state() const override;
+      void load_state(const std::string &bytes) override;
 
     private:
       struct Extensometer

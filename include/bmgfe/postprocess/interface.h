@@ -22,6 +22,7 @@
 
 #include <deal.II/base/point.h>
 
+#include <cstdint>
 #include <functional>
 #include <limits>
 #include <map>
@@ -140,6 +141,19 @@ namespace bmgfe
     void write_on_root(const RunView<dim, LA> &run, const std::string &file,
                        const std::function<bool()> &write);
 
+    /// Checkpoints of a file that a postprocessor appends to (`name` relative to the run
+    /// directory): its size now on rank 0 (0 on the other ranks, without a run directory, and
+    /// when it does not exist yet), for save_state().
+    template <int dim, typename LA>
+    std::uint64_t appended_file_size(const RunView<dim, LA> &run, const std::string &name);
+    /// On restart (load_state()): cut the file back to `size` on rank 0, dropping what the
+    /// interrupted run appended after the checkpoint (size 0: remove it; the next write starts
+    /// it again). Collective; throws RunError when the file is shorter than `size` or cannot be
+    /// cut.
+    template <int dim, typename LA>
+    void restore_appended_file(const RunView<dim, LA> &run, const std::string &name,
+                               std::uint64_t size);
+
     /// summary.json entries: name -> a JSON value as text (number or string).
     using Summary = std::map<std::string, std::string>;
     /// A number for summary.json ("null" when not finite).
@@ -203,6 +217,18 @@ namespace bmgfe
 
       /// Entries of summary.json at the end of a completed run. Collective.
       virtual void add_summary(Summary &summary) { (void)summary; }
+
+      /// Checkpoints (doc/checkpoints.md): the state this postprocessor carries from one step
+      /// to the next (running extrema, histories, counters, the list of files written so far),
+      /// as bytes (io/checkpoint_state.h: pack_state). Called on every rank after execute() of
+      /// the checkpointed step; rank 0's bytes are stored and every rank's load_state() gets
+      /// them on restart (after initialize()), possibly with another number of ranks: state
+      /// that differs between ranks must be reduced into rank 0's bytes or rebuilt in
+      /// load_state(). Empty: nothing to carry (the default).
+      virtual std::string save_state() const { return {}; }
+      /// Restore what save_state() returned (empty bytes: the default, nothing). Throws
+      /// std::runtime_error for bytes it cannot read. Collective.
+      virtual void load_state(const std::string &bytes) { (void)bytes; }
 
       /// When the run fails: write what is needed to inspect the last state (e.g. a snapshot of
       /// the last converged state). Must not throw.

@@ -50,6 +50,8 @@ namespace bmgfe
       void initialize() override;
       void execute(const StepInfo &info, StatisticsRow &statistics) override;
       void add_summary(Summary &summary) override;
+      std::string save_state() const override;
+      void load_state(const std::string &bytes) override;
 
     private:
       /// Rank 0: append a row (and the header first). False when the file could not be written.

@@ -106,6 +106,13 @@ namespace bmgfe
       /// The run failed at `time`: let postprocessors save what they can (never throws).
       void on_failure(double time) noexcept;
 
+      /// Checkpoints: the statistics table and every postprocessor's save_state(), by name
+      /// (rank 0's; collective).
+      std::map<std::string, std::string> save_state() const;
+      /// Restart: restore what save_state() returned. The checkpoint must come from the same
+      /// list of postprocessors (the simulator compares the parameters first). Collective.
+      void load_state(const std::map<std::string, std::string> &state);
+
       const QuantityRegistry &quantities() const { return registry; }
       const StatisticsTable  &statistics() const { return table; }
       /// Names of the active postprocessors in execution order.

@@ -17,6 +17,8 @@ namespace bmgfe
       static void declare_parameters(dealii::ParameterHandler &) {}
       void        execute(const StepInfo &info, StatisticsRow &statistics) override;
       void        add_summary(Summary &summary) override;
+      std::string save_state() const override;
+      void        load_state(const std::string &bytes) override;
 
     private:
       double       final_time = 0, wall_time = 0;

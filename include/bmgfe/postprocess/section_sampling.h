@@ -81,6 +81,8 @@ namespace bmgfe
       double next_time_of_interest(double t) const override;
       void   execute(const StepInfo &info, StatisticsRow &statistics) override;
       void   add_summary(Summary &summary) override;
+      std::string save_state() const override;
+      void   load_state(const std::string &bytes) override;
 
     private:
       /// One output column: a scalar quantity, or a component of a vector or tensor.

@@ -25,6 +25,8 @@ namespace bmgfe
       void visit_cell(const CellPoints<dim> &points) override;
       void execute(const StepInfo &info, StatisticsRow &statistics) override;
       void add_summary(Summary &summary) override;
+      std::string save_state() const override;
+      void load_state(const std::string &bytes) override;
 
     private:
       ShearBandParameters                     parameters;

@@ -46,6 +46,10 @@ namespace bmgfe
       /// The text of a cell ("" when the row has no value in that column).
       std::string text(std::size_t row, const std::string &column) const;
 
+      /// Checkpoints: the whole table as bytes, and back.
+      std::string save_state() const;
+      void        load_state(const std::string &bytes);
+
     private:
       std::vector<std::string>                                       names;
       std::vector<std::vector<std::pair<std::size_t, std::string>>> rows;

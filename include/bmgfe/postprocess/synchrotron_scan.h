@@ -107,6 +107,8 @@ namespace bmgfe
       double next_time_of_interest(double t) const override;
       void   execute(const StepInfo &info, StatisticsRow &statistics) override;
       void   add_summary(Summary &summary) override;
+      std::string save_state() const override;
+      void   load_state(const std::string &bytes) override;
 
     private:
       struct Map

@@ -2,7 +2,9 @@
 // The times at which a postprocessor writes its files (Statistics/Profile times, Postprocess/
 // Virtual indentation/Times): the parsed list less the times outside the run (kept for a
 // warning in the start-up report), the next time a step must end at, and whether a step is due.
+#include <cstddef>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,16 @@ namespace bmgfe
       void advance(double time);
       /// "Warning: '<entry>' outside the run (start - end s) are ignored: ..." when any were.
       void report_ignored(std::ostream &out, const std::string &entry) const;
+
+      /// Checkpoints: how many times are passed (the times themselves come from the
+      /// parameters); a count beyond them is refused on loading.
+      template <class Archive>
+      void serialize(Archive &archive, const unsigned int)
+      {
+        archive &next;
+        if (next > times.size())
+          throw std::runtime_error("the checkpoint passed more times than the schedule has");
+      }
 
     private:
       std::vector<double>      times;

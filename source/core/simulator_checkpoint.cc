@@ -1,0 +1,228 @@
+// Checkpoint and restart of the simulator (doc/checkpoints.md): the mesh with the DoF
+// vectors and the material-point state as deal.II's p4est save/load (so a restart may use
+// another number of ranks), and the global state (time loop, physics scalars, postprocessors,
+// statistics) as state.bin, written by rank 0.
+#include <bmgfe/base/input_error.h>
+#include <bmgfe/core/simulator.h>
+#include <bmgfe/io/checkpoint_state.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/utilities.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace bmgfe
+{
+  using namespace dealii;
+
+  namespace
+  {
+    const std::string format_name = "bmgfe checkpoint 1";
+
+    /// Every entry as 'Section/Entry = value', except those a restart may change (the output
+    /// directory, which --restart names, and the checkpoint intervals).
+    std::vector<std::string> parameter_fingerprint(const ParameterHandler &prm)
+    {
+      std::ostringstream text;
+      prm.print_parameters(text, ParameterHandler::ShortPRM);
+      std::vector<std::string> path, entries;
+      std::istringstream       in(text.str());
+      std::string              line;
+      while (std::getline(in, line))
+        {
+          line = Utilities::trim(line);
+          if (line.rfind("subsection ", 0) == 0)
+            path.push_back(Utilities::trim(line.substr(11)));
+          else if (line == "end")
+            {
+              if (!path.empty())
+                path.pop_back();
+            }
+          else if (line.rfind("set ", 0) == 0)
+            {
+              const auto        eq    = line.find('=');
+              const std::string name  = Utilities::trim(line.substr(4, eq - 4));
+              const std::string value = eq == std::string::npos ? "" : Utilities::trim(line.substr(eq + 1));
+              std::string       full;
+              for (const auto &p : path)
+                full += p + "/";
+              full += name;
+              if (full == "Output directory" || (!path.empty() && path.front() == "Checkpoint"))
+                continue;
+              entries.push_back(full + " = " + value);
+            }
+        }
+      return entries;
+    }
+
+    /// The first difference of two fingerprints, for the error message.
+    std::string first_difference(const std::vector<std::string> &saved,
+                                 const std::vector<std::string> &now)
+    {
+      const auto name = [](const std::string &e) { return e.substr(0, e.find(" = ")); };
+      for (const auto &e : now)
+        if (std::find(saved.begin(), saved.end(), e) == saved.end())
+          {
+            for (const auto &s : saved)
+              if (name(s) == name(e))
+                return "'" + name(e) + "' was '" + s.substr(s.find(" = ") + 3) + "' there and is '" +
+                       e.substr(e.find(" = ") + 3) + "' here";
+            return "'" + name(e) + "' is new";
+          }
+      for (const auto &s : saved)
+        if (std::find(now.begin(), now.end(), s) == now.end())
+          return "'" + name(s) + "' is missing here";
+      return "";
+    }
+  } // namespace
+
+  template <int dim, typename LA>
+  std::string Simulator<dim, LA>::write_checkpoint(const OutputSchedule &schedule)
+  {
+    TimerOutput::Scope scope(timer, "checkpoint");
+    const std::string  folder = checkpoints->begin(loop.step);
+
+    // Cell data in the order restore_checkpoint() reads it: heat, then mechanics.
+    heat->attach_checkpoint_data();
+    if (mechanics)
+      mechanics->attach_checkpoint_data();
+    triangulation.save(folder + "/mesh");
+
+    const std::string mechanics_scalars = mechanics ? mechanics->checkpoint_scalars() : std::string();
+    const auto        postprocessor_state = postprocessors->save_state();
+    std::string       error;
+    if (Utilities::MPI::this_mpi_process(comm) == 0)
+      {
+        const auto position = schedule.position();
+        const std::string bytes =
+          pack_state(format_name, parameter_fingerprint(prm), Utilities::MPI::n_mpi_processes(comm),
+                     loop.t, loop.step, loop.dt, loop.dt_old,
+                     static_cast<unsigned long long>(loop.stage),
+                     static_cast<unsigned long long>(loop.last_stage), loop.first_order,
+                     loop.recent_steps, static_cast<unsigned long long>(position.first),
+                     position.second, loop.next_checkpoint_time, loop.wall_time, mechanics_scalars,
+                     postprocessor_state);
+        std::ofstream out(folder + "/state.bin", std::ios::binary);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        out.flush();
+        if (!out)
+          error = "cannot write '" + folder + "/state.bin'";
+      }
+    error = Utilities::MPI::broadcast(comm, error, 0);
+    if (!error.empty())
+      throw RunError("checkpoint of step " + std::to_string(loop.step) + ": " + error);
+    const std::string final = checkpoints->commit(loop.step, parameters.output.checkpoints_kept);
+    // What the checkpoint cannot carry (Krylov histories, preconditioners) is reset here as a
+    // restart from it resets it: both continue alike (doc/checkpoints.md).
+    heat->reset_solver_state();
+    if (mechanics)
+      mechanics->reset_solver_state();
+    if (parameters.verbose)
+      pcout << "checkpoint: step " << loop.step << ", t = " << loop.t << " s -> " << final << '\n'
+            << std::flush;
+    return final;
+  }
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::load_checkpoint_mesh()
+  {
+    const std::string     directory = parameters.output.directory;
+    const CheckpointFiles files(directory, comm);
+    const auto            found = files.newest();
+    for (const auto &why : found.skipped)
+      log << "Warning: restart: skipped " << why << '\n';
+    require(!found.folder.empty(), "--restart",
+            "'" + files.folder() + "' holds no whole checkpoint" +
+              (found.skipped.empty() ? std::string() : " (" + found.skipped.front() + ")"));
+    restart.folder = found.folder;
+    restart.step   = found.step;
+
+    std::string bytes;
+    if (Utilities::MPI::this_mpi_process(comm) == 0)
+      {
+        std::ifstream      in(found.folder + "/state.bin", std::ios::binary);
+        std::ostringstream s;
+        s << in.rdbuf();
+        bytes = s.str();
+      }
+    restart.state = Utilities::MPI::broadcast(comm, bytes, 0);
+
+    // The header: the format and the parameters the checkpoint was written with.
+    std::string              format;
+    std::vector<std::string> fingerprint;
+    unsigned int             ranks = 0;
+    try
+      {
+        std::istringstream              in(restart.state);
+        boost::archive::binary_iarchive archive(in, boost::archive::no_header);
+        archive >> format >> fingerprint >> ranks;
+      }
+    catch (const std::exception &)
+      {
+        format.clear();
+      }
+    require(format == format_name, "--restart",
+            "'" + found.folder + "/state.bin' is not a checkpoint of this version of bmgfe");
+    const std::string difference = first_difference(fingerprint, parameter_fingerprint(prm));
+    require(difference.empty(), "--restart",
+            "the checkpoint '" + found.folder + "' was written with other parameters: " + difference +
+              " (a restart needs the parameter file and --set entries of the run; only "
+              "'Output directory' and 'Checkpoint/...' may differ)");
+    try
+      {
+        triangulation.load(found.folder + "/mesh");
+      }
+    catch (const std::exception &e)
+      {
+        throw InputError("--restart: cannot load the mesh of '" + found.folder +
+                         "' (was it written for another geometry?): " + single_line(e.what()));
+      }
+    log << "Restart: " << found.folder << " (step " << found.step << ", written on " << ranks
+              << (ranks == 1 ? " rank" : " ranks") << ")\n";
+  }
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::restore_checkpoint(OutputSchedule &schedule)
+  {
+    std::string                        format, mechanics_scalars;
+    std::vector<std::string>           fingerprint;
+    unsigned int                       ranks = 0;
+    unsigned long long                 stage = 0, last_stage = 0, next_time = 0;
+    double                             next_multiple = 0;
+    std::map<std::string, std::string> postprocessor_state;
+    try
+      {
+        unpack_state(restart.state, format, fingerprint, ranks, loop.t, loop.step, loop.dt,
+                     loop.dt_old, stage, last_stage, loop.first_order, loop.recent_steps, next_time,
+                     next_multiple, loop.next_checkpoint_time, loop.wall_offset, mechanics_scalars,
+                     postprocessor_state);
+        loop.stage      = stage;
+        loop.last_stage = last_stage;
+        schedule.set_position({next_time, next_multiple});
+        heat->restore_checkpoint_data();
+        if (mechanics)
+          mechanics->restore_checkpoint_data(mechanics_scalars);
+        postprocessors->load_state(postprocessor_state);
+      }
+    catch (const std::exception &e)
+      {
+        throw RunError("restart from '" + restart.folder + "': " + single_line(e.what()));
+      }
+    loop.wall_time            = loop.wall_offset;
+    loop.last_checkpoint_wall = loop.wall_offset;
+    pcout << "Restarted at step " << loop.step << ", t = " << loop.t << " s\n" << std::flush;
+  }
+
+#define BMGFE_INSTANTIATE(dim, LA)                                                      \
+  template std::string Simulator<dim, LA>::write_checkpoint(const OutputSchedule &);  \
+  template void        Simulator<dim, LA>::load_checkpoint_mesh();                    \
+  template void        Simulator<dim, LA>::restore_checkpoint(OutputSchedule &);
+
+  BMGFE_INSTANTIATE(2, linear_algebra::Trilinos)
+  BMGFE_INSTANTIATE(3, linear_algebra::Trilinos)
+  BMGFE_INSTANTIATE(2, linear_algebra::PETSc)
+  BMGFE_INSTANTIATE(3, linear_algebra::PETSc)
+#undef BMGFE_INSTANTIATE
+} // namespace bmgfe
