@@ -113,7 +113,7 @@ SlurmctldPort={ctld_port}
 SlurmdPort={d_port}
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket={tmp}/run/munge.socket
+AuthInfo=socket={tmp}/run/munge.socket,cred_expire=10
 SlurmUser=root
 SlurmdUser=root
 StateSaveLocation={tmp}/state
@@ -330,8 +330,10 @@ def timelimit_check(cluster, args, exe):
     marker = os.path.join(run_dir, "bmgfe-sweep.json")
 
     # 3. the requeue: bmgfe stopped (exit code 75), the script requeued the task. SLURM holds
-    # a requeued batch job for cred_expire + 1 s (121 s): the test lets it start now, and
-    # gives it 5 minutes so that the time limit does not stop it a second time.
+    # a requeued batch job for cred_expire + 1 s (slurm.conf above: 10 s instead of the
+    # default 120; a job started earlier, e.g. with 'scontrol update StartTime=now', is killed
+    # with "Job credential revoked"). The test gives it 5 minutes so that the time limit does
+    # not stop it a second time.
     end, m = time.time() + 120, {}
     while time.time() < end:
         m = read_json(marker) or {}
@@ -350,11 +352,9 @@ def timelimit_check(cluster, args, exe):
         if state.startswith("PENDING"):
             break
         time.sleep(0.2)
-    q = run(["scontrol", "update", "JobId=%s" % task, "StartTime=now", "TimeLimit=00:05:00"],
-            env)
-    check(q.returncode == 0, "time limit: requeued task %s (%s) let start now with 5 minutes "
-          "(scontrol update StartTime=now TimeLimit=00:05:00) %s" % (task, state,
-                                                                      q.stderr.strip()))
+    q = run(["scontrol", "update", "JobId=%s" % task, "TimeLimit=00:05:00"], env)
+    check(q.returncode == 0, "time limit: requeued task %s (%s) given 5 minutes "
+          "(scontrol update TimeLimit=00:05:00) %s" % (task, state, q.stderr.strip()))
     end = wait_for_empty_queue(env, args.timeout)
     check(time.time() < end, "time limit: the task finished (%.1f s after the submission)"
           % (time.time() - t0))
