@@ -9,7 +9,12 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/utilities.h>
+#include <deal.II/fe/fe.h>
 
+#include <sys/statvfs.h>
+
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -84,31 +89,77 @@ namespace bmgfe
     TimerOutput::Scope scope(timer, "checkpoint");
     const std::string  folder = checkpoints->begin(loop.step);
 
+    const std::string mechanics_scalars = mechanics ? mechanics->checkpoint_scalars() : std::string();
+    const auto        postprocessor_state = postprocessors->save_state();
+    std::string       state;
+    if (Utilities::MPI::this_mpi_process(comm) == 0)
+      {
+        const auto position = schedule.position();
+        state = pack_state(format_name, parameter_fingerprint(prm), Utilities::MPI::n_mpi_processes(comm),
+                           loop.t, loop.step, loop.dt, loop.dt_old,
+                           static_cast<unsigned long long>(loop.stage),
+                           static_cast<unsigned long long>(loop.last_stage), loop.first_order,
+                           loop.recent_steps, static_cast<unsigned long long>(position.first),
+                           position.second, loop.next_checkpoint_time, loop.wall_time,
+                           mechanics_scalars, postprocessor_state);
+      }
+
+    // p4est ends the process when a write of its save() fails (a full disk): check the space
+    // first, against the size of what is attached to the cells (the DoF values of the cell,
+    // the material points' packed state) plus p4est's own data and state.bin.
+    {
+      const double heat_dofs = heat->dof_handler().get_fe().n_dofs_per_cell();
+      const double mechanics_dofs = mechanics ? mechanics->dof_handler().get_fe().n_dofs_per_cell() : 0;
+      double       bytes = 0;
+      for (const auto &cell : triangulation.active_cell_iterators())
+        if (cell->is_locally_owned())
+          {
+            bytes += 8 * (2 * heat_dofs + 3 * mechanics_dofs) + 64;
+            if (mechanics)
+              {
+                bytes += 16;
+                for (const auto &p : mechanics->quadrature_point_state().get_data(cell))
+                  bytes += 8.0 * (p->n_packed() + 1);
+              }
+          }
+      bytes = Utilities::MPI::sum(bytes, comm) + static_cast<double>(state.size());
+      std::string error;
+      if (Utilities::MPI::this_mpi_process(comm) == 0)
+        {
+          struct statvfs fs;
+          if (statvfs(folder.c_str(), &fs) == 0)
+            {
+              const double available = static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize);
+              if (available < 1.1 * bytes + 1e6)
+                {
+                  std::ostringstream message;
+                  message << "about " << std::ceil((1.1 * bytes + 1e6) / 1e6) << " MB needed in '"
+                          << checkpoints->folder() << "', " << std::floor(available / 1e6) << " MB free (disk full?)";
+                  error = message.str();
+                  std::error_code ec;
+                  std::filesystem::remove_all(folder, ec);
+                }
+            }
+        }
+      error = Utilities::MPI::broadcast(comm, error, 0);
+      if (!error.empty())
+        throw RunError("checkpoint of step " + std::to_string(loop.step) + ": " + error);
+    }
+
     // Cell data in the order restore_checkpoint() reads it: heat, then mechanics.
     heat->attach_checkpoint_data();
     if (mechanics)
       mechanics->attach_checkpoint_data();
     triangulation.save(folder + "/mesh");
 
-    const std::string mechanics_scalars = mechanics ? mechanics->checkpoint_scalars() : std::string();
-    const auto        postprocessor_state = postprocessors->save_state();
-    std::string       error;
+    std::string error;
     if (Utilities::MPI::this_mpi_process(comm) == 0)
       {
-        const auto position = schedule.position();
-        const std::string bytes =
-          pack_state(format_name, parameter_fingerprint(prm), Utilities::MPI::n_mpi_processes(comm),
-                     loop.t, loop.step, loop.dt, loop.dt_old,
-                     static_cast<unsigned long long>(loop.stage),
-                     static_cast<unsigned long long>(loop.last_stage), loop.first_order,
-                     loop.recent_steps, static_cast<unsigned long long>(position.first),
-                     position.second, loop.next_checkpoint_time, loop.wall_time, mechanics_scalars,
-                     postprocessor_state);
         std::ofstream out(folder + "/state.bin", std::ios::binary);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        out.write(state.data(), static_cast<std::streamsize>(state.size()));
         out.flush();
         if (!out)
-          error = "cannot write '" + folder + "/state.bin'";
+          error = "cannot write '" + folder + "/state.bin' (disk full?)";
       }
     error = Utilities::MPI::broadcast(comm, error, 0);
     if (!error.empty())
