@@ -94,14 +94,17 @@ namespace bmgfe
     std::string       state;
     if (Utilities::MPI::this_mpi_process(comm) == 0)
       {
-        const auto position = schedule.position();
-        state = pack_state(format_name, parameter_fingerprint(prm), Utilities::MPI::n_mpi_processes(comm),
-                           loop.t, loop.step, loop.dt, loop.dt_old,
-                           static_cast<unsigned long long>(loop.stage),
-                           static_cast<unsigned long long>(loop.last_stage), loop.first_order,
-                           loop.recent_steps, static_cast<unsigned long long>(position.first),
-                           position.second, loop.next_checkpoint_time, loop.wall_time,
-                           mechanics_scalars, postprocessor_state);
+        // A header that load_checkpoint_mesh() reads before the mesh, and the body that
+        // restore_checkpoint() reads after the set-up.
+        const auto        position = schedule.position();
+        const std::string body =
+          pack_state(loop.t, loop.step, loop.dt, loop.dt_old, static_cast<unsigned long long>(loop.stage),
+                     static_cast<unsigned long long>(loop.last_stage), loop.first_order,
+                     loop.recent_steps, static_cast<unsigned long long>(position.first),
+                     position.second, loop.next_checkpoint_time, loop.wall_time, mechanics_scalars,
+                     postprocessor_state);
+        state = pack_state(format_name, parameter_fingerprint(prm),
+                           Utilities::MPI::n_mpi_processes(comm), body);
       }
 
     // p4est ends the process when a write of its save() fails (a full disk): check the space
@@ -198,17 +201,16 @@ namespace bmgfe
         s << in.rdbuf();
         bytes = s.str();
       }
-    restart.state = Utilities::MPI::broadcast(comm, bytes, 0);
+    bytes = Utilities::MPI::broadcast(comm, bytes, 0);
 
-    // The header: the format and the parameters the checkpoint was written with.
+    // The header: the format and the parameters the checkpoint was written with; the body
+    // stays for restore_checkpoint().
     std::string              format;
     std::vector<std::string> fingerprint;
     unsigned int             ranks = 0;
     try
       {
-        std::istringstream              in(restart.state);
-        boost::archive::binary_iarchive archive(in, boost::archive::no_header);
-        archive >> format >> fingerprint >> ranks;
+        unpack_state(bytes, format, fingerprint, ranks, restart.state);
       }
     catch (const std::exception &)
       {
@@ -231,23 +233,21 @@ namespace bmgfe
                          "' (was it written for another geometry?): " + single_line(e.what()));
       }
     log << "Restart: " << found.folder << " (step " << found.step << ", written on " << ranks
-              << (ranks == 1 ? " rank" : " ranks") << ")\n";
+        << (ranks == 1 ? " rank" : " ranks") << ")\n";
   }
 
   template <int dim, typename LA>
   void Simulator<dim, LA>::restore_checkpoint(OutputSchedule &schedule)
   {
-    std::string                        format, mechanics_scalars;
-    std::vector<std::string>           fingerprint;
-    unsigned int                       ranks = 0;
+    std::string                        mechanics_scalars;
     unsigned long long                 stage = 0, last_stage = 0, next_time = 0;
     double                             next_multiple = 0;
     std::map<std::string, std::string> postprocessor_state;
     try
       {
-        unpack_state(restart.state, format, fingerprint, ranks, loop.t, loop.step, loop.dt,
-                     loop.dt_old, stage, last_stage, loop.first_order, loop.recent_steps, next_time,
-                     next_multiple, loop.next_checkpoint_time, loop.wall_offset, mechanics_scalars,
+        unpack_state(restart.state, loop.t, loop.step, loop.dt, loop.dt_old, stage, last_stage,
+                     loop.first_order, loop.recent_steps, next_time, next_multiple,
+                     loop.next_checkpoint_time, loop.wall_offset, mechanics_scalars,
                      postprocessor_state);
         loop.stage      = stage;
         loop.last_stage = last_stage;

@@ -25,6 +25,30 @@ namespace bmgfe
       return s.str();
     }
 
+    /// The checkpoint-NNNNNN folders of `directory` by step (oldest first).
+    std::map<unsigned int, fs::path> checkpoint_folders(const std::string &directory)
+    {
+      static const std::regex          pattern("checkpoint-([0-9]+)");
+      std::map<unsigned int, fs::path> all;
+      std::error_code                  ec;
+      for (const auto &entry : fs::directory_iterator(directory, ec))
+        {
+          std::smatch       m;
+          const std::string name = entry.path().filename().string();
+          if (entry.is_directory() && std::regex_match(name, m, pattern))
+            all[static_cast<unsigned int>(std::stoul(m[1]))] = entry.path();
+        }
+      return all;
+    }
+
+    /// A checksum as manifest.txt writes it (16 hex digits).
+    std::string hex(const std::uint64_t hash)
+    {
+      std::ostringstream h;
+      h << std::hex << std::setw(16) << std::setfill('0') << hash;
+      return h.str();
+    }
+
     /// FNV-1a (64 bit) of a file's bytes: detects truncation and damage, not tampering.
     bool checksum(const fs::path &file, std::uint64_t &hash, std::uintmax_t &size)
     {
@@ -67,8 +91,8 @@ namespace bmgfe
           std::istringstream fields(line);
           std::string        name;
           std::uintmax_t     size = 0;
-          std::string        hex;
-          if (!(fields >> name >> size >> hex))
+          std::string        digits;
+          if (!(fields >> name >> size >> digits))
             return "manifest.txt line '" + line + "' unreadable";
           std::uint64_t  hash = 0;
           std::uintmax_t actual = 0;
@@ -77,9 +101,7 @@ namespace bmgfe
           if (actual != size)
             return name + " has " + std::to_string(actual) + " bytes, the manifest says " +
                    std::to_string(size);
-          std::ostringstream h;
-          h << std::hex << std::setw(16) << std::setfill('0') << hash;
-          if (h.str() != hex)
+          if (hex(hash) != digits)
             return name + " does not match its checksum";
           ++n;
         }
@@ -141,8 +163,7 @@ namespace bmgfe
                   error = "cannot read back '" + (tmp / name).string() + "'";
                   break;
                 }
-              out << name << ' ' << size << ' ' << std::hex << std::setw(16) << std::setfill('0')
-                  << hash << std::dec << '\n';
+              out << name << ' ' << size << ' ' << hex(hash) << '\n';
             }
           out << "end\n";
           out.flush();
@@ -159,15 +180,7 @@ namespace bmgfe
         if (error.empty())
           {
             // Keep the newest `kept` checkpoints (by step).
-            std::map<unsigned int, fs::path> all;
-            static const std::regex          pattern("checkpoint-([0-9]+)");
-            for (const auto &entry : fs::directory_iterator(directory, ec))
-              {
-                std::smatch m;
-                const std::string name = entry.path().filename().string();
-                if (entry.is_directory() && std::regex_match(name, m, pattern))
-                  all[static_cast<unsigned int>(std::stoul(m[1]))] = entry.path();
-              }
+            auto all = checkpoint_folders(directory);
             while (all.size() > kept)
               {
                 fs::remove_all(all.begin()->second, ec);
@@ -186,18 +199,10 @@ namespace bmgfe
     Found found;
     if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
       {
-        std::map<unsigned int, fs::path, std::greater<>> all;
-        static const std::regex                          pattern("checkpoint-([0-9]+)");
-        std::error_code                                  ec;
-        for (const auto &entry : fs::directory_iterator(directory, ec))
+        const auto all = checkpoint_folders(directory);
+        for (auto it = all.rbegin(); it != all.rend(); ++it) // newest first
           {
-            std::smatch       m;
-            const std::string name = entry.path().filename().string();
-            if (entry.is_directory() && std::regex_match(name, m, pattern))
-              all[static_cast<unsigned int>(std::stoul(m[1]))] = entry.path();
-          }
-        for (const auto &[step, path] : all)
-          {
+            const auto &[step, path] = *it;
             const std::string why = check_manifest(path);
             if (why.empty())
               {

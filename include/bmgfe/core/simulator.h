@@ -109,7 +109,8 @@ namespace bmgfe
     std::string                                       initial_state_note; ///< for the report
     LoopState                                         loop;
     std::unique_ptr<CheckpointFiles>                  checkpoints;
-    /// --restart: the checkpoint's folder, step and global state (empty folder: a new run).
+    /// --restart: the checkpoint's folder, step and the body of its state.bin (empty folder:
+    /// a new run).
     struct
     {
       std::string folder;
