@@ -7,7 +7,11 @@
 #     --bmgfe PATH      bmgfe executable (default: build/bmgfe, the Release build of setup.sh)
 #     --cases LIST      "peer 1M" (default) - peer: rod_quench_peer_heat.prm, 1M: rod_3d_1M.prm,
 #                       te: ../thermoelastic/rod_quench_peer_thermoelastic.prm (heat + mechanics),
-#                       te-translations: the same with translations only in the mechanics AMG
+#                       te-translations: the same with translations only in the mechanics AMG,
+#                       te-coarse: ../thermoelastic/rod_quench_peer_thermoelastic_coarse.prm (the
+#                       coarse mesh refined once by p4est: 275 200 hexes), heat-coarse: its heat
+#                       alone
+#     --label TEXT      first column of the table (default: the case)
 #     --ranks LIST      "1 2" (default)
 #     --backend NAME    Trilinos (default) or PETSc
 #     --repeat N        runs per configuration (default 1; the machine may be shared)
@@ -28,6 +32,7 @@ bmgfe=""
 cases="peer 1M"
 ranks="1 2"
 backend="Trilinos"
+label=""
 repeat=1
 out="$here/results"
 extra=()
@@ -38,9 +43,10 @@ while [ $# -gt 0 ]; do
     --ranks) ranks="$2"; shift 2 ;;
     --backend) backend="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
+    --label) label="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --set) extra+=(--set "$2"); shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -61,8 +67,11 @@ make_mesh() {
 if [[ " $cases " == *" peer "* ]]; then
   make_mesh "$root/meshes/rod_quench_peer.geo" "$root/meshes/rod_quench_peer.msh"
 fi
-if [[ " $cases " == *" te"* ]]; then
+if [[ " $cases " == *" te "* || " $cases " == *" te-translations "* ]]; then
   make_mesh "$root/meshes/rod_quench_peer_bottom.geo" "$root/meshes/rod_quench_peer_bottom.msh"
+fi
+if [[ " $cases " == *"-coarse "* ]]; then
+  make_mesh "$root/meshes/rod_quench_peer_coarse.geo" "$root/meshes/rod_quench_peer_coarse.msh"
 fi
 
 mkdir -p "$out"
@@ -80,12 +89,16 @@ run_one() {
     peer) prm="$here/rod_quench_peer_heat.prm" ;;
     1M) prm="$here/rod_3d_1M.prm" ;;
     te|te-translations) prm="$here/../thermoelastic/rod_quench_peer_thermoelastic.prm" ;;
+    te-coarse|heat-coarse) prm="$here/../thermoelastic/rod_quench_peer_thermoelastic_coarse.prm" ;;
     *) echo "run.sh: unknown case '$case'" >&2; return 1 ;;
   esac
-  local tag="${case}_${backend}_np${np}_r${rep}"
+  local tag="${label:-$case}_${backend}_np${np}_r${rep}"
   local case_args=()
   if [ "$case" = te-translations ]; then
     case_args=(--set "Mechanics/Solver/Rigid body modes=false" --set "Thermal protocol/quench/Duration=0.006")
+  fi
+  if [ "$case" = heat-coarse ]; then
+    case_args=(--set "Mechanics/Enabled=false" --set "Thermal protocol/quench/Duration=0.04")
   fi
   local dir="$out/$tag"
   rm -rf "$dir"
@@ -97,7 +110,7 @@ run_one() {
   run_timed_ranks "$dir" "$np" "" \
     "$bmgfe" "$prm" --set "Output directory=$dir/output" --set "Linear algebra=$backend" \
     --set "Verbosity=normal" "${case_args[@]}" "${extra[@]}"
-  python3 - "$dir" "$start" "$case" "$backend" "$np" "$load" >> "$table" << 'EOF'
+  python3 - "$dir" "$start" "${label:-$case}" "$backend" "$np" "$load" >> "$table" << 'EOF'
 import glob, re, statistics, sys, time
 d, start, case, backend, np, load = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
 log = open(d + "/log.txt").read().splitlines()

@@ -2,6 +2,7 @@
 #include <bmgfe/physics/time_stepping.h>
 
 #include <deal.II/base/mpi.h>
+#include <deal.II/dofs/dof_tools.h>
 
 #include <algorithm>
 #include <iomanip>
@@ -34,6 +35,29 @@ namespace bmgfe
           << parameters.material.density << " kg/m^3, c_p = "
           << parameters.material.heat_capacity.to_string() << " J/kgK, k = "
           << parameters.material.thermal_conductivity.to_string() << " W/mK\n";
+    if (n_ranks > 1)
+      {
+        // The communication volume of one operator application (ghost values per rank): what
+        // benchmarks/scaling/project.py extrapolates to more ranks.
+        const auto spread = [&](const double local) {
+          return std::make_pair(Utilities::MPI::min(local, comm), Utilities::MPI::max(local, comm));
+        };
+        const auto cells = spread(triangulation.n_locally_owned_active_cells());
+        const auto ghost_count = [](const DoFHandler<dim> &d) {
+          const IndexSet relevant = DoFTools::extract_locally_relevant_dofs(d);
+          return static_cast<double>(relevant.n_elements() - d.locally_owned_dofs().n_elements());
+        };
+        const auto heat_ghosts = spread(ghost_count(heat.dof_handler()));
+        pcout << "  partition    : " << cells.first << ".." << cells.second
+              << " cells per rank, ghost DoFs per rank: temperature " << heat_ghosts.first << ".."
+              << heat_ghosts.second;
+        if (mechanics)
+          {
+            const auto mech_ghosts = spread(ghost_count(mechanics->dof_handler()));
+            pcout << ", displacement " << mech_ghosts.first << ".." << mech_ghosts.second;
+          }
+        pcout << '\n';
+      }
 
     // Volume and Robin surface (for the characteristic length V/A of the Biot number).
     double volume = 0, area = 0;

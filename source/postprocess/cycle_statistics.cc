@@ -455,7 +455,7 @@ namespace bmgfe
           const bool plastic = run.mechanics->plastic();
           run.mechanics->for_each_cell(
             run.heat->dof_handler(), run.heat->temperature(),
-            [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim, dim> &,
+            [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const CellQuadraturePoints<dim> &,
                 const std::vector<MaterialPointFields> &fields) {
               const CellId id = cell->id();
               const auto   it = cycle_start_by_cell.find(id.to_string());

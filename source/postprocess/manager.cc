@@ -277,19 +277,16 @@ namespace bmgfe
               points.quadrature = &view.mechanics->quadrature_rule();
               view.mechanics->for_each_cell(
                 view.heat->dof_handler(), view.heat->temperature(),
-                [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
-                    const std::vector<MaterialPointFields> &fields) {
+                [&](const typename DoFHandler<dim>::active_cell_iterator &cell,
+                    const CellQuadraturePoints<dim> &geometry, const std::vector<MaterialPointFields> &fields) {
                   points.cell = typename Triangulation<dim>::active_cell_iterator(
                     view.triangulation, cell->level(), cell->index());
-                  points.positions = fv.get_quadrature_points();
+                  points.positions = geometry.positions;
                   points.fields    = fields;
+                  points.JxW       = geometry.JxW;
                   points.weights.resize(fields.size());
-                  points.JxW.resize(fields.size());
                   for (unsigned int q = 0; q < fields.size(); ++q)
-                    {
-                      points.weights[q] = fields[q].volume;
-                      points.JxW[q]     = fv.JxW(q);
-                    }
+                    points.weights[q] = fields[q].volume;
                   for (auto *v : visitors)
                     v->visit_cell(points);
                   points.first = false;

@@ -502,18 +502,18 @@ namespace bmgfe
           const double t_state = run.mechanics->last_converged_time();
           run.mechanics->for_each_cell(
             run.heat->dof_handler(), run.heat->temperature(),
-            [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
-                const std::vector<MaterialPointFields> &fields) {
+            [&](const typename DoFHandler<dim>::active_cell_iterator &cell,
+                const CellQuadraturePoints<dim> &geometry, const std::vector<MaterialPointFields> &fields) {
               CellPoints<dim> points;
               points.cell = typename Triangulation<dim>::active_cell_iterator(run.triangulation,
                                                                              cell->level(),
                                                                              cell->index());
-              points.positions  = fv.get_quadrature_points();
+              points.positions  = geometry.positions;
               points.fields     = fields;
               points.quadrature = &run.mechanics->quadrature_rule();
               for (const auto &f : fields)
                 points.weights.push_back(f.volume);
-              points.JxW = fv.get_JxW_values();
+              points.JxW = geometry.JxW;
               points.first = !collecting;
               visit_cell(points);
             });

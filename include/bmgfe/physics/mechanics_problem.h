@@ -28,6 +28,7 @@
 #include <bmgfe/physics/mechanics_constraints.h>
 #include <bmgfe/physics/mechanics_parameters.h>
 #include <bmgfe/physics/nonlocal_free_volume.h>
+#include <bmgfe/physics/quadrature_point_evaluation.h>
 
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/quadrature_point_data.h>
@@ -145,13 +146,14 @@ namespace bmgfe
       const dealii::DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
       const std::function<void(const dealii::Point<dim> &, double, double, const MaterialPointFields &)> &f) const;
 
-    /// Visit every locally owned cell with `fv` reinitialised on it (values, gradients,
-    /// quadrature points, JxW) and the fields at all its quadrature points (their `volume` is
-    /// JxW times the volume weight): one evaluation per point for every postprocessor.
+    /// Visit every locally owned cell with the positions and JxW of its quadrature points and
+    /// the fields there (their `volume` is JxW times the volume weight): one evaluation per
+    /// point for every postprocessor, in one vectorised pass (QuadraturePointEvaluation; cells
+    /// in its order, the same in every call).
     void for_each_cell(
       const dealii::DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
       const std::function<void(const typename dealii::DoFHandler<dim>::active_cell_iterator &,
-                               const dealii::FEValues<dim, dim> &,
+                               const CellQuadraturePoints<dim> &,
                                const std::vector<MaterialPointFields> &)> &f) const;
     /// The quadrature rule of the material points (QGauss(p + 1)).
     const dealii::Quadrature<dim> &quadrature_rule() const { return quadrature; }
@@ -306,6 +308,10 @@ namespace bmgfe
     void visit_cells(const dealii::DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
                      const std::function<bool(const typename dealii::DoFHandler<dim>::active_cell_iterator &)> &select,
                      bool with_strains, const CellVisitor &f) const;
+    /// The same for every locally owned cell through QuadraturePointEvaluation (vectorised, no
+    /// shape functions: the passes that only read fields), cells in its order.
+    void visit_points(const dealii::DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
+                      bool with_strains, const typename QuadraturePointEvaluation<dim>::Visitor &f) const;
     void quadrature_point_strains(const dealii::FEValues<dim, dim> &fv,
                                   const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
                                   std::vector<dealii::SymmetricTensor<2, 3>> &strains) const;
@@ -349,6 +355,8 @@ namespace bmgfe
 
     dealii::CellDataStorage<typename dealii::Triangulation<dim>::cell_iterator, MaterialPointState>
       state;
+    /// visit_points(): built at its first use after setup() (it needs the heat's DoFs).
+    mutable std::unique_ptr<QuadraturePointEvaluation<dim>> point_evaluation;
 
     LoadingProgramme loading; ///< prm.loading with the gauge length of this mesh
     PlatenReference<dim> platen_reference; ///< platens of a read state (start_platens_from_equilibrium)
