@@ -67,9 +67,20 @@ namespace bmgfe
     , log(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
     , pcout(log, Utilities::MPI::this_mpi_process(comm) == 0)
     , timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
-    , triangulation(comm, typename Triangulation<dim>::MeshSmoothing(
-                            Triangulation<dim>::smoothing_on_refinement |
-                            Triangulation<dim>::smoothing_on_coarsening))
+    // The matrix-free mechanics' multigrid needs the level hierarchy (and levels that differ
+    // by at most one at a vertex, as deal.II's level transfer expects).
+    , triangulation(comm,
+                    parameters.mechanics.enabled && parameters.mechanics.matrix_free ?
+                      typename Triangulation<dim>::MeshSmoothing(
+                        Triangulation<dim>::smoothing_on_refinement |
+                        Triangulation<dim>::smoothing_on_coarsening |
+                        Triangulation<dim>::limit_level_difference_at_vertices) :
+                      typename Triangulation<dim>::MeshSmoothing(
+                        Triangulation<dim>::smoothing_on_refinement |
+                        Triangulation<dim>::smoothing_on_coarsening),
+                    parameters.mechanics.enabled && parameters.mechanics.matrix_free ?
+                      parallel::distributed::Triangulation<dim>::construct_multigrid_hierarchy :
+                      parallel::distributed::Triangulation<dim>::default_setting)
   {}
 
   template <int dim, typename LA>
@@ -481,6 +492,8 @@ namespace bmgfe
             info.wall_time = wall_seconds_agreed(comm) + loop.wall_offset;
             loop.wall_time = info.wall_time;
             postprocess(info, report);
+            if (!info.final)
+              balance_load();
 
             // Checkpoints at multiples of the simulated interval and after the wall interval.
             if (!info.final)
@@ -506,6 +519,8 @@ namespace bmgfe
         if (!postprocessors->write_statistics())
           throw RunError("cannot write " + run_directory->file("statistics.csv"));
         postprocess::Summary summary = postprocessors->summary();
+        if (load_balance_active())
+          summary["load_balance_repartitions"] = std::to_string(loop.repartitions);
         run_directory->write_summary("completed", "", summary);
         pcout << "bmgfe: completed " << loop.step << " steps to t = " << loop.t << " s in "
               << format_duration(wall_seconds() + loop.wall_offset) << "; results in "

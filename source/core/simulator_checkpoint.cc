@@ -5,6 +5,7 @@
 #include <bmgfe/base/input_error.h>
 #include <bmgfe/core/simulator.h>
 #include <bmgfe/io/checkpoint_state.h>
+#include <bmgfe/physics/load_balance.h>
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
@@ -12,6 +13,8 @@
 #include <deal.II/fe/fe.h>
 
 #include <sys/statvfs.h>
+
+#include <iomanip>
 
 #include <cmath>
 #include <filesystem>
@@ -25,6 +28,8 @@ namespace bmgfe
   namespace
   {
     const std::string format_name = "bmgfe checkpoint 1";
+    /// The key of the load balance's repartition count among the postprocessors' states.
+    const std::string repartitions_key = "simulator:load balance repartitions";
 
     /// Every entry as 'Section/Entry = value', except those a restart may change (the output
     /// directory, which --restart names, and the checkpoint intervals).
@@ -90,7 +95,9 @@ namespace bmgfe
     const std::string  folder = checkpoints->begin(loop.step);
 
     const std::string mechanics_scalars = mechanics ? mechanics->checkpoint_scalars() : std::string();
-    const auto        postprocessor_state = postprocessors->save_state();
+    auto              postprocessor_state = postprocessors->save_state();
+    // The load balance's count rides along (the manager ignores keys it does not know).
+    postprocessor_state[repartitions_key] = std::to_string(loop.repartitions);
     std::string       state;
     if (Utilities::MPI::this_mpi_process(comm) == 0)
       {
@@ -255,6 +262,11 @@ namespace bmgfe
         heat->restore_checkpoint_data();
         if (mechanics)
           mechanics->restore_checkpoint_data(mechanics_scalars);
+        if (const auto it = postprocessor_state.find(repartitions_key); it != postprocessor_state.end())
+          {
+            loop.repartitions = static_cast<unsigned int>(std::stoul(it->second));
+            postprocessor_state.erase(it);
+          }
         postprocessors->load_state(postprocessor_state);
       }
     catch (const std::exception &e)
@@ -266,8 +278,73 @@ namespace bmgfe
     pcout << "Restarted at step " << loop.step << ", t = " << loop.t << " s\n" << std::flush;
   }
 
+  template <int dim, typename LA>
+  bool Simulator<dim, LA>::load_balance_active() const
+  {
+    return mechanics && mechanics->plastic() && parameters.mechanics.load_balance.repartition &&
+           Utilities::MPI::n_mpi_processes(comm) > 1;
+  }
+
+  template <int dim, typename LA>
+  void Simulator<dim, LA>::balance_load()
+  {
+    if (!load_balance_active())
+      return;
+    const auto  &lb   = parameters.mechanics.load_balance;
+    unsigned int yielded = 0;
+    const double before =
+      load_balance::imbalance(mechanics->local_weight(lb.plastic_point_cost, yielded), comm);
+    if (!(before > lb.imbalance_threshold))
+      return;
+    TimerOutput::Scope scope(timer, "load balance: repartition");
+    const double       start = MPI_Wtime();
+    yielded                  = Utilities::MPI::sum(yielded, comm);
+
+    // What a checkpoint holds, moved with the cells instead of written to a file; then the
+    // set-up of a restart (doc/checkpoints.md "What a restart does"). The postprocessors are
+    // made anew from their saved state (rank 0's, as a restart reads it): some keep DoF
+    // handlers, point locations and per-cell data of the old partition.
+    auto postprocessor_state = Utilities::MPI::broadcast(comm, postprocessors->save_state(), 0);
+    postprocessors.reset();
+    const std::string mechanics_scalars = mechanics->checkpoint_scalars();
+    heat->attach_checkpoint_data();
+    mechanics->attach_checkpoint_data();
+    {
+      const double cost = lb.plastic_point_cost;
+      auto connection   = triangulation.signals.weight.connect(
+        [this, cost](const typename Triangulation<dim>::cell_iterator &cell,
+                     const typename Triangulation<dim>::CellStatus) {
+          return mechanics->cell_weight(cell, cost);
+        });
+      triangulation.repartition();
+      connection.disconnect();
+    }
+    heat->setup();
+    mechanics->setup();
+    heat->restore_repartitioned_data();
+    mechanics->restore_repartitioned_data(mechanics_scalars);
+    postprocessors = std::make_unique<postprocess::Manager<dim, LA>>(view);
+    postprocessors->parse_parameters(prm);
+    postprocessors->initialize();
+    postprocessors->load_state(postprocessor_state);
+    ++loop.repartitions;
+
+    unsigned int yielded_after = 0;
+    const double after =
+      load_balance::imbalance(mechanics->local_weight(lb.plastic_point_cost, yielded_after), comm);
+    const double seconds = Utilities::MPI::max(MPI_Wtime() - start, comm);
+    std::ostringstream line;
+    line << "load balance: step " << loop.step << ": imbalance " << std::fixed << std::setprecision(4)
+         << before << " -> " << after << " (threshold " << lb.imbalance_threshold << ", "
+         << yielded << " plastic points of cost " << lb.plastic_point_cost << "), repartitioned in "
+         << std::setprecision(2) << seconds << " s\n";
+    *view.log << line.str() << std::flush;
+  }
+
 #define BMGFE_INSTANTIATE(dim, LA)                                                      \
   template std::string Simulator<dim, LA>::write_checkpoint(const OutputSchedule &);  \
+  template void        Simulator<dim, LA>::balance_load();                             \
+  template bool        Simulator<dim, LA>::load_balance_active() const;                \
   template void        Simulator<dim, LA>::load_checkpoint_mesh();                    \
   template void        Simulator<dim, LA>::restore_checkpoint(OutputSchedule &);
 

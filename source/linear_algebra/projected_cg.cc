@@ -1,3 +1,4 @@
+#include <bmgfe/linear_algebra/elasticity_multigrid.h>
 #include <bmgfe/linear_algebra/projected_cg.h>
 
 #include <deal.II/base/mpi.h>
@@ -146,6 +147,16 @@ namespace bmgfe
     }
 
     template <typename LA>
+    void ProjectedCG<LA>::reinit(const Vector &model, const unsigned int history)
+    {
+      comm           = model.get_mpi_communicator();
+      max_directions = history > 1 ? history - 1 : 0;
+      for (Vector *v : {&solution, &residual, &direction, &preconditioned, &product, &last_x, &last_ax})
+        v->reinit(model);
+      clear_history();
+    }
+
+    template <typename LA>
     void ProjectedCG<LA>::clear_history()
     {
       d.clear();
@@ -268,5 +279,6 @@ namespace bmgfe
 
     template class ProjectedCG<Trilinos>;
     template class ProjectedCG<PETSc>;
+    template class ProjectedCG<MatrixFree>;
   } // namespace linear_algebra
 } // namespace bmgfe

@@ -55,9 +55,12 @@ namespace bmgfe
 
     SymmetricTensor<4, 3> elastic_tangent(const double bulk_modulus, const double shear_modulus)
     {
-      const SymmetricTensor<2, 3> one = dealii::unit_symmetric_tensor<3>();
-      return bulk_modulus * dealii::outer_product(one, one) +
-             2 * shear_modulus * dealii::deviator_tensor<3>();
+      // 1 (x) 1 and the deviatoric projector once (deal.II's symmetric outer product and
+      // deviator_tensor() cost as much as the rest of an elastic point's return map).
+      static const SymmetricTensor<4, 3> one_one =
+        dealii::outer_product(dealii::unit_symmetric_tensor<3>(), dealii::unit_symmetric_tensor<3>());
+      static const SymmetricTensor<4, 3> deviator = dealii::deviator_tensor<3>();
+      return bulk_modulus * one_one + 2 * shear_modulus * deviator;
     }
 
     const char *region_name(const MohrCoulombRegion region)
@@ -510,13 +513,28 @@ namespace bmgfe
               return result;
             }
 
+      const EndStrength start = end_strength(p, 0);
+      // Fast elastic path: the closed-form eigenvalues (a few dozen operations against the
+      // Jacobi rotations below, which most points of a body that yields in a band do not
+      // need) decide a trial point that lies clearly inside the yield surface. Their error is
+      // far below the margin (1e-6 of the stress and strength scale), so the point is elastic
+      // by the Jacobi values too and the result (trial stress, C(K, G)) is the same bit for bit;
+      // a point within the margin takes the full path.
+      {
+        const auto   values  = dealii::eigenvalues(trial_stress); // descending
+        const double f_quick = (values[0] - values[2]) + (values[0] + values[2]) * start.sin_phi -
+                               2 * start.c * start.cos_phi;
+        const double scale = trial_stress.norm() + 2 * std::abs(start.c);
+        if (f_quick < -1e-6 * scale)
+          return result;
+      }
+
       // Principal trial stresses s_tr,0 >= s_tr,1 >= s_tr,2 and directions (Jacobi: accurate
       // eigenvectors also for close or repeated eigenvalues).
       const auto eig =
         dealii::eigenvectors(trial_stress, dealii::SymmetricTensorEigenvectorMethod::jacobi);
       const Vector3 trial{{eig[0].first, eig[1].first, eig[2].first}};
 
-      const EndStrength start = end_strength(p, 0);
       const double f_trial = (trial[0] - trial[2]) + (trial[0] + trial[2]) * start.sin_phi -
                              2 * start.c * start.cos_phi;
       if (f_trial <= 0)

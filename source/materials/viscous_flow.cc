@@ -111,9 +111,12 @@ namespace bmgfe
 
     SymmetricTensor<4, 3> tangent(const double bulk_modulus, const double tangent_factor)
     {
-      const SymmetricTensor<2, 3> one = dealii::unit_symmetric_tensor<3>();
-      return bulk_modulus * dealii::outer_product(one, one) +
-             tangent_factor * dealii::deviator_tensor<3>();
+      // 1 (x) 1 and the deviatoric projector once (built per point they cost more than the
+      // rest of the elastic point's update).
+      static const SymmetricTensor<4, 3> one_one =
+        dealii::outer_product(dealii::unit_symmetric_tensor<3>(), dealii::unit_symmetric_tensor<3>());
+      static const SymmetricTensor<4, 3> deviator = dealii::deviator_tensor<3>();
+      return bulk_modulus * one_one + tangent_factor * deviator;
     }
 
     SymmetricTensor<2, 3> stress(const double bulk_modulus,

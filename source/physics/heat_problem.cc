@@ -539,6 +539,22 @@ namespace bmgfe
     parallel::distributed::SolutionTransfer<dim, Vector, dim> transfer(dofs);
     std::vector<Vector *> vectors{&temperature_owned, &old_temperature_owned};
     transfer.deserialize(vectors);
+    finish_restore();
+  }
+
+  template <int dim, typename LA>
+  void HeatProblem<dim, LA>::restore_repartitioned_data()
+  {
+    // The transfer of attach_checkpoint_data() unpacks through its own handle.
+    std::vector<Vector *> vectors{&temperature_owned, &old_temperature_owned};
+    checkpoint_transfer->interpolate(vectors);
+    checkpoint_transfer.reset();
+    finish_restore();
+  }
+
+  template <int dim, typename LA>
+  void HeatProblem<dim, LA>::finish_restore()
+  {
     hanging_constraints.distribute(temperature_owned);
     hanging_constraints.distribute(old_temperature_owned);
     trial_owned             = temperature_owned;

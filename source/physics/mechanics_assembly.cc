@@ -78,6 +78,7 @@ namespace bmgfe
     const unsigned int                   n;
     const bool                           axisymmetric;
     const FEValues<dim>                 *fv = nullptr; ///< on the current cell
+    unsigned int                         cell_index = 0; ///< active cell index of the current cell
     std::vector<unsigned int>            component;    ///< of each shape function
     std::vector<types::global_dof_index> indices;      ///< of the current cell
     FullMatrix<double>                   matrix, preconditioner_matrix;
@@ -127,7 +128,8 @@ namespace bmgfe
       heat_dofs, temperature, {}, with_strains,
       [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
           const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &strains) {
-        a.fv = &fv;
+        a.fv         = &fv;
+        a.cell_index = cell->active_cell_index();
         a.zero();
         cell->get_dof_indices(a.indices);
         const auto data = state.get_data(cell);
@@ -165,7 +167,7 @@ namespace bmgfe
           c.distribute_local_to_global(a.preconditioner_matrix, a.indices, *targets.preconditioner_matrix);
         if (targets.matrix)
           c.distribute_local_to_global(a.matrix, a.rhs, a.indices, *targets.matrix, *targets.rhs);
-        else
+        else if (targets.rhs)
           c.distribute_local_to_global(a.rhs, a.indices, *targets.rhs);
         if (targets.residual)
           c.distribute_local_to_global(a.rhs, a.indices, *targets.residual);
@@ -215,6 +217,13 @@ namespace bmgfe
       double                      eigenstrain  = 0;
       const SymmetricTensor<2, 3> eigen_stress = law.eigen_stress(d, d, T, stiffness, eigenstrain);
       const double                lambda = stiffness.lambda, mu = stiffness.mu;
+      if (record_lame) // matrix-free operator: the pair of this point
+        {
+          const std::size_t k = static_cast<std::size_t>(a.fv->get_cell()->active_cell_index()) *
+                                  quadrature.size() + q;
+          mf_lambda[k] = lambda;
+          mf_mu[k]     = mu;
+        }
       largest_eigenstrain = std::max(largest_eigenstrain, eigenstrain);
       for (unsigned int i = 0; i < n; ++i)
         {
@@ -303,6 +312,8 @@ namespace bmgfe
     double                             strain_force2 = 0;
     bool                               failed  = false;
     unsigned int                       yielded = 0;
+    unsigned long long                 changed = 0;
+    const std::size_t                  nq      = quadrature.size();
     PointResponse                      res;
     const auto point = [&](CellAssembly &a, const unsigned int q, const double w, const double T,
                            const SymmetricTensor<2, 3> &strain, MaterialPointState &d) {
@@ -326,8 +337,12 @@ namespace bmgfe
           return;
         }
       std::swap(d.update, res.update); // the trial; commit_state() makes the converged one the state
-      if (res.region != MohrCoulombRegion::elastic)
+      const bool is_plastic = res.region != MohrCoulombRegion::elastic;
+      if (is_plastic)
         ++yielded;
+      if (!preconditioner_plastic_set.empty() &&
+          preconditioner_plastic_set[a.cell_index * nq + q] != (is_plastic ? 1 : 0))
+        ++changed;
       double B2 = 0;
       for (unsigned int i = 0; i < n; ++i)
         {
@@ -375,8 +390,9 @@ namespace bmgfe
     };
     assemble_cells(t_sub, heat_dofs, temperature, true, targets, point, {});
 
-    plastic_points = Utilities::MPI::sum(yielded, comm);
-    residual_norm  = newton_residual.l2_norm();
+    plastic_points      = Utilities::MPI::sum(yielded, comm);
+    plastic_set_changes = Utilities::MPI::sum(changed, comm);
+    residual_norm       = newton_residual.l2_norm();
     force_norm     = internal_force.l2_norm();
     newton_strain_force = std::sqrt(Utilities::MPI::sum(strain_force2, comm));
     if (gps)
@@ -393,6 +409,141 @@ namespace bmgfe
           }
       }
     return Utilities::MPI::max(failed ? 1 : 0, comm) == 0;
+  }
+
+  namespace
+  {
+    /// Eigen-decomposition of a symmetric 6x6 matrix by cyclic Jacobi rotations: on return
+    /// `a` is diagonal (the eigenvalues) and the columns of `v` the eigenvectors.
+    void symmetric_eigen_6(double (&a)[6][6], double (&v)[6][6])
+    {
+      for (unsigned int i = 0; i < 6; ++i)
+        for (unsigned int j = 0; j < 6; ++j)
+          v[i][j] = i == j ? 1 : 0;
+      double scale = 0;
+      for (unsigned int i = 0; i < 6; ++i)
+        scale = std::max(scale, std::abs(a[i][i]));
+      for (unsigned int sweep = 0; sweep < 50; ++sweep)
+        {
+          double off = 0;
+          for (unsigned int p = 0; p < 6; ++p)
+            for (unsigned int q = p + 1; q < 6; ++q)
+              off = std::max(off, std::abs(a[p][q]));
+          if (off <= 1e-15 * scale || off == 0)
+            return;
+          for (unsigned int p = 0; p < 6; ++p)
+            for (unsigned int q = p + 1; q < 6; ++q)
+              {
+                if (a[p][q] == 0)
+                  continue;
+                // The rotation in the (p, q) plane that annihilates a[p][q].
+                const double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
+                const double t     = (theta >= 0 ? 1.0 : -1.0) /
+                                 (std::abs(theta) + std::sqrt(theta * theta + 1));
+                const double c = 1 / std::sqrt(t * t + 1), s = t * c;
+                for (unsigned int k = 0; k < 6; ++k)
+                  {
+                    const double akp = a[k][p], akq = a[k][q];
+                    a[k][p] = c * akp - s * akq;
+                    a[k][q] = s * akp + c * akq;
+                  }
+                for (unsigned int k = 0; k < 6; ++k)
+                  {
+                    const double apk = a[p][k], aqk = a[q][k];
+                    a[p][k] = c * apk - s * aqk;
+                    a[q][k] = s * apk + c * aqk;
+                  }
+                for (unsigned int k = 0; k < 6; ++k)
+                  {
+                    const double vkp = v[k][p], vkq = v[k][q];
+                    v[k][p] = c * vkp - s * vkq;
+                    v[k][q] = s * vkp + c * vkq;
+                  }
+              }
+        }
+    }
+
+    /// The SPD stiffness of a plastic point for the preconditioner: the symmetric part of the
+    /// tangent in Mandel notation, its eigenvalues replaced by max(|mu|, floor).
+    SymmetricTensor<4, 3> positive_definite_part(const SymmetricTensor<4, 3> &C, const double floor)
+    {
+      static constexpr unsigned int I[6] = {0, 1, 2, 1, 0, 0}, J[6] = {0, 1, 2, 2, 2, 1};
+      const double                  w[6] = {1, 1, 1, std::sqrt(2.0), std::sqrt(2.0), std::sqrt(2.0)};
+      double                        m[6][6], v[6][6];
+      for (unsigned int a = 0; a < 6; ++a)
+        for (unsigned int b = 0; b < 6; ++b)
+          m[a][b] = 0.5 * w[a] * w[b] * (C[I[a]][J[a]][I[b]][J[b]] + C[I[b]][J[b]][I[a]][J[a]]);
+      symmetric_eigen_6(m, v);
+      double mu[6];
+      for (unsigned int k = 0; k < 6; ++k)
+        mu[k] = std::max(std::abs(m[k][k]), floor);
+      SymmetricTensor<4, 3> P;
+      for (unsigned int a = 0; a < 6; ++a)
+        for (unsigned int b = 0; b < 6; ++b) // no major symmetry in SymmetricTensor<4, 3>: both
+          {
+            double p = 0;
+            for (unsigned int k = 0; k < 6; ++k)
+              p += v[a][k] * mu[k] * v[b][k];
+            P[I[a]][J[a]][I[b]][J[b]] = p / (w[a] * w[b]);
+          }
+      return P;
+    }
+  } // namespace
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::assemble_tangent_preconditioner(const double t_sub, const double fraction,
+                                                                  const DoFHandler<dim> &heat_dofs,
+                                                                  const typename LA::Vector &temperature)
+  {
+    TimerOutput::Scope scope(timer, "mechanics: assemble tangent preconditioner");
+    AssemblyTargets    targets;
+    targets.constraints           = &homogeneous_constraints;
+    targets.preconditioner_matrix = &elastic_matrix;
+    const unsigned int                 n  = fe.n_dofs_per_cell();
+    const std::size_t                  nq = quadrature.size();
+    std::vector<SymmetricTensor<2, 3>> B(n), CB(n);
+    PointResponse                      res;
+    std::vector<unsigned char>         set(tria.n_active_cells() * nq, 0);
+    const auto point = [&](CellAssembly &a, const unsigned int q, const double w, const double T,
+                           const SymmetricTensor<2, 3> &strain, MaterialPointState &d) {
+      // The same response as the assembly at this iterate (the state is not changed: the
+      // trial update stays in `res`). A point that fails here failed there already.
+      try
+        {
+          law.respond(d, d, strain, substep_temperature(d, T, fraction), elastic_predictor, res);
+        }
+      catch (const std::exception &)
+        {
+          res.converged = false;
+        }
+      const bool plastic = res.converged && res.region != MohrCoulombRegion::elastic;
+      set[a.cell_index * nq + q] = plastic ? 1 : 0;
+      SymmetricTensor<4, 3> C;
+      if (plastic)
+        C = positive_definite_part(res.tangent,
+                                   prm.tangent_preconditioner_floor * 2 * res.stiffness.mu);
+      else
+        {
+          // Elastic (Maxwell) stiffness: the tangent of an elastic point.
+          const double la = res.stiffness.lambda, mu = res.stiffness.mu;
+          for (unsigned int i = 0; i < 3; ++i)
+            for (unsigned int j = i; j < 3; ++j)
+              for (unsigned int k = 0; k < 3; ++k)
+                for (unsigned int l = k; l < 3; ++l)
+                  C[i][j][k][l] = (i == j && k == l ? la : 0.0) +
+                                  mu * ((i == k && j == l ? 1.0 : 0.0) + (i == l && j == k ? 1.0 : 0.0));
+        }
+      for (unsigned int i = 0; i < n; ++i)
+        B[i] = a.symmetric_gradient(i, q);
+      for (unsigned int j = 0; j < n; ++j)
+        CB[j] = C * B[j];
+      for (unsigned int i = 0; i < n; ++i)
+        for (unsigned int j = 0; j < n; ++j)
+          a.preconditioner_matrix(i, j) += (B[i] * CB[j]) * w;
+    };
+    assemble_cells(t_sub, heat_dofs, temperature, true, targets, point, {});
+    preconditioner_plastic_set.swap(set);
+    plastic_set_changes = 0;
   }
 
   template <int dim, typename LA>
@@ -459,6 +610,8 @@ namespace bmgfe
   template bool MechanicsProblem<dim, LA>::assemble_newton(                                        \
     double, double, const DoFHandler<dim> &, const typename LA::Vector &,                          \
     const AffineConstraints<double> &, bool, bool, double &, double &, unsigned int &);            \
+  template void MechanicsProblem<dim, LA>::assemble_tangent_preconditioner(                        \
+    double, double, const DoFHandler<dim> &, const typename LA::Vector &);                         \
   template double MechanicsProblem<dim, LA>::reaction_force(double, unsigned int, unsigned int,    \
                                                             const DoFHandler<dim> &,               \
                                                             const typename LA::Vector &) const;

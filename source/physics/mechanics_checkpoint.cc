@@ -2,6 +2,7 @@
 // SolutionTransfer, the quadrature-point state through the triangulation's cell data (both
 // follow the cells when a restart has another number of ranks), the rest as bytes.
 #include <bmgfe/io/checkpoint_state.h>
+#include <bmgfe/physics/load_balance.h>
 #include <bmgfe/physics/mechanics_constraints.h>
 #include <bmgfe/physics/mechanics_problem.h>
 
@@ -65,7 +66,7 @@ namespace bmgfe
       &checkpoint_vectors[0], &checkpoint_vectors[1], &checkpoint_vectors[2]});
 
     auto &triangulation = const_cast<parallel::distributed::Triangulation<dim> &>(tria);
-    triangulation.register_data_attach(
+    checkpoint_cell_handle = triangulation.register_data_attach(
       [this](const typename Triangulation<dim>::cell_iterator &cell,
              const typename Triangulation<dim>::CellStatus) {
         const double work = cell->active_cell_index() < cell_plastic_work.size() ?
@@ -91,6 +92,43 @@ namespace bmgfe
   template <int dim, typename LA>
   void MechanicsProblem<dim, LA>::restore_checkpoint_data(const std::string &scalars)
   {
+    restore_transferred_data(scalars, false);
+  }
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::restore_repartitioned_data(const std::string &scalars)
+  {
+    restore_transferred_data(scalars, true);
+  }
+
+  template <int dim, typename LA>
+  unsigned int MechanicsProblem<dim, LA>::cell_weight(const typename Triangulation<dim>::cell_iterator &cell,
+                                                      const double plastic_point_cost) const
+  {
+    return load_balance::cell_weight(state.get_data(cell), plastic_point_cost);
+  }
+
+  template <int dim, typename LA>
+  double MechanicsProblem<dim, LA>::local_weight(const double plastic_point_cost,
+                                                 unsigned int &yielded_points) const
+  {
+    double weight  = 0;
+    yielded_points = 0;
+    for (const auto &cell : tria.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          const auto points = state.get_data(cell);
+          weight += load_balance::cell_weight(points, plastic_point_cost);
+          for (const auto &p : points)
+            yielded_points += load_balance::yielded(*p) ? 1 : 0;
+        }
+    return weight;
+  }
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::restore_transferred_data(const std::string &scalars,
+                                                           const bool repartitioned)
+  {
     bool               has_increment = false, platens_released = false, platens_held = false;
     unsigned long long n_cells = 0, n_dofs = 0;
     unpack_state(scalars, t_last, eps0, last_increment_dt, last_increment_eps0,
@@ -107,9 +145,19 @@ namespace bmgfe
     for (auto &v : vectors)
       v.reinit(owned, comm);
     {
-      parallel::distributed::SolutionTransfer<dim, Vector, dim> transfer(dofs);
       std::vector<Vector *> out{&vectors[0], &vectors[1], &vectors[2]};
-      transfer.deserialize(out);
+      if (repartitioned)
+        {
+          // The transfer of attach_checkpoint_data() knows its handle.
+          checkpoint_transfer->interpolate(out);
+          checkpoint_transfer.reset();
+          checkpoint_vectors.clear();
+        }
+      else
+        {
+          parallel::distributed::SolutionTransfer<dim, Vector, dim> transfer(dofs);
+          transfer.deserialize(out);
+        }
     }
     solution = vectors[0];
     displacement_ghosted = solution;
@@ -134,11 +182,16 @@ namespace bmgfe
 
     auto &triangulation = const_cast<parallel::distributed::Triangulation<dim> &>(tria);
     cell_plastic_work.assign(tria.n_active_cells(), 0.0);
-    const unsigned int handle = triangulation.register_data_attach(
-      [](const typename Triangulation<dim>::cell_iterator &, const typename Triangulation<dim>::CellStatus) {
-        return std::vector<char>();
-      },
-      /*returns_variable_size_data=*/true);
+    // After load() the data are read through a newly registered handle (in the order of the
+    // attach); after repartition() through the handle of the attach itself.
+    const unsigned int handle =
+      repartitioned ?
+        checkpoint_cell_handle :
+        triangulation.register_data_attach(
+          [](const typename Triangulation<dim>::cell_iterator &, const typename Triangulation<dim>::CellStatus) {
+            return std::vector<char>();
+          },
+          /*returns_variable_size_data=*/true);
     triangulation.notify_ready_to_unpack(
       handle, [this](const typename Triangulation<dim>::cell_iterator &cell,
                      const typename Triangulation<dim>::CellStatus,
@@ -168,9 +221,14 @@ namespace bmgfe
   void MechanicsProblem<dim, LA>::reset_solver_state()
   {
     cg.clear_history();
+    matrix_free_cg.clear_history();
     matrix_assembled            = false;
     matrix_is_frozen_tangent    = false;
     preconditioner_is_elastic   = false;
+    tangent_preconditioner_built = false;
+    preconditioner_plastic_set.clear();
+    plastic_set_changes   = 0;
+    last_gmres_iterations = 0;
     preconditioner_within_bound = false;
     tangent_is_elastic          = false;
     if (nonlocal)
@@ -184,6 +242,11 @@ namespace bmgfe
   template void        MechanicsProblem<dim, LA>::attach_checkpoint_data();            \
   template std::string MechanicsProblem<dim, LA>::checkpoint_scalars() const;          \
   template void        MechanicsProblem<dim, LA>::restore_checkpoint_data(const std::string &); \
+  template void        MechanicsProblem<dim, LA>::restore_repartitioned_data(const std::string &); \
+  template void        MechanicsProblem<dim, LA>::restore_transferred_data(const std::string &, bool); \
+  template unsigned int MechanicsProblem<dim, LA>::cell_weight(                            \
+    const typename Triangulation<dim>::cell_iterator &, double) const;                     \
+  template double      MechanicsProblem<dim, LA>::local_weight(double, unsigned int &) const; \
   template void        MechanicsProblem<dim, LA>::reset_solver_state();
 
   BMGFE_INSTANTIATE(2, linear_algebra::Trilinos)

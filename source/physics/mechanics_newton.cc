@@ -246,9 +246,15 @@ namespace bmgfe
     // tolerance either way.
     const bool frozen       = !prm.viscous || substep_max_lambda <= frozen_lambda;
     const bool within_bound = !prm.viscous || substep_max_lambda <= prm.preconditioner_relaxation_bound;
-    const bool new_preconditioner = !preconditioner_is_elastic ||
-                                    !material.is_temperature_independent() ||
-                                    (prm.viscous && !(within_bound && preconditioner_within_bound));
+    const bool stiffness_changed = !material.is_temperature_independent() ||
+                                   (prm.viscous && !(within_bound && preconditioner_within_bound));
+    const bool tangent_mode       = prm.newton_tangent_preconditioner;
+    const bool new_preconditioner = !tangent_mode && (!preconditioner_is_elastic || stiffness_changed);
+    // 'Preconditioner = tangent AMG': built from the tangent at the iterate of the first
+    // correction that needs it (below), i.e. when none exists, the substep's stiffness changed,
+    // the plastic set moved by more than 'Preconditioner rebuild fraction' of all points since
+    // its build, or the last GMRES took more than 'Preconditioner rebuild iterations'.
+    bool tangent_rebuild_due = tangent_mode && (!tangent_preconditioner_built || stiffness_changed);
     // The tangent of the last assembly serves this substep's first iteration unchanged when it
     // is the elastic stiffness of a frozen glass (no yielded point, moduli independent of T)
     // and the constraints carry no increment (a right-hand side assembled without its matrix
@@ -298,6 +304,7 @@ namespace bmgfe
           setup_preconditioner(elastic_matrix);
         preconditioner_is_elastic   = true;
         preconditioner_within_bound = within_bound;
+        ++report.preconditioner_rebuilds;
       }
     if (measure_residual_stress_force)
       {
@@ -305,6 +312,8 @@ namespace bmgfe
         measure_residual_stress_force = false;
       }
     const double floor = std::max(force_floor, residual_stress_force);
+    // Eisenstat-Walker (choice 2): the forcing term of the last correction and its residual.
+    double eta_previous = 0, residual_previous = 0;
     for (unsigned int it = 0;; ++it)
       {
         // The strain-force floor: a residual of 1e-8 of 1e-6 of the force the strain alone
@@ -337,12 +346,51 @@ namespace bmgfe
             tangent_current    = true;
           }
 
-        // Correction: GMRES on the tangent, preconditioned by the elastic AMG.
+        if (tangent_mode &&
+            (tangent_rebuild_due ||
+             static_cast<double>(plastic_set_changes) >
+               prm.preconditioner_rebuild_fraction * static_cast<double>(total_quadrature_points) ||
+             last_gmres_iterations > prm.preconditioner_rebuild_iterations))
+          {
+            assemble_tangent_preconditioner(t_sub, fraction, heat_dofs, temperature);
+            setup_preconditioner(elastic_matrix);
+            tangent_preconditioner_built = true;
+            preconditioner_within_bound  = within_bound;
+            tangent_rebuild_due          = false;
+            last_gmres_iterations        = 0;
+            ++report.preconditioner_rebuilds;
+          }
+
+        // The forcing term: GMRES stops at eta |R|.
+        double eta = prm.newton_linear_tolerance;
+        if (prm.eisenstat_walker)
+          {
+            const double gamma = 0.9, alpha = 2;
+            if (it == 0 || residual_previous == 0)
+              eta = prm.max_forcing_term;
+            else
+              {
+                eta = gamma * std::pow(residual_norm / residual_previous, alpha);
+                const double safeguard = gamma * std::pow(eta_previous, alpha);
+                if (safeguard > 0.1)
+                  eta = std::max(eta, safeguard);
+              }
+            eta = std::min(eta, prm.max_forcing_term);
+            // Near the solution: no tighter than the Newton tolerance needs (a tenth of its
+            // residual), never tighter than the constant 'Linear tolerance'.
+            eta = std::max({eta, 0.1 * prm.newton_tolerance * scale / residual_norm,
+                            prm.newton_linear_tolerance});
+            eta = std::min(eta, prm.max_forcing_term);
+            eta_previous      = eta;
+            residual_previous = residual_norm;
+          }
+
+        // Correction: GMRES on the tangent, preconditioned by the AMG (of the tangent-based
+        // matrix or of the elastic stiffness) or the elastic LU.
         const auto gmres_solve = [&](Vector &x, const Vector &b) -> bool {
           TimerOutput::Scope scope(timer, "mechanics: solve");
           const double       b_norm = b.l2_norm();
-          SolverControl      control(prm.newton_max_linear_iterations,
-                                     prm.newton_linear_tolerance * b_norm);
+          SolverControl      control(prm.newton_max_linear_iterations, eta * b_norm);
           typename SolverGMRES<Vector>::AdditionalData data(std::min(200u, prm.newton_max_linear_iterations), true);
           SolverGMRES<Vector> gmres(control, data);
           x = 0;
@@ -360,12 +408,14 @@ namespace bmgfe
               // zones at a Mohr-Coulomb edge make the tangent nearly singular and GMRES may
               // stall short of the tolerance. Anything worse is a failure.
               report.linear_iterations += control.last_step();
+              last_gmres_iterations = control.last_step();
               if (!(e.last_residual <= 1e-2 * b_norm))
                 return false;
               ++report.inexact_solves;
               return true;
             }
           report.linear_iterations += control.last_step();
+          last_gmres_iterations = control.last_step();
           return true;
         };
         if (!gmres_solve(newton_increment, rhs))

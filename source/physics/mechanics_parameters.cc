@@ -63,6 +63,17 @@ namespace bmgfe
     prm.declare_entry("Enabled", "false", Bool(),
                       "Solve the quasi-static small-strain mechanics div(sigma) + f = 0 after the heat "
                       "equation in every time step (staggered).");
+    prm.declare_entry("Vectorised postprocessing", "false", Bool(),
+                      "Evaluate the strains and temperatures that the postprocessors read (the "
+                      "statistics, rings, probes, snapshots' quadrature fields) in one vectorised "
+                      "deal.II MatrixFree pass with the mapping computed once, instead of an "
+                      "FEValues reinit per cell: on the 3D reference benchmark about 4x less time "
+                      "for that pass, for ~100 bytes per quadrature point. The values agree with "
+                      "the FEValues pass to the round-off of the strains (summed in another "
+                      "order); statistics of small spreads move accordingly (the FWHM of "
+                      "H/mean(H) of as_cast_vit1 by 3e-9 relative), so the default keeps the "
+                      "FEValues pass and results bit for bit as before. The solution and the "
+                      "material-point state never depend on it.");
     prm.declare_entry("Finite element degree", "1", Integer(1, 2),
                       "Polynomial degree of the displacement element (the mapping of curved "
                       "boundaries has the highest degree of this and the temperature element).");
@@ -148,14 +159,58 @@ namespace bmgfe
                       "A (sub)step whose Newton iteration or return mapping fails is halved and "
                       "retried; after this many halvings in one time step the run stops with a "
                       "message and a last output of the last converged state.");
-    prm.declare_entry("Preconditioner", "AMG", Selection("AMG|direct"),
-                      "Preconditioner of GMRES on the tangent, built from the elastic (viscous "
-                      "models: Maxwell) stiffness. AMG: algebraic multigrid (ML or GAMG, "
-                      "'Mechanics/Solver'), cheap to build, tens of GMRES iterations. direct: "
+    prm.declare_entry("Preconditioner", "AMG", Selection("AMG|tangent AMG|direct"),
+                      "Preconditioner of GMRES on the tangent. AMG (default): algebraic multigrid "
+                      "(ML or GAMG, 'Mechanics/Solver') of the elastic (viscous models: Maxwell) "
+                      "stiffness, built once. tangent AMG: algebraic multigrid "
+                      "(ML or GAMG, 'Mechanics/Solver') of the symmetric part of the consistent "
+                      "tangent whose plastic points' eigenvalues are replaced by their absolute "
+                      "values, at least 'Tangent preconditioner floor' x 2G (an SPD matrix that "
+                      "follows the plastic zone; doc/model.md, 'Global Newton method'), rebuilt "
+                      "when the plastic set changes ('Preconditioner rebuild fraction') or GMRES "
+                      "slows down ('Preconditioner rebuild iterations'); measured (issue 17, "
+                      "doc/model.md) it needs as many GMRES iterations as AMG with the "
+                      "Eisenstat-Walker forcing term, 10 % fewer with the constant one, and costs "
+                      "its rebuilds. direct: "
                       "its sparse LU factorisation (MUMPS): GMRES converges in one iteration where "
                       "no point yields and in a few where a small zone does, at the price of the "
                       "factorisation and its memory (fill); for 2D sections up to ~1e6 DoFs that "
                       "are kept elastic for many steps (thermal cycling), not for 3D meshes.");
+    prm.declare_entry("Tangent preconditioner floor", "0.01", Double(0, 1),
+                      "'Preconditioner = tangent AMG': the smallest eigenvalue (absolute) of a "
+                      "plastic point's stiffness in the preconditioner, relative to 2G. The "
+                      "tangent of perfect plasticity has zero and that of softening negative "
+                      "eigenvalues, which AMG cannot handle; must be positive.");
+    prm.declare_entry("Preconditioner rebuild fraction", "0.05", Double(0, 1),
+                      "'Preconditioner = tangent AMG': the preconditioner is rebuilt (from the "
+                      "tangent at the current Newton iterate) when more than this fraction of all "
+                      "quadrature points changed between elastic and plastic since it was built, "
+                      "or when the last GMRES needed more than 'Preconditioner rebuild "
+                      "iterations'; and in every substep whose elastic stiffness changes "
+                      "(temperature-dependent moduli, relaxation beyond 'Preconditioner "
+                      "relaxation bound'). The column preconditioner_rebuilds of statistics.csv "
+                      "counts the builds.");
+    prm.declare_entry("Preconditioner rebuild iterations", "50", Integer(1),
+                      "'Preconditioner = tangent AMG': rebuild the preconditioner before the next "
+                      "GMRES when the last one needed more than this many iterations (see "
+                      "'Preconditioner rebuild fraction').");
+    prm.declare_entry("Forcing term", "constant", Selection("constant|Eisenstat-Walker"),
+                      "GMRES tolerance of a Newton correction, relative to the Newton residual "
+                      "(the forcing term eta). constant (default): 'Linear tolerance' in every "
+                      "iteration. "
+                      "Eisenstat-Walker: choice 2 (eta_k = 0.9 (|R_k|/|R_k-1|)^2, at least "
+                      "0.9 eta_k-1^2 when that exceeds 0.1), at most 'Maximum forcing term' (also "
+                      "the first iteration's), at least 'Linear tolerance' and at least 0.1 x "
+                      "the Newton tolerance's residual / |R_k| (no solve far below what Newton "
+                      "needs): loose while far from the solution, tight (quadratic convergence) "
+                      "near it. 4-10x fewer GMRES iterations in plastic runs at room "
+                      "temperature (compression_rod_vit1.prm uses it), but the viscoplastic "
+                      "model near Tg with long steps cuts back where the constant one does not "
+                      "(doc/model.md, 'Global Newton method').");
+    prm.declare_entry("Maximum forcing term", "0.1", Double(0, 1),
+                      "'Forcing term = Eisenstat-Walker': the largest GMRES tolerance (relative to "
+                      "the Newton residual), used in the first iteration of a substep; must be "
+                      "below 1.");
     prm.declare_entry("Preconditioner relaxation bound", "1e-12", Double(0, 1),
                       "Viscous models: the preconditioner (and its stiffness) is kept from step to "
                       "step, not rebuilt, while the largest relaxation exponent lambda = dt/tau "
@@ -188,7 +243,21 @@ namespace bmgfe
                       "previous solution (or its extrapolation in time).");
     prm.declare_entry("GAMG threshold", "0.01", Double(-1, 1),
                       "PETSc GAMG drop tolerance of the aggregation graph.");
+    prm.declare_entry("Operator", "assembled", Selection("assembled|matrix-free"),
+                      "How the linear models ('Inelastic model = none|viscous') solve K u = f. "
+                      "assembled: the sparse stiffness matrix and the AMG of 'Linear algebra' "
+                      "(ML for Trilinos, GAMG for PETSc, both with the rigid-body near-null "
+                      "space). matrix-free: deal.II MatrixFree (the same Lame pair per quadrature "
+                      "point, QGauss(p + 1)) and CG with geometric multigrid over the mesh levels "
+                      "of 'Geometry/Global refinement' (Chebyshev smoothing on the levels, one ML "
+                      "V-cycle of the assembled coarsest level; refined level cells use the mean "
+                      "Lame pair of their cells), the same tolerance and initial-guess history; "
+                      "no global matrix, much less memory and set-up time. Only for 3D and plane "
+                      "strain, with 'Fixed components', 'Point constraints', pressure and body "
+                      "force (not with plastic models, axisymmetric or generalized plane strain, "
+                      "symmetry boundaries, prescribed displacements or a loading programme).");
     prm.leave_subsection();
+    LoadBalanceParameters::declare_parameters(prm); // Mechanics/Load balance
     prm.leave_subsection();
     NonlocalParameters::declare_parameters(prm); // Mechanics/Nonlocal free volume
     prm.enter_subsection("Mechanics"); // Mechanics/Loading programme
@@ -202,6 +271,7 @@ namespace bmgfe
     prm.enter_subsection("Mechanics");
     enabled   = prm.get_bool("Enabled");
     fe_degree = prm.get_integer("Finite element degree");
+    vectorised_postprocessing = prm.get_bool("Vectorised postprocessing");
     {
       const std::string model = prm.get("Inelastic model");
       viscous = model == "viscous" || model == "viscoplastic";
@@ -310,6 +380,16 @@ namespace bmgfe
     line_search_steps           = prm.get_integer("Line search steps");
     max_cutbacks                = prm.get_integer("Maximum cutbacks");
     newton_direct_preconditioner    = prm.get("Preconditioner") == "direct";
+    newton_tangent_preconditioner   = prm.get("Preconditioner") == "tangent AMG";
+    tangent_preconditioner_floor    = prm.get_double("Tangent preconditioner floor");
+    require(tangent_preconditioner_floor > 0, "entry 'Mechanics/Newton/Tangent preconditioner floor'",
+            "must be positive (a zero eigenvalue makes the preconditioner's matrix singular)");
+    preconditioner_rebuild_fraction   = prm.get_double("Preconditioner rebuild fraction");
+    preconditioner_rebuild_iterations = prm.get_integer("Preconditioner rebuild iterations");
+    eisenstat_walker = prm.get("Forcing term") == "Eisenstat-Walker";
+    max_forcing_term = prm.get_double("Maximum forcing term");
+    require(max_forcing_term > 0 && max_forcing_term < 1, "entry 'Mechanics/Newton/Maximum forcing term'",
+            "must lie strictly between 0 and 1 (a forcing term of 1 or more is no Newton step)");
     preconditioner_relaxation_bound = prm.get_double("Preconditioner relaxation bound");
     prm.leave_subsection();
     prm.enter_subsection("Solver");
@@ -321,11 +401,28 @@ namespace bmgfe
     amg_smoother_sweeps       = prm.get_integer("AMG smoother sweeps");
     initial_guess_history     = prm.get_integer("Initial guess history");
     gamg_threshold            = prm.get_double("GAMG threshold");
+    matrix_free               = prm.get("Operator") == "matrix-free";
     prm.leave_subsection();
+    load_balance.parse_parameters(prm);
     prm.leave_subsection();
     nonlocal.parse_parameters(prm);
     prm.enter_subsection("Mechanics"); // Mechanics/Loading programme
     loading.parse_parameters(prm, dim, axi);
     prm.leave_subsection();
+    if (matrix_free && enabled)
+      {
+        const std::string entry = "entry 'Mechanics/Solver/Operator'";
+        require(!plastic, entry,
+                "'matrix-free' is for the linear models ('Inelastic model = none|viscous'); the "
+                "plastic models need the assembled tangent of their Newton iteration");
+        require(!axi, entry, "'matrix-free' is implemented for 3D and plane strain, not for axisymmetric models");
+        require(symmetry_ids.empty(), entry,
+                "'matrix-free' does not support 'Boundary conditions/Symmetry boundary ids' (use "
+                "'Fixed components' on a plane normal to an axis)");
+        require(prescribed.empty(), entry,
+                "'matrix-free' does not support 'Boundary conditions/Prescribed displacement' "
+                "(homogeneous constraints only)");
+        require(!loading.enabled, entry, "'matrix-free' does not support a 'Loading programme'");
+      }
   }
 } // namespace bmgfe

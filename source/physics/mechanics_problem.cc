@@ -144,9 +144,38 @@ namespace bmgfe
       make_displacement_constraints(dofs, mapping, prm, loading, relevant, 0.0, constraints);
 
     DynamicSparsityPattern dsp(relevant);
-    DoFTools::make_sparsity_pattern(dofs, dsp, constraints, false);
-    SparsityTools::distribute_sparsity_pattern(dsp, owned, comm, relevant);
-    matrix.reinit(owned, owned, dsp, comm);
+    if (prm.matrix_free)
+      {
+        // Known only here: the kinematics of the run.
+        require(kinematics == Kinematics::three_dimensional || kinematics == Kinematics::plane_strain,
+                "entry 'Mechanics/Solver/Operator'",
+                "'matrix-free' is implemented for 3D and plane strain only, not for generalized "
+                "plane strain (its axial coupling needs the assembled column b)");
+        linear_algebra::LevelConstraints level_constraints;
+        level_constraints.fixed_components = prm.fixed_components;
+        for (const auto &pc : prm.point_constraints)
+          level_constraints.points.emplace_back(pc.point, pc.components);
+        linear_algebra::MultigridSettings ms;
+        ms.coarse_amg.smoother_sweeps       = prm.amg_smoother_sweeps;
+        ms.coarse_amg.aggregation_threshold = prm.amg_aggregation_threshold;
+        ms.coarse_amg.smoother_type         = prm.amg_smoother;
+        ms.rotations                        = prm.rigid_body_modes;
+        matrix_free = std::make_unique<linear_algebra::MatrixFreeElasticity<dim>>();
+        matrix_free->reinit(dofs, mapping, constraints, level_constraints, kinematics, ms);
+        matrix_free->initialize_dof_vector(mf_rhs);
+        matrix_free->initialize_dof_vector(mf_solution);
+        matrix_free_cg.reinit(mf_solution, prm.initial_guess_history);
+        owned.fill_index_vector(owned_list);
+        owned_values.resize(owned_list.size());
+        mf_lambda.assign(static_cast<std::size_t>(tria.n_active_cells()) * quadrature.size(), 0.0);
+        mf_mu.assign(mf_lambda.size(), 0.0);
+      }
+    else
+      {
+        DoFTools::make_sparsity_pattern(dofs, dsp, constraints, false);
+        SparsityTools::distribute_sparsity_pattern(dsp, owned, comm, relevant);
+        matrix.reinit(owned, owned, dsp, comm);
+      }
     for (Vector *v : {&rhs, &solution})
       v->reinit(owned, comm);
     cg.reinit(owned, comm, prm.initial_guess_history);
@@ -167,6 +196,10 @@ namespace bmgfe
           gps_b_row.reinit(owned, comm);
         elastic_matrix.reinit(owned, owned, dsp, comm);
         preconditioner_is_elastic = false;
+        tangent_preconditioner_built = false;
+        preconditioner_plastic_set.clear();
+        total_quadrature_points = Utilities::MPI::sum(
+          static_cast<unsigned long long>(tria.n_locally_owned_active_cells()) * quadrature.size(), comm);
       }
     matrix_assembled = false;
     eps0             = 0;
@@ -206,7 +239,8 @@ namespace bmgfe
             "entry 'Material/Free volume/Initial free volume perturbation'",
             "makes the initial free volume non-positive (smallest value " +
               std::to_string(smallest_x) + ")");
-    near_null_space = linear_algebra::rigid_body_modes(dofs, mapping, kinematics, prm.rigid_body_modes);
+    if (!prm.matrix_free)
+      near_null_space = linear_algebra::rigid_body_modes(dofs, mapping, kinematics, prm.rigid_body_modes);
     if (prm.plastic)
       {
         // Residual floor: a force of relative size 1e-15 of E times the body's section.
@@ -368,6 +402,41 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
+  unsigned int MechanicsProblem<dim, LA>::solve_matrix_free(Vector &x, const Vector &b)
+  {
+    TimerOutput::Scope scope(timer, "mechanics: solve");
+    // The backend's owned values in and out (the same owned index set, in order).
+    b.extract_subvector_to(owned_list.begin(), owned_list.end(), owned_values.begin());
+    for (std::size_t k = 0; k < owned_list.size(); ++k)
+      mf_rhs.local_element(k) = owned_values[k];
+    x.extract_subvector_to(owned_list.begin(), owned_list.end(), owned_values.begin());
+    for (std::size_t k = 0; k < owned_list.size(); ++k)
+      mf_solution.local_element(k) = owned_values[k];
+    SolverControl control(prm.max_linear_iterations, prm.linear_tolerance * mf_rhs.l2_norm());
+    unsigned int  iterations = 0;
+    try
+      {
+        iterations = matrix_free_cg.solve(matrix_free->system_operator(), matrix_free->preconditioner(),
+                                          mf_solution, mf_rhs, control);
+      }
+    catch (const SolverControl::NoConvergence &e)
+      {
+        std::ostringstream what;
+        what << "the mechanics solver (CG + matrix-free multigrid) did not converge in "
+             << e.last_step << " iterations (residual " << e.last_residual << ", target "
+             << control.tolerance()
+             << "); raise 'Mechanics/Solver/Maximum linear iterations' or 'Linear solver "
+                "tolerance', or use 'Mechanics/Solver/Operator = assembled'";
+        throw RunError(what.str());
+      }
+    for (std::size_t k = 0; k < owned_list.size(); ++k)
+      owned_values[k] = mf_solution.local_element(k);
+    x.set(owned_list, owned_values);
+    x.compress(VectorOperation::insert);
+    return iterations;
+  }
+
+  template <int dim, typename LA>
   MechanicsStepReport MechanicsProblem<dim, LA>::solve(const double t,
                                                        const DoFHandler<dim> &heat_dofs,
                                                        const typename LA::Vector &temperature)
@@ -386,6 +455,7 @@ namespace bmgfe
         // Matrices and the AMG were built with the released platens' constraints.
         matrix_assembled          = false;
         preconditioner_is_elastic = false;
+        tangent_preconditioner_built = false;
       }
     return report;
   }
@@ -410,6 +480,7 @@ namespace bmgfe
       elastic_matrix.reinit(owned, owned, dsp, comm);
     matrix_assembled          = false;
     preconditioner_is_elastic = false;
+    tangent_preconditioner_built = false;
     std::ostringstream line;
     line << "  platens: released for the first solve (residual-stress equilibrium, pinned along "
          << loading.direction << " at";
@@ -437,6 +508,31 @@ namespace bmgfe
     const bool frozen      = !prm.viscous || max_lambda <= frozen_lambda;
     const bool with_matrix = !matrix_assembled || !material.is_temperature_independent() ||
                              has_inhomogeneous_constraints || !frozen || !matrix_is_frozen_tangent;
+    if (prm.matrix_free)
+      {
+        // The same kernel records the Lame pair of every point instead of a matrix.
+        record_lame = with_matrix;
+        assemble(t, heat_dofs, temperature, false);
+        record_lame = false;
+        if (with_matrix)
+          {
+            TimerOutput::Scope scope(timer, "mechanics: multigrid setup");
+            matrix_free->set_coefficients(mf_lambda, mf_mu);
+            matrix_is_frozen_tangent = frozen;
+            matrix_assembled         = true;
+            matrix_free_cg.clear_history();
+          }
+        report.matrix_rebuilt = with_matrix;
+        report.linear_iterations += solve_matrix_free(solution, rhs);
+        constraints.distribute(solution);
+        displacement_ghosted = solution;
+        if (law.has_history())
+          {
+            commit_state(heat_dofs, temperature, report);
+            t_last = t;
+          }
+        return report;
+      }
     assemble(t, heat_dofs, temperature, with_matrix);
     if (with_matrix)
       matrix_is_frozen_tangent = frozen;
@@ -598,6 +694,18 @@ namespace bmgfe
     const DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature, const bool with_strains,
     const typename QuadraturePointEvaluation<dim>::Visitor &f) const
   {
+    if (!prm.vectorised_postprocessing)
+      {
+        CellQuadraturePoints<dim> points;
+        visit_cells(heat_dofs, temperature, {}, with_strains,
+                    [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
+                        const std::vector<double> &T, const std::vector<SymmetricTensor<2, 3>> &strains) {
+                      points.positions = fv.get_quadrature_points();
+                      points.JxW       = fv.get_JxW_values();
+                      f(cell, points, T, strains);
+                    });
+        return;
+      }
     if (!point_evaluation || !point_evaluation->matches(dofs, heat_dofs))
       point_evaluation = std::make_unique<QuadraturePointEvaluation<dim>>(
         mapping, dofs, heat_dofs, fe.degree + 1, kinematics); // QGauss(p + 1), as `quadrature`

@@ -7,6 +7,8 @@
 #include <deal.II/matrix_free/fe_evaluation.h>
 #include <deal.II/matrix_free/matrix_free.h>
 
+#include <algorithm>
+
 namespace bmgfe
 {
   using namespace dealii;
@@ -23,6 +25,10 @@ namespace bmgfe
     // indices to copy, as a list for extract_subvector_to().
     mutable LinearAlgebra::distributed::Vector<double> displacement, temperature;
     std::vector<types::global_dof_index>               owned_displacement, owned_temperature;
+    /// (cell batch, lane) of every locally owned cell in the order of the active cells, so that
+    /// the visitors sum in the same order as an FEValues loop would (statistics reproduce to
+    /// round-off of the strains alone, not of a reordered sum).
+    std::vector<std::pair<unsigned int, unsigned int>> cells_in_order;
   };
 
   template <int dim>
@@ -56,6 +62,14 @@ namespace bmgfe
       data->owned_displacement.push_back(i);
     for (const auto i : data->temperature.locally_owned_elements())
       data->owned_temperature.push_back(i);
+    std::vector<std::pair<unsigned int, std::pair<unsigned int, unsigned int>>> by_index;
+    const auto &mf = data->matrix_free;
+    for (unsigned int batch = 0; batch < mf.n_cell_batches(); ++batch)
+      for (unsigned int lane = 0; lane < mf.n_active_entries_per_cell_batch(batch); ++lane)
+        by_index.push_back({mf.get_cell_iterator(batch, lane, 0)->active_cell_index(), {batch, lane}});
+    std::sort(by_index.begin(), by_index.end());
+    for (const auto &entry : by_index)
+      data->cells_in_order.push_back(entry.second);
   }
 
   template <int dim>
@@ -104,45 +118,49 @@ namespace bmgfe
     points.JxW.resize(nq);
     std::vector<double>                T(nq);
     std::vector<SymmetricTensor<2, 3>> strains(with_strains ? nq : 0);
-    for (unsigned int batch = 0; batch < mf.n_cell_batches(); ++batch)
+    unsigned int evaluated = numbers::invalid_unsigned_int;
+    for (const auto &[batch, lane] : data->cells_in_order)
       {
-        phi_T.reinit(batch);
-        phi_T.read_dof_values_plain(data->temperature);
-        phi_T.evaluate(EvaluationFlags::values);
-        if (with_strains)
+        if (batch != evaluated)
           {
-            phi_u.reinit(batch);
-            phi_u.read_dof_values_plain(data->displacement);
-            phi_u.evaluate(EvaluationFlags::values | EvaluationFlags::gradients);
-          }
-        for (unsigned int lane = 0; lane < mf.n_active_entries_per_cell_batch(batch); ++lane)
-          {
-            for (unsigned int q = 0; q < nq; ++q)
+            // Lanes of one batch are usually neighbours in the active order; a batch whose lanes
+            // are not is evaluated again (without SIMD, as in Debian's deal.II, a batch is a cell).
+            phi_T.reinit(batch);
+            phi_T.read_dof_values_plain(data->temperature);
+            phi_T.evaluate(EvaluationFlags::values);
+            if (with_strains)
               {
-                const auto x = phi_T.quadrature_point(q);
-                for (unsigned int d = 0; d < dim; ++d)
-                  points.positions[q][d] = x[d][lane];
-                points.JxW[q] = phi_T.JxW(q)[lane];
-                T[q]          = phi_T.get_value(q)[lane];
-                if (!with_strains)
-                  continue;
-                const auto             grad = phi_u.get_gradient(q);
-                SymmetricTensor<2, 3> &e    = strains[q];
-                e                           = SymmetricTensor<2, 3>();
-                for (unsigned int a = 0; a < dim; ++a)
-                  for (unsigned int b = a; b < dim; ++b)
-                    e[a][b] = 0.5 * (grad[a][b][lane] + grad[b][a][lane]);
-                // The out-of-plane strain as in MechanicsProblem::total_strain().
-                if (data->kinematics == Kinematics::axisymmetric)
-                  {
-                    const double r = points.positions[q][0];
-                    e[2][2]        = r > 0 ? phi_u.get_value(q)[0][lane] / r : grad[0][0][lane];
-                  }
-                else if (data->kinematics == Kinematics::generalized_plane_strain)
-                  e[2][2] = axial_strain;
+                phi_u.reinit(batch);
+                phi_u.read_dof_values_plain(data->displacement);
+                phi_u.evaluate(EvaluationFlags::values | EvaluationFlags::gradients);
               }
-            f(mf.get_cell_iterator(batch, lane, 0), points, T, strains);
+            evaluated = batch;
           }
+        for (unsigned int q = 0; q < nq; ++q)
+          {
+            const auto x = phi_T.quadrature_point(q);
+            for (unsigned int d = 0; d < dim; ++d)
+              points.positions[q][d] = x[d][lane];
+            points.JxW[q] = phi_T.JxW(q)[lane];
+            T[q]          = phi_T.get_value(q)[lane];
+            if (!with_strains)
+              continue;
+            const auto             grad = phi_u.get_gradient(q);
+            SymmetricTensor<2, 3> &e    = strains[q];
+            e                           = SymmetricTensor<2, 3>();
+            for (unsigned int a = 0; a < dim; ++a)
+              for (unsigned int b = a; b < dim; ++b)
+                e[a][b] = 0.5 * (grad[a][b][lane] + grad[b][a][lane]);
+            // The out-of-plane strain as in MechanicsProblem::total_strain().
+            if (data->kinematics == Kinematics::axisymmetric)
+              {
+                const double r = points.positions[q][0];
+                e[2][2]        = r > 0 ? phi_u.get_value(q)[0][lane] / r : grad[0][0][lane];
+              }
+            else if (data->kinematics == Kinematics::generalized_plane_strain)
+              e[2][2] = axial_strain;
+          }
+        f(mf.get_cell_iterator(batch, lane, 0), points, T, strains);
       }
   }
 

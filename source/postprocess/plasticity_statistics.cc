@@ -51,6 +51,7 @@ namespace bmgfe
       statistics.add_integer("mechanics_substeps", r.substeps);
       statistics.add_integer("mechanics_cutbacks", r.cutbacks);
       statistics.add_integer("inexact_linear_solves", r.inexact_solves);
+      statistics.add_integer("preconditioner_rebuilds", r.preconditioner_rebuilds);
       statistics.add_integer("plastic_quadrature_points", r.plastic_points);
       statistics.add("newton_residual_final", r.residuals.empty() ? 0.0 : r.residuals.back());
       statistics.add(planar ? "plastic_work_of_step_J_per_m" : "plastic_work_of_step_J", r.plastic_work);
@@ -101,7 +102,7 @@ namespace bmgfe
     }
 
     BMGFE_REGISTER_POSTPROCESSOR(PlasticityStatistics, "plasticity statistics", 50,
-                                 "Newton iterations, substeps, cutbacks, plastic points, plastic "
+                                 "Newton iterations, substeps, cutbacks, preconditioner builds, plastic points, plastic "
                                  "work and the largest equivalent plastic strain")
   } // namespace postprocess
 } // namespace bmgfe

@@ -70,8 +70,9 @@ SCENARIOS = {
 }
 
 # Columns and keys that count solver work or time, not results.
-SOLVER_WORDS = ("iteration", "residual", "rebuilt", "inexact", "wall", "pid", "start_time",
-                "end_time", "command", "restarted", "mpi_ranks", "host", "status")
+# (preconditioner_rebuilds: a restart, like a checkpoint, builds the preconditioner afresh.)
+SOLVER_WORDS = ("iteration", "residual", "rebuilt", "rebuilds", "inexact", "wall", "pid",
+                "start_time", "end_time", "command", "restarted", "mpi_ranks", "host", "status")
 
 
 def solver_column(name):

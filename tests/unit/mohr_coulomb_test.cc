@@ -811,3 +811,57 @@ TEST(MohrCoulombReturn, InvalidInput)
   flow.dilatancy_factor = 1;
   EXPECT_ANY_THROW(flow.check());
 }
+
+// The fast elastic path (closed-form eigenvalues before the Jacobi rotations, issue 17):
+// trial stresses scaled onto f = delta 2 c cos(phi) for delta from -1e-3 to +1e-3, f taken
+// with Jacobi's eigenvalues as the full path does: every trial with f <= 0 is elastic with the
+// trial stress and C(K, G) exactly, every one with f > 0 yields, also within the fast path's
+// margin of 1e-6.
+TEST(MohrCoulombReturn, FastElasticPathDecidesAsTheFullPath)
+{
+  for (const Setting &s : {vit1(), vit1_softening()})
+    {
+      std::mt19937                           gen(17);
+      std::uniform_real_distribution<double> u(-1, 1);
+      const double                           c = s.c(), phi = s.phi();
+      const SymmetricTensor<4, 3>            C = mc::elastic_tangent(s.K, s.G);
+      unsigned int                           elastic = 0, plastic = 0;
+      for (unsigned int sample = 0; sample < 4000; ++sample)
+        {
+          SymmetricTensor<2, 3> direction;
+          for (unsigned int i = 0; i < 3; ++i)
+            for (unsigned int j = i; j < 3; ++j)
+              direction[i][j] = u(gen);
+          if (sample % 4 == 0) // near a repeated principal stress (uniaxial compression)
+            {
+              direction = -0.1 * dealii::unit_symmetric_tensor<3>() + 0.01 * direction;
+              direction[2][2] -= 1;
+            }
+          // f(t T) = t g(T) - 2 c cos(phi), g positively homogeneous.
+          const double g = mc::yield_function(direction, c, phi) + 2 * c * std::cos(phi);
+          if (!(g > 0))
+            continue;
+          const double delta = std::pow(10.0, -3 - 7 * (u(gen) + 1) / 2) * (u(gen) < 0 ? -1 : 1);
+          const SymmetricTensor<2, 3> trial = (1 + delta) * 2 * c * std::cos(phi) / g * direction;
+          const double f = mc::yield_function(trial, c, phi);
+          const MohrCoulombReturn r = s.update(trial);
+          ASSERT_TRUE(r.converged) << s.name << ", delta " << delta;
+          if (f <= 0)
+            {
+              ++elastic;
+              EXPECT_EQ(r.region, MohrCoulombRegion::elastic) << s.name << ", f " << f;
+              for (unsigned int i = 0; i < 3; ++i)
+                for (unsigned int j = i; j < 3; ++j)
+                  EXPECT_EQ(r.stress[i][j], trial[i][j]);
+              EXPECT_EQ((r.tangent - C).norm(), 0.0);
+            }
+          else
+            {
+              ++plastic;
+              EXPECT_NE(r.region, MohrCoulombRegion::elastic) << s.name << ", f " << f;
+            }
+        }
+      EXPECT_GT(elastic, 1000u) << s.name;
+      EXPECT_GT(plastic, 1000u) << s.name;
+    }
+}

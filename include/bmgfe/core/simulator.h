@@ -75,7 +75,16 @@ namespace bmgfe
       double            last_checkpoint_wall = 0; ///< wall time of the last checkpoint [s]
       double            wall_offset = 0; ///< wall time of the runs before a restart [s]
       double            wall_time = 0;   ///< since the first start, at the last step [s]
+      unsigned int      repartitions = 0; ///< by the load balance, since the first start
     };
+
+    /// Load balance of the plastic models ('Mechanics/Load balance', simulator_checkpoint.cc):
+    /// after a converged step, repartition the mesh with the material-point weights when the
+    /// imbalance exceeds the threshold, moving the fields, the material-point state and the
+    /// postprocessors' state as a checkpoint and a restart do. Collective.
+    void balance_load();
+    /// Whether balance_load() can act in this run (plastic model, repartitioning on, > 1 rank).
+    bool load_balance_active() const;
 
     // Checkpoints (simulator_checkpoint.cc, doc/checkpoints.md).
     /// Write a checkpoint of the state after loop.step; returns its folder. Collective.

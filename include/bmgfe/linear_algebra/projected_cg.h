@@ -35,6 +35,8 @@ namespace bmgfe
       /// `history` solutions (`history` - 1 differences) span the guess space; with
       /// history <= 1 this is plain PCG from the given x.
       void reinit(const dealii::IndexSet &owned, MPI_Comm comm, unsigned int history);
+      /// The same with the layout of `model` (the matrix-free path: its ghosted layout).
+      void reinit(const Vector &model, unsigned int history);
 
       /// Forget the earlier solutions: call whenever the matrix changes.
       void clear_history();

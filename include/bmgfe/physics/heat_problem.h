@@ -110,6 +110,9 @@ namespace bmgfe
     /// After the triangulation's load() and setup(): T^n and T^{n-1} of the checkpoint (the
     /// operators and the preconditioner are rebuilt by the next step). Collective.
     void restore_checkpoint_data();
+    /// The same after the triangulation's repartition() (load balance), with
+    /// attach_checkpoint_data() before it and setup() after it. Collective.
+    void restore_repartitioned_data();
     /// The solver state as after setup(): operators reassembled, the AMG rebuilt and CG
     /// without its projection history at the next step. A checkpoint cannot carry these, so
     /// the run that writes one resets them too and a restart continues it to round-off
@@ -149,6 +152,8 @@ namespace bmgfe
     Vector trial_owned, rhs, work;
     /// Scratch of the Picard iteration (solve_time_step).
     Vector picard_previous, history_ghosted, iterate_ghosted;
+    /// The rest of restore_checkpoint_data() and restore_repartitioned_data().
+    void finish_restore();
     /// attach_checkpoint_data() until the triangulation's save().
     std::unique_ptr<dealii::parallel::distributed::SolutionTransfer<dim, Vector, dim>> checkpoint_transfer;
 

@@ -1,6 +1,7 @@
 #pragma once
 // Parameters of the quasi-static mechanics (doc/model.md §0, §3): element, body force,
 // boundary conditions, the axial condition of generalized plane strain, solver.
+#include <bmgfe/physics/load_balance.h>
 #include <bmgfe/physics/nonlocal_parameters.h>
 #include <bmgfe/protocol/loading_programme.h>
 
@@ -20,6 +21,9 @@ namespace bmgfe
   {
     bool         enabled   = false;
     unsigned int fe_degree = 1;
+    /// 'Vectorised postprocessing': the postprocessors' strains and temperatures through one
+    /// MatrixFree pass instead of FEValues (physics/quadrature_point_evaluation.h).
+    bool         vectorised_postprocessing = false;
     /// 'Inelastic model = viscous': free volume and Maxwell flow at the quadrature points.
     bool         viscous   = false;
     /// 'Inelastic model = plastic|viscoplastic': Mohr-Coulomb plasticity, global Newton.
@@ -37,8 +41,26 @@ namespace bmgfe
     /// The preconditioner's stiffness is kept while every relaxation exponent of a substep
     /// stays at or below this ('Mechanics/Newton/Preconditioner relaxation bound').
     double       preconditioner_relaxation_bound = 1e-12;
+    /// 'Mechanics/Newton/Preconditioner = tangent AMG': the AMG of the symmetric part of the
+    /// consistent tangent, the plastic points' eigenvalues replaced by their absolute values
+    /// and floored at 'Tangent preconditioner floor' x 2G (doc/model.md, "Global Newton
+    /// method"), rebuilt by the criterion of the two entries below.
+    bool         newton_tangent_preconditioner = false;
+    double       tangent_preconditioner_floor  = 0.01;
+    /// Rebuild when more than this fraction of all quadrature points changed between elastic
+    /// and plastic since the build ('Preconditioner rebuild fraction') ...
+    double       preconditioner_rebuild_fraction = 0.05;
+    /// ... or when the last GMRES needed more than this many iterations ('Preconditioner
+    /// rebuild iterations').
+    unsigned int preconditioner_rebuild_iterations = 50;
+    /// 'Forcing term = Eisenstat-Walker' (choice 2, gamma 0.9, alpha 2, with the safeguards,
+    /// at most 'Maximum forcing term'); false: 'Linear tolerance' in every iteration.
+    bool         eisenstat_walker  = false;
+    double       max_forcing_term  = 0.1;
     /// Mechanics/Nonlocal free volume: the regularised xbar of the plasticity.
     NonlocalParameters nonlocal;
+    /// Mechanics/Load balance: weighted repartitioning of the plastic models.
+    LoadBalanceParameters load_balance;
     /// Largest relaxation exponent per step (0: none); see the entry.
     double       max_relaxation_exponent = 1000;
 
@@ -82,6 +104,9 @@ namespace bmgfe
     unsigned int amg_smoother_sweeps       = 2;
     unsigned int initial_guess_history     = 12; ///< earlier solutions spanning CG's start
     double       gamg_threshold            = 0.01;
+    /// 'Solver/Operator = matrix-free': the linear models' K u = f by CG with a matrix-free
+    /// operator and geometric multigrid (linear_algebra/elasticity_multigrid.h).
+    bool         matrix_free               = false;
 
     /// Mechanics/Loading programme: displacement-controlled loading through rigid platens.
     LoadingProgramme loading;

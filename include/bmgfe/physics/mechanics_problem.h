@@ -19,6 +19,7 @@
 // the out-of-plane entry is the hoop strain u_r/r (axisymmetric), eps0 (generalized plane
 // strain) or 0 (plane strain).
 #include <bmgfe/linear_algebra/backend.h>
+#include <bmgfe/linear_algebra/elasticity_multigrid.h>
 #include <bmgfe/linear_algebra/projected_cg.h>
 #include <bmgfe/materials/constitutive_law.h>
 #include <bmgfe/materials/material_point_fields.h>
@@ -69,6 +70,7 @@ namespace bmgfe
     unsigned int substeps              = 0; ///< converged substeps (1: no cutback)
     unsigned int cutbacks              = 0; ///< failed attempts that were halved
     unsigned int inexact_solves        = 0; ///< GMRES stopped short of its tolerance (inexact Newton)
+    unsigned int preconditioner_rebuilds = 0; ///< Newton's GMRES preconditioner (re)built
     unsigned int plastic_points        = 0; ///< quadrature points that yielded (last substep)
     double       plastic_work          = 0; ///< int sigma : d eps_p dV over the step [J; J/m planar]
     /// Residual norms (relative to the internal force) of the Newton iterations of the last substep.
@@ -149,7 +151,7 @@ namespace bmgfe
     /// Visit every locally owned cell with the positions and JxW of its quadrature points and
     /// the fields there (their `volume` is JxW times the volume weight): one evaluation per
     /// point for every postprocessor, in one vectorised pass (QuadraturePointEvaluation; cells
-    /// in its order, the same in every call).
+    /// in the order of the active cells).
     void for_each_cell(
       const dealii::DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
       const std::function<void(const typename dealii::DoFHandler<dim>::active_cell_iterator &,
@@ -212,6 +214,17 @@ namespace bmgfe
     /// checkpoint_scalars(). Matrices, preconditioners and the projection history of CG are
     /// rebuilt by the next solve. Collective.
     void restore_checkpoint_data(const std::string &scalars);
+    /// The same after the triangulation's repartition() (load balance): attach_checkpoint_data()
+    /// before repartition(), setup() after it, then this with the checkpoint_scalars() taken
+    /// before: the attached data are unpacked through the handles of the attach, not read as
+    /// from a file. Collective.
+    void restore_repartitioned_data(const std::string &scalars);
+    /// Load balance (physics/load_balance.h): the p4est weight of a locally owned cell from its
+    /// points' committed state, and the sum of the weights of this rank's cells and the number
+    /// of its points that yielded in the last converged step.
+    unsigned int cell_weight(const typename dealii::Triangulation<dim>::cell_iterator &cell,
+                             double plastic_point_cost) const;
+    double       local_weight(double plastic_point_cost, unsigned int &yielded_points) const;
     /// The solver state as after setup(): matrices and preconditioners rebuilt, CG without its
     /// projection history, x-bar solved afresh from the committed free volume (which a restart
     /// does as well), so that the run that writes a checkpoint and a restart from it continue
@@ -283,7 +296,19 @@ namespace bmgfe
                          bool with_matrix, bool with_elastic_matrix, double &residual_norm,
                          double &force_norm, unsigned int &plastic_points);
 
+    /// 'Preconditioner = tangent AMG': `elastic_matrix` := the SPD matrix made from the
+    /// consistent tangent at the current iterate (symmetric part, plastic points' eigenvalues
+    /// by absolute value with a floor; doc/model.md "Global Newton method"), and the points'
+    /// elastic/plastic status it was built with (preconditioner_plastic_set). Runs the law at
+    /// every point again without touching the state.
+    void assemble_tangent_preconditioner(double t_sub, double fraction,
+                                         const dealii::DoFHandler<dim> &heat_dofs,
+                                         const typename LA::Vector &temperature);
+
     unsigned int solve_linear(Vector &x, const Vector &b);
+    /// 'Mechanics/Solver/Operator = matrix-free': x from K x = b by CG with the matrix-free
+    /// operator and its multigrid (b, x: the backend's vectors, copied over).
+    unsigned int solve_matrix_free(Vector &x, const Vector &b);
     /// AMG of `m` (the stiffness, or the elastic stiffness of the Newton iteration).
     void setup_preconditioner(Matrix &m);
     /// The law's begin_step at every quadrature point for the (sub)step to t (T_n is the
@@ -309,7 +334,7 @@ namespace bmgfe
                      const std::function<bool(const typename dealii::DoFHandler<dim>::active_cell_iterator &)> &select,
                      bool with_strains, const CellVisitor &f) const;
     /// The same for every locally owned cell through QuadraturePointEvaluation (vectorised, no
-    /// shape functions: the passes that only read fields), cells in its order.
+    /// shape functions: the passes that only read fields).
     void visit_points(const dealii::DoFHandler<dim> &heat_dofs, const typename LA::Vector &temperature,
                       bool with_strains, const typename QuadraturePointEvaluation<dim>::Visitor &f) const;
     void quadrature_point_strains(const dealii::FEValues<dim, dim> &fv,
@@ -343,6 +368,17 @@ namespace bmgfe
     // few iterations instead of ~20 (history cleared whenever the matrix is reassembled).
     linear_algebra::ProjectedCG<LA> cg;
     std::vector<std::vector<double>> near_null_space;
+    // Matrix-free path ('Mechanics/Solver/Operator = matrix-free'): no global matrix; the
+    // operator with its multigrid, CG on deal.II vectors, the Lame pair of every quadrature
+    // point (active_cell_index * n_q + q) that assemble() records when the stiffness changes.
+    std::unique_ptr<linear_algebra::MatrixFreeElasticity<dim>>  matrix_free;
+    linear_algebra::ProjectedCG<linear_algebra::MatrixFree>     matrix_free_cg;
+    dealii::LinearAlgebra::distributed::Vector<double>          mf_rhs, mf_solution;
+    std::vector<double>                                         mf_lambda, mf_mu;
+    std::vector<dealii::types::global_dof_index>                owned_list;
+    std::vector<double>                                         owned_values;
+    /// assemble() records the Lame pairs into mf_lambda, mf_mu.
+    bool                                                        record_lame = false;
 
     // Generalized plane strain: coupling vector b, stiffness c, load g, response u2 = K^-1 b.
     Vector gps_b, gps_u2;
@@ -387,6 +423,19 @@ namespace bmgfe
     /// Preconditioner = direct') preconditions GMRES on the tangent.
     Matrix                                       elastic_matrix;
     bool                                         preconditioner_is_elastic = false;
+    /// 'Preconditioner = tangent AMG': `preconditioner` is the AMG of the tangent-based matrix
+    /// built by assemble_tangent_preconditioner() (reset by reset_solver_state()).
+    bool                                         tangent_preconditioner_built = false;
+    /// Per locally owned point (active cell index x points per cell + q): 1 if it was plastic
+    /// when the tangent preconditioner was built, else 0 (empty: never built).
+    std::vector<unsigned char>                   preconditioner_plastic_set;
+    /// Of the last assemble_newton(): points (all ranks) whose status differs from
+    /// preconditioner_plastic_set.
+    unsigned long long                           plastic_set_changes = 0;
+    /// All quadrature points of the mesh (all ranks).
+    unsigned long long                           total_quadrature_points = 0;
+    /// GMRES iterations of the last Newton correction since the preconditioner's build.
+    unsigned int                                 last_gmres_iterations = 0;
     typename LA::Direct                          direct_preconditioner;
     /// Frozen glass: every relaxation exponent of a (sub)step below this, phi1(lambda) = 1 to
     /// within the linear-solver tolerance, so the elastic matrix and its AMG are kept.
@@ -414,5 +463,9 @@ namespace bmgfe
     /// ghosted vectors it reads.
     std::unique_ptr<dealii::parallel::distributed::SolutionTransfer<dim, Vector, dim>> checkpoint_transfer;
     std::vector<Vector>                          checkpoint_vectors;
+    /// The triangulation's handle of the cell data registered by attach_checkpoint_data().
+    unsigned int                                 checkpoint_cell_handle = 0;
+    /// restore_checkpoint_data() and restore_repartitioned_data().
+    void restore_transferred_data(const std::string &scalars, bool repartitioned);
   };
 } // namespace bmgfe

@@ -7,8 +7,8 @@
 // fraction of it, for about 100 bytes of stored mapping data per quadrature point.
 //
 // The quadrature points of a cell come in the order of QGauss<dim> (tensor product, x fastest)
-// as in FEValues; the cells come in MatrixFree's order (batches of cells), the same in every
-// pass. The MatrixFree headers stay in the .cc file.
+// as in FEValues, the cells in the order of the active cells, as an FEValues loop visits them.
+// The MatrixFree headers stay in the .cc file.
 #include <bmgfe/base/kinematics.h>
 
 #include <deal.II/base/point.h>
