@@ -14,9 +14,10 @@
 #                   multigrid, ML on the coarse level) - the default of the benchmark input
 #   te-ml           heat + mechanics, assembled matrix, CG + ML (Trilinos) with rigid-body modes
 #   te-gamg         heat + mechanics, assembled matrix, CG + GAMG (PETSc) with rigid-body modes
-#   plastic-tangent the plasticity benchmark (benchmarks/plasticity/run.sh) with its defaults
-#   plastic-elastic the same with GMRES preconditioned by the AMG of the elastic stiffness and a
-#                   constant forcing term (the solver before issue 17)
+#   plastic-ew       the plasticity benchmark (benchmarks/plasticity/run.sh) as
+#                    compression_rod_vit1.prm sets it: elastic AMG, Eisenstat-Walker forcing term
+#   plastic-tangent  the same with 'Mechanics/Newton/Preconditioner = tangent AMG'
+#   plastic-constant the same with a constant forcing term (the solver before issue 17)
 # The machine should be otherwise idle; each table row states the load at its start and the
 # CPU share every rank got. Times on another machine of this kind can differ by up to 2x:
 # compare with a FEniCSx run of the same sitting (../README.md, "Reference figures").
@@ -50,8 +51,9 @@ fi
 
 if [ -z "$only" ] || [ "$only" = plasticity ]; then
   plasticity=("$here/plasticity/run.sh" "${bmgfe_args[@]}" --ranks "$ranks" --out "$out/plasticity")
-  "${plasticity[@]}" --label plastic-tangent
-  "${plasticity[@]}" --label plastic-elastic --set "Mechanics/Newton/Preconditioner=AMG" \
+  "${plasticity[@]}" --label plastic-ew
+  "${plasticity[@]}" --label plastic-tangent --set "Mechanics/Newton/Preconditioner=tangent AMG"
+  "${plasticity[@]}" --label plastic-constant --set "Mechanics/Newton/Preconditioner=AMG" \
     --set "Mechanics/Newton/Forcing term=constant"
 fi
 
