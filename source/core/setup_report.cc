@@ -97,6 +97,8 @@ namespace bmgfe
                                seg.environment_start, domain.radius, k);
         pcout << std::setprecision(6) << '\n';
       }
+    if (mechanics)
+      pcout << "  mechanics    : " << mechanics->solver_summary() << '\n';
     if (mechanics && mechanics->viscous())
       {
         const FreeVolumeParameters &fv = parameters.elastic.free_volume;

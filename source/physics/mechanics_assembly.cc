@@ -6,6 +6,8 @@
 #include <bmgfe/physics/mechanics_problem.h>
 
 #include <deal.II/dofs/dof_tools.h>
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
+#include <deal.II/lac/sparsity_tools.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/vector.h>
@@ -18,6 +20,27 @@
 namespace bmgfe
 {
   using namespace dealii;
+
+  namespace
+  {
+    /// law.respond() with a throwing material point reported as not converged: the caller
+    /// turns that into a cut-back through a reduction over the ranks, never into an exception
+    /// on one rank only. Returns response.converged.
+    bool respond_or_fail(const ConstitutiveLaw &law, const MaterialPointState &d,
+                         const SymmetricTensor<2, 3> &strain, const double T,
+                         const bool elastic_predictor, PointResponse &response)
+    {
+      try
+        {
+          law.respond(d, d, strain, T, elastic_predictor, response);
+        }
+      catch (const std::exception &)
+        {
+          response.converged = false;
+        }
+      return response.converged;
+    }
+  } // namespace
 
   template <int dim, typename LA>
   struct MechanicsProblem<dim, LA>::CellAssembly
@@ -282,6 +305,123 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
+  bool MechanicsProblem<dim, LA>::thermal_load_is_affine() const
+  {
+    // s* = C : (eps_th(T) 1 + eps_inelastic) with C and alpha fixed in time: affine in T, and
+    // T at a point is linear in the temperature DoFs. Pressure and body force may depend on
+    // time, prescribed displacements add their lift, generalized plane strain its axial row.
+    return prm.thermal_load_matrix && !prm.matrix_free && !law.has_history() &&
+           material.is_temperature_independent() &&
+           kinematics != Kinematics::generalized_plane_strain && prm.body_force.empty() &&
+           prm.pressure.empty() && !has_inhomogeneous_constraints;
+  }
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::assemble_thermal_load(const DoFHandler<dim> &heat_dofs,
+                                                        const typename LA::Vector &temperature)
+  {
+    TimerOutput::Scope                   scope(timer, "mechanics: thermal load matrix");
+    const FiniteElement<dim>            &heat_fe = heat_dofs.get_fe();
+    const unsigned int                   n = fe.n_dofs_per_cell(), m = heat_fe.n_dofs_per_cell();
+    std::vector<types::global_dof_index> heat_indices(m);
+    const AffineConstraints<double>      no_column_constraints; // T is a distributed vector
+    const auto heat_cell_of = [&](const typename DoFHandler<dim>::active_cell_iterator &cell) {
+      return typename DoFHandler<dim>::active_cell_iterator(&tria, cell->level(), cell->index(),
+                                                            &heat_dofs);
+    };
+
+    // Rows as the load's rows: constrained ones distributed, none kept.
+    {
+      DynamicSparsityPattern               dsp(dofs.n_dofs(), heat_dofs.n_dofs(), relevant);
+      std::vector<types::global_dof_index> indices(n);
+      for (const auto &cell : dofs.active_cell_iterators())
+        if (cell->is_locally_owned())
+          {
+            cell->get_dof_indices(indices);
+            heat_cell_of(cell)->get_dof_indices(heat_indices);
+            constraints.add_entries_local_to_global(indices, no_column_constraints, heat_indices,
+                                                    dsp, false);
+          }
+      SparsityTools::distribute_sparsity_pattern(dsp, owned, comm, relevant);
+      thermal_load_matrix.reinit(owned, heat_dofs.locally_owned_dofs(), dsp, comm);
+    }
+    thermal_load_at_reference.reinit(owned, comm);
+    temperature_change.reinit(heat_dofs.locally_owned_dofs(), comm);
+
+    const double          T_ref = material.stress_free_temperature;
+    FEValues<dim>         hv(mapping, heat_fe, quadrature, update_values);
+    CellAssembly          a(fe, kinematics);
+    FullMatrix<double>    local(n, m);
+    double                largest_at_reference = 0, largest_per_kelvin = 0;
+    visit_cells(heat_dofs, temperature, {}, false,
+                [&](const typename DoFHandler<dim>::active_cell_iterator &cell, const FEValues<dim> &fv,
+                    const std::vector<double> &, const std::vector<SymmetricTensor<2, 3>> &) {
+                  a.fv         = &fv;
+                  a.cell_index = cell->active_cell_index();
+                  a.zero();
+                  local = 0;
+                  cell->get_dof_indices(a.indices);
+                  const auto heat_cell = heat_cell_of(cell);
+                  hv.reinit(heat_cell);
+                  heat_cell->get_dof_indices(heat_indices);
+                  const auto data = state.get_data(cell);
+                  for (unsigned int q = 0; q < quadrature.size(); ++q)
+                    {
+                      const double w = fv.JxW(q) * volume_weight(kinematics, fv.quadrature_point(q)[0]);
+                      // The law's own s*(T) at two temperatures: s*(T) = s*(T_ref) + (T - T_ref) s1.
+                      LamePair     stiffness;
+                      double       e_ref = 0, e_plus = 0;
+                      const MaterialPointState   &d   = *data[q];
+                      const SymmetricTensor<2, 3> s_ref = law.eigen_stress(d, d, T_ref, stiffness, e_ref);
+                      const SymmetricTensor<2, 3> s1 =
+                        law.eigen_stress(d, d, T_ref + 1, stiffness, e_plus) - s_ref;
+                      largest_at_reference = std::max(largest_at_reference, e_ref);
+                      largest_per_kelvin   = std::max(largest_per_kelvin, e_plus + e_ref);
+                      for (unsigned int i = 0; i < n; ++i)
+                        {
+                          a.rhs(i) += a.strain_work(s_ref, i, q) * w;
+                          const double g = a.strain_work(s1, i, q) * w;
+                          for (unsigned int j = 0; j < m; ++j)
+                            local(i, j) += g * hv.shape_value(j, q);
+                        }
+                    }
+                  constraints.distribute_local_to_global(a.rhs, a.indices, thermal_load_at_reference);
+                  constraints.distribute_local_to_global(local, a.indices, no_column_constraints,
+                                                         heat_indices, thermal_load_matrix);
+                });
+    thermal_load_matrix.compress(VectorOperation::add);
+    thermal_load_at_reference.compress(VectorOperation::add);
+    thermal_load_eigenstrain_at_reference = Utilities::MPI::max(largest_at_reference, comm);
+    thermal_load_eigenstrain_per_kelvin   = Utilities::MPI::max(largest_per_kelvin, comm);
+    thermal_load_ready                    = true;
+  }
+
+  template <int dim, typename LA>
+  void MechanicsProblem<dim, LA>::apply_thermal_load(const DoFHandler<dim> &heat_dofs,
+                                                     const typename LA::Vector &temperature)
+  {
+    TimerOutput::Scope scope(timer, "mechanics: assemble rhs");
+    const double       T_ref = material.stress_free_temperature;
+    double             largest_change = 0;
+    for (const auto i : heat_dofs.locally_owned_dofs())
+      {
+        const double dT       = temperature(i) - T_ref;
+        temperature_change(i) = dT;
+        largest_change        = std::max(largest_change, std::abs(dT));
+      }
+    temperature_change.compress(VectorOperation::insert);
+    thermal_load_matrix.vmult(rhs, temperature_change);
+    rhs += thermal_load_at_reference;
+    // assemble()'s rule: eigenstrains below 1e-13 everywhere are a load of round-off size.
+    // Here from a bound: |eps*(T)| <= |eps*(T_ref)| + |T - T_ref| (|eps*(T_ref + 1)| +
+    // |eps*(T_ref)|), and T at a point lies between its cell's nodal values.
+    largest_change = Utilities::MPI::max(largest_change, comm);
+    if (thermal_load_eigenstrain_at_reference + largest_change * thermal_load_eigenstrain_per_kelvin <
+        1e-13)
+      rhs = 0;
+  }
+
+  template <int dim, typename LA>
   bool MechanicsProblem<dim, LA>::assemble_newton(const double t_sub, const double fraction,
                                                   const DoFHandler<dim> &heat_dofs,
                                                   const typename LA::Vector &temperature,
@@ -323,15 +463,8 @@ namespace bmgfe
       // `res` is scratch kept between points: its update is swapped with the point's trial
       // update below, so the vectors of the relaxation spectrum change hands instead of being
       // allocated and freed at every point in every iteration.
-      try
-        {
-          law.respond(d, d, strain, substep_temperature(d, T, fraction), elastic_predictor, res);
-        }
-      catch (const std::exception &)
-        {
-          res.converged = false;
-        }
-      if (!res.converged)
+      if (!respond_or_fail(law, d, strain, substep_temperature(d, T, fraction),
+                           elastic_predictor, res))
         {
           failed = true;
           return;
@@ -508,15 +641,9 @@ namespace bmgfe
                            const SymmetricTensor<2, 3> &strain, MaterialPointState &d) {
       // The same response as the assembly at this iterate (the state is not changed: the
       // trial update stays in `res`). A point that fails here failed there already.
-      try
-        {
-          law.respond(d, d, strain, substep_temperature(d, T, fraction), elastic_predictor, res);
-        }
-      catch (const std::exception &)
-        {
-          res.converged = false;
-        }
-      const bool plastic = res.converged && res.region != MohrCoulombRegion::elastic;
+      const bool plastic = respond_or_fail(law, d, strain, substep_temperature(d, T, fraction),
+                                           elastic_predictor, res) &&
+                           res.region != MohrCoulombRegion::elastic;
       set[a.cell_index * nq + q] = plastic ? 1 : 0;
       SymmetricTensor<4, 3> C;
       if (plastic)
@@ -612,6 +739,11 @@ namespace bmgfe
     const AffineConstraints<double> &, bool, bool, double &, double &, unsigned int &);            \
   template void MechanicsProblem<dim, LA>::assemble_tangent_preconditioner(                        \
     double, double, const DoFHandler<dim> &, const typename LA::Vector &);                         \
+  template bool MechanicsProblem<dim, LA>::thermal_load_is_affine() const;                         \
+  template void MechanicsProblem<dim, LA>::assemble_thermal_load(const DoFHandler<dim> &,          \
+                                                                 const typename LA::Vector &);     \
+  template void MechanicsProblem<dim, LA>::apply_thermal_load(const DoFHandler<dim> &,             \
+                                                              const typename LA::Vector &);        \
   template double MechanicsProblem<dim, LA>::reaction_force(double, unsigned int, unsigned int,    \
                                                             const DoFHandler<dim> &,               \
                                                             const typename LA::Vector &) const;

@@ -243,6 +243,17 @@ namespace bmgfe
                       "previous solution (or its extrapolation in time).");
     prm.declare_entry("GAMG threshold", "0.01", Double(-1, 1),
                       "PETSc GAMG drop tolerance of the aggregation graph.");
+    prm.declare_entry("Thermal load matrix", "true", Bool(),
+                      "Thermo-elasticity ('Inelastic model = none') with temperature-independent "
+                      "Young's modulus, Poisson's ratio and expansion coefficient (random fields "
+                      "allowed), no pressure, body force, prescribed displacement or generalized "
+                      "plane strain, assembled operator: the load of every step is affine in the "
+                      "temperature DoFs, f(T) = f(T_ref) + G (T - T_ref), and comes from the "
+                      "coupling matrix G (displacement x temperature DoFs, assembled once with "
+                      "the stiffness matrix) instead of a loop over the cells: ~20x cheaper per "
+                      "step for ~12 bytes x 27 entries per displacement DoF of memory. false: "
+                      "the cell loop in every step (same load to round-off). Ignored where the "
+                      "load is not affine in T.");
     prm.declare_entry("Operator", "assembled", Selection("assembled|matrix-free"),
                       "How the linear models ('Inelastic model = none|viscous') solve K u = f. "
                       "assembled: the sparse stiffness matrix and the AMG of 'Linear algebra' "
@@ -402,6 +413,7 @@ namespace bmgfe
     initial_guess_history     = prm.get_integer("Initial guess history");
     gamg_threshold            = prm.get_double("GAMG threshold");
     matrix_free               = prm.get("Operator") == "matrix-free";
+    thermal_load_matrix       = prm.get_bool("Thermal load matrix");
     prm.leave_subsection();
     load_balance.parse_parameters(prm);
     prm.leave_subsection();

@@ -491,6 +491,32 @@ namespace bmgfe
   }
 
   template <int dim, typename LA>
+  std::string MechanicsProblem<dim, LA>::solver_summary() const
+  {
+    const std::string amg = std::string(LA::name) == "Trilinos" ? "ML" : "GAMG";
+    std::ostringstream line;
+    if (prm.plastic)
+      line << "Newton + GMRES, "
+           << (prm.newton_direct_preconditioner  ? "sparse LU" :
+               prm.newton_tangent_preconditioner ? "tangent " + amg :
+                                                   "elastic " + amg)
+           << " preconditioner, "
+           << (prm.eisenstat_walker ? "Eisenstat-Walker" : "constant") << " forcing term";
+    else
+      {
+        line << "CG, " << (prm.matrix_free ? "matrix-free operator + geometric multigrid" :
+                                             "assembled matrix + " + amg)
+             << (prm.initial_guess_history > 1 ?
+                   ", initial guess projected on the last " +
+                     std::to_string(prm.initial_guess_history) + " solutions" :
+                   ", initial guess: the last solution");
+        if (thermal_load_is_affine())
+          line << "; load: coupling matrix (affine in T)";
+      }
+    return line.str();
+  }
+
+  template <int dim, typename LA>
   MechanicsStepReport MechanicsProblem<dim, LA>::solve_linear_models(const double t,
                                                                      const DoFHandler<dim> &heat_dofs,
                                                                      const typename LA::Vector &temperature)
@@ -533,7 +559,17 @@ namespace bmgfe
           }
         return report;
       }
-    assemble(t, heat_dofs, temperature, with_matrix);
+    // The thermo-elastic load from its coupling matrix where it is affine in T (assembled
+    // with every stiffness matrix: the state, mesh and material it depends on are fixed
+    // in between).
+    const bool affine_load = thermal_load_is_affine();
+    if (with_matrix || !affine_load || !thermal_load_ready)
+      assemble(t, heat_dofs, temperature, with_matrix);
+    else
+      apply_thermal_load(heat_dofs, temperature);
+    thermal_load_ready = thermal_load_ready && !with_matrix && affine_load;
+    if (with_matrix && affine_load)
+      assemble_thermal_load(heat_dofs, temperature);
     if (with_matrix)
       matrix_is_frozen_tangent = frozen;
     report.matrix_rebuilt = with_matrix;

@@ -12,22 +12,6 @@
 
 using namespace plasticity;
 
-namespace
-{
-  /// Order of the last two reductions of the residuals above `floor`; NaN if fewer than three.
-  double observed_order(const std::vector<double> &residuals, const double floor)
-  {
-    std::vector<double> r;
-    for (const double v : residuals)
-      if (v > floor)
-        r.push_back(v);
-    const std::size_t n = r.size();
-    if (n < 3)
-      return std::nan("");
-    return std::log(r[n - 1] / r[n - 2]) / std::log(r[n - 2] / r[n - 3]);
-  }
-} // namespace
-
 TEST(PlasticNewton, QuadraticConvergenceInPlasticSteps)
 {
   const double tolerance = 1e-8; // Mechanics/Newton/Tolerance (default)

@@ -149,6 +149,21 @@ namespace plasticity
     return v;
   }
 
+  /// Observed order log(r_n/r_n-1) / log(r_n-1/r_n-2) of the last two reductions of a
+  /// Newton residual sequence, counting only residuals above `floor` (round-off); NaN with
+  /// fewer than three such residuals.
+  inline double observed_order(const std::vector<double> &residuals, const double floor)
+  {
+    std::vector<double> r;
+    for (const double v : residuals)
+      if (v > floor)
+        r.push_back(v);
+    const std::size_t n = r.size();
+    if (n < 3)
+      return std::nan("");
+    return std::log(r[n - 1] / r[n - 2]) / std::log(r[n - 2] / r[n - 3]);
+  }
+
   inline std::string join(const std::vector<double> &v)
   {
     std::ostringstream s;

@@ -43,18 +43,6 @@ namespace
     return a;
   }
 
-  double observed_order(const std::vector<double> &residuals, const double floor)
-  {
-    std::vector<double> r;
-    for (const double v : residuals)
-      if (v > floor)
-        r.push_back(v);
-    const std::size_t n = r.size();
-    if (n < 3)
-      return std::nan("");
-    return std::log(r[n - 1] / r[n - 2]) / std::log(r[n - 2] / r[n - 3]);
-  }
-
   double total(const bmgfe_test::Statistics &s, const std::string &column, const bool plastic_only)
   {
     double sum = 0;

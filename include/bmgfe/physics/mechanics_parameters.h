@@ -107,6 +107,9 @@ namespace bmgfe
     /// 'Solver/Operator = matrix-free': the linear models' K u = f by CG with a matrix-free
     /// operator and geometric multigrid (linear_algebra/elasticity_multigrid.h).
     bool         matrix_free               = false;
+    /// 'Solver/Thermal load matrix': the thermo-elastic load f(T) = f(T_ref) + G (T - T_ref)
+    /// through an assembled coupling matrix G where f is affine in T (physics/mechanics_problem.h).
+    bool         thermal_load_matrix       = true;
 
     /// Mechanics/Loading programme: displacement-controlled loading through rigid platens.
     LoadingProgramme loading;

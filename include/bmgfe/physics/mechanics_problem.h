@@ -110,6 +110,9 @@ namespace bmgfe
     double                         last_converged_time() const { return t_last; }
     /// 'Mechanics/Inelastic model = plastic|viscoplastic'.
     bool                           plastic() const { return prm.plastic; }
+    /// One line for the set-up report: the solver of the linear models or of the Newton
+    /// iteration, and where the thermal load comes from (valid after setup()).
+    std::string                    solver_summary() const;
     /// Plastic models: the regularised free volume (null without plasticity).
     const NonlocalFreeVolume<dim, LA> *nonlocal_free_volume() const { return nonlocal.get(); }
     /// Plastic models: cell averages of the plastic work sum sigma : d eps_p of the last time
@@ -305,6 +308,19 @@ namespace bmgfe
                                          const dealii::DoFHandler<dim> &heat_dofs,
                                          const typename LA::Vector &temperature);
 
+    /// 'Solver/Thermal load matrix' applies: the load is affine in the temperature DoFs
+    /// (thermo-elasticity with temperature-independent E, nu, alpha; no pressure, body force,
+    /// prescribed displacement or generalized plane strain; the assembled operator).
+    bool thermal_load_is_affine() const;
+    /// f(T_ref) and G with f(T) = f(T_ref) + G (T - T_ref), G_ij = sum_q eps(phi_i) : s1_q
+    /// psi_j(x_q) w_q (s1 = d s*/dT from the law at T_ref and T_ref + 1 K, psi the
+    /// temperature shape functions), rows condensed as assemble() condenses the load.
+    void assemble_thermal_load(const dealii::DoFHandler<dim> &heat_dofs,
+                               const typename LA::Vector &temperature);
+    /// rhs = f(T_ref) + G (T - T_ref), with assemble()'s rule for a round-off load.
+    void apply_thermal_load(const dealii::DoFHandler<dim> &heat_dofs,
+                            const typename LA::Vector &temperature);
+
     unsigned int solve_linear(Vector &x, const Vector &b);
     /// 'Mechanics/Solver/Operator = matrix-free': x from K x = b by CG with the matrix-free
     /// operator and its multigrid (b, x: the backend's vectors, copied over).
@@ -360,6 +376,13 @@ namespace bmgfe
     Matrix matrix;
     Vector rhs, solution, displacement_ghosted;
     bool   matrix_assembled = false;
+    // 'Solver/Thermal load matrix': G (owned displacement rows x temperature columns), the
+    // load at T_ref, T - T_ref (owned temperature DoFs) and bounds for the round-off rule: the
+    // largest eigenstrain at T_ref and its largest change per kelvin.
+    Matrix thermal_load_matrix;
+    Vector thermal_load_at_reference, temperature_change;
+    bool   thermal_load_ready = false;
+    double thermal_load_eigenstrain_at_reference = 0, thermal_load_eigenstrain_per_kelvin = 0;
     /// The matrix was assembled with every point frozen (elastic tangent, viscous model).
     bool   matrix_is_frozen_tangent = false;
     typename LA::AMG preconditioner;
