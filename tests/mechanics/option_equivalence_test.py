@@ -28,6 +28,8 @@ p.add_argument("--entry", required=True, help="Section/Entry")
 p.add_argument("--values", nargs=2, required=True, help="reference value, other value")
 p.add_argument("--tolerance", type=float, required=True)
 p.add_argument("--name", required=True, help="prefix of the output folders")
+p.add_argument("--set", action="append", default=[], dest="sets",
+               help="further Section/Entry=value for both runs (repeatable)")
 p.add_argument("--expect-in-log", default="",
                help="text that log.txt of the runs with the other value must contain")
 a = p.parse_args()
@@ -39,6 +41,8 @@ def run(out, ranks, value):
     shutil.rmtree(out, ignore_errors=True)
     cmd = [a.bmgfe, prm, "--set", "Output directory=" + out, "--set", "Mechanics/Solver/Operator=assembled",
            "--set", "%s=%s" % (a.entry, value)]
+    for extra in a.sets:
+        cmd += ["--set", extra]
     if ranks > 1:
         cmd = [a.mpirun, "--oversubscribe", "-np", str(ranks)] + cmd
     r = subprocess.run(cmd, capture_output=True, text=True)
