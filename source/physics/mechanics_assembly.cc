@@ -23,6 +23,11 @@ namespace bmgfe
 
   namespace
   {
+    /// Eigenstrains below this everywhere, with no other load, are a load of round-off size:
+    /// the interpolated T at the stress-free temperature differs from it by rounding
+    /// (partition of unity), and CG would chase stresses of 1e-7 Pa for ~20 iterations.
+    constexpr double round_off_eigenstrain = 1e-13;
+
     /// law.respond() with a throwing material point reported as not converged: the caller
     /// turns that into a cut-back through a reduction over the ranks, never into an exception
     /// on one rank only. Returns response.converged.
@@ -291,12 +296,9 @@ namespace bmgfe
     gps_g = Utilities::MPI::sum(gg, comm);
     if (with_matrix)
       gps_c = Utilities::MPI::sum(gc, comm);
-    // At the stress-free temperature the interpolated T differs from it by rounding
-    // (partition of unity), which leaves eigenstrains of ~1e-18 and a load of round-off
-    // size; relative to that load CG would chase stresses of 1e-7 Pa for ~20 iterations.
-    // Eigenstrains below 1e-13 everywhere, with no other load, mean no load at all.
+    // Eigenstrains below round_off_eigenstrain everywhere, with no other load: no load.
     largest_eigenstrain = Utilities::MPI::max(largest_eigenstrain, comm);
-    if (largest_eigenstrain < 1e-13 && prm.body_force.empty() && prm.pressure.empty() &&
+    if (largest_eigenstrain < round_off_eigenstrain && prm.body_force.empty() && prm.pressure.empty() &&
         !has_inhomogeneous_constraints && !(gps && prm.axial_value != 0))
       {
         rhs   = 0;
@@ -412,12 +414,11 @@ namespace bmgfe
     temperature_change.compress(VectorOperation::insert);
     thermal_load_matrix.vmult(rhs, temperature_change);
     rhs += thermal_load_at_reference;
-    // assemble()'s rule: eigenstrains below 1e-13 everywhere are a load of round-off size.
-    // Here from a bound: |eps*(T)| <= |eps*(T_ref)| + |T - T_ref| (|eps*(T_ref + 1)| +
+    // assemble()'s round-off rule (round_off_eigenstrain), here from a bound: |eps*(T)| <= |eps*(T_ref)| + |T - T_ref| (|eps*(T_ref + 1)| +
     // |eps*(T_ref)|), and T at a point lies between its cell's nodal values.
     largest_change = Utilities::MPI::max(largest_change, comm);
     if (thermal_load_eigenstrain_at_reference + largest_change * thermal_load_eigenstrain_per_kelvin <
-        1e-13)
+        round_off_eigenstrain)
       rhs = 0;
   }
 

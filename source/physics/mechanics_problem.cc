@@ -563,13 +563,15 @@ namespace bmgfe
     // with every stiffness matrix: the state, mesh and material it depends on are fixed
     // in between).
     const bool affine_load = thermal_load_is_affine();
-    if (with_matrix || !affine_load || !thermal_load_ready)
-      assemble(t, heat_dofs, temperature, with_matrix);
-    else
+    if (affine_load && thermal_load_ready && !with_matrix)
       apply_thermal_load(heat_dofs, temperature);
-    thermal_load_ready = thermal_load_ready && !with_matrix && affine_load;
-    if (with_matrix && affine_load)
-      assemble_thermal_load(heat_dofs, temperature);
+    else
+      {
+        assemble(t, heat_dofs, temperature, with_matrix);
+        thermal_load_ready = false;
+        if (with_matrix && affine_load)
+          assemble_thermal_load(heat_dofs, temperature); // sets thermal_load_ready
+      }
     if (with_matrix)
       matrix_is_frozen_tangent = frozen;
     report.matrix_rebuilt = with_matrix;
