@@ -55,6 +55,13 @@ namespace bmgfe
                         "interpolates (line plots, contours; a free surface reads its traction-free "
                         "value). cell data: the volume average over each cell as VTK cell data "
                         "(tensors with all 3 x 3 components).");
+      prm.declare_entry("Compression", "best speed",
+                        Patterns::Selection("best speed|default|best compression|none"),
+                        "zlib compression of the .vtu data (lossless; ParaView reads every "
+                        "level). Measured on the 3D compression rod (156 k displacement DoFs, 45 "
+                        "arrays, 2 ranks): best speed writes a snapshot in 0.7-1.0 s, default in "
+                        "1.3-1.5 s, best compression in 2.3-4.2 s; the files are 18 % and 2 % "
+                        "larger than with best compression. none: uncompressed.");
       prm.leave_subsection();
     }
 
@@ -73,6 +80,13 @@ namespace bmgfe
       prm.enter_subsection("Output");
       field_selection = Utilities::split_string_list(prm.get("Fields"), ',');
       cell_data       = prm.get("Quadrature-point fields") == "cell data";
+      const std::string compression = prm.get("Compression");
+      compression_level =
+        static_cast<int>(compression == "best speed" ? DataOutBase::VtkFlags::best_speed :
+                         compression == "best compression" ?
+                                                       DataOutBase::VtkFlags::best_compression :
+                         compression == "none" ? DataOutBase::VtkFlags::no_compression :
+                                                 DataOutBase::VtkFlags::default_compression);
       prm.leave_subsection();
     }
 
@@ -438,6 +452,7 @@ namespace bmgfe
       DataOutBase::VtkFlags flags;
       flags.time  = time;
       flags.cycle = writer->n_written();
+      flags.compression_level = static_cast<DataOutBase::VtkFlags::ZlibCompressionLevel>(compression_level);
       data_out.set_flags(flags);
       unsigned int cells_per_patch = 1;
       for (unsigned int d = 0; d < dim; ++d)

@@ -88,6 +88,8 @@ namespace bmgfe
 
       std::vector<std::string> field_selection;
       bool                     cell_data = false;
+      /// 'Output/Compression': zlib level of the .vtu data (dealii::DataOutBase::VtkFlags::ZlibCompressionLevel).
+      int compression_level = 0;
       std::vector<Series>      series;
       std::vector<Array>       arrays;
       ComponentFrame           frame;
