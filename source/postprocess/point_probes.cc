@@ -2,6 +2,7 @@
 #include <bmgfe/linear_algebra/backend.h>
 #include <bmgfe/postprocess/point_probes.h>
 
+#include <deal.II/base/bounding_box.h>
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/quadrature.h>
 #include <deal.II/base/utilities.h>
@@ -74,19 +75,9 @@ namespace bmgfe
       for (const auto &c : dofs.active_cell_iterators())
         if (c->is_locally_owned())
           {
-            const double margin = 0.1 * c->diameter();
-            bool         inside = true;
-            for (unsigned int d = 0; d < dim && inside; ++d)
-              {
-                double lo = c->vertex(0)[d], hi = lo;
-                for (const auto v : c->vertex_indices())
-                  {
-                    lo = std::min(lo, c->vertex(v)[d]);
-                    hi = std::max(hi, c->vertex(v)[d]);
-                  }
-                inside = p[d] >= lo - margin && p[d] <= hi + margin;
-              }
-            if (inside)
+            auto box = c->bounding_box(); // the vertex box
+            box.extend(0.1 * c->diameter());
+            if (box.point_inside(p))
               return true;
           }
       return false;

@@ -73,8 +73,6 @@ namespace bmgfe
         , values(3 * 4 * n_shape_functions, 0.0)
       {}
 
-      unsigned int size() const { return n; }
-
       /// X_j = C : eps(phi_j) = sum_k C[.][.][c][k] grad_k + C[.][.][2][2] hoop (minor symmetry).
       void set_tangent(const unsigned int j, const Tangent &C, const ShapeData &s)
       {
