@@ -24,6 +24,7 @@
 #include <deal.II/multigrid/mg_transfer_matrix_free.h>
 #include <deal.II/multigrid/multigrid.h>
 
+#include <algorithm>
 #include <limits>
 
 namespace bmgfe
@@ -37,6 +38,267 @@ namespace bmgfe
       using VectorType = LinearAlgebra::distributed::Vector<double>;
       using VA         = VectorizedArray<double>;
 
+      /// A MatrixFree operator assembled once into dim x dim blocks, one per pair of nodes
+      /// (support points) that share a cell, of which the upper triangle is stored (the
+      /// operator is symmetric: a product reads each off-diagonal block once for both its
+      /// rows, 1.4x faster than the full blocks), rows and columns in the local numbering of the
+      /// MatrixFree vectors (owned, then ghosts; node k holds the entries dim k ... dim k +
+      /// dim - 1). The locally owned cells' matrices are summed as the cell loop sums their
+      /// products (ghost rows are sent by compress), constrained DoFs have neither row nor
+      /// column (MatrixFreeOperators::Base adds their identity). A product reads dim^2 values
+      /// and one column index per block, where a CSR matrix reads dim^2 of each: with double
+      /// values 1.5x, with float values 2.5x less memory traffic than Epetra's product on the
+      /// Q1 rod, and far less work than the cell loop without SIMD (Debian's deal.II).
+      template <int dim, typename Number>
+      class NodeBlockMatrix
+      {
+      public:
+        static constexpr unsigned int block_size = dim * dim;
+
+        /// Builds the blocks of `op` (its Lame pair per cell batch and point, the kernel of
+        /// ElasticityOperator::quadrature_loop) if its DoFs come in node triples (pairs in 2D)
+        /// and `constraints` only hold DoFs at zero (no hanging nodes). Returns false, and
+        /// leaves the matrix empty, otherwise: the caller keeps the cell loop.
+        template <typename FEEval, typename Operator>
+        bool build(const dealii::MatrixFree<dim, double> &mf, const AffineConstraints<double> &constraints,
+                   const Operator &op)
+        {
+          // New coefficients on the same MatrixFree: the pattern stays.
+          const bool keep_pattern = !row_start.empty();
+          if (!keep_pattern)
+            clear();
+          const auto        &partitioner = *mf.get_vector_partitioner();
+          const std::size_t  n_local     = partitioner.locally_owned_size() + partitioner.n_ghost_indices();
+          if (n_local % dim != 0 || n_local / dim >= std::numeric_limits<unsigned int>::max())
+            return false;
+          const unsigned int n_nodes = n_local / dim;
+          const bool         on_level = mf.get_mg_level() != numbers::invalid_unsigned_int;
+          const auto        &lexicographic = mf.get_shape_info().lexicographic_numbering;
+          const unsigned int dofs_per_cell = lexicographic.size();
+          const unsigned int nodes_per_cell = dofs_per_cell / dim;
+          std::vector<types::global_dof_index> indices(dofs_per_cell);
+          std::vector<unsigned int> local(dofs_per_cell);       // FEEvaluation order -> local index
+          std::vector<bool>         free_dof(dofs_per_cell);    // not constrained
+
+          // The local indices of a cell's DoFs in FEEvaluation order (component c of node i
+          // at c * nodes_per_cell + i); false if a node's DoFs are not consecutive or a
+          // constraint has entries.
+          const auto cell_dofs = [&](const unsigned int batch, const unsigned int lane) {
+            const auto cell = mf.get_cell_iterator(batch, lane);
+            if (on_level)
+              cell->get_mg_dof_indices(indices);
+            else
+              cell->get_dof_indices(indices);
+            for (unsigned int j = 0; j < dofs_per_cell; ++j)
+              {
+                const types::global_dof_index g = indices[lexicographic[j]];
+                local[j]    = partitioner.global_to_local(g);
+                free_dof[j] = !constraints.is_constrained(g);
+                if (!free_dof[j] && !constraints.get_constraint_entries(g)->empty())
+                  return false;
+              }
+            for (unsigned int i = 0; i < nodes_per_cell; ++i)
+              {
+                if (local[i] % dim != 0)
+                  return false;
+                for (unsigned int c = 1; c < dim; ++c)
+                  if (local[c * nodes_per_cell + i] != local[i] + c)
+                    return false;
+              }
+            return true;
+          };
+
+          // Pattern: the nodes of every cell couple.
+          if (!keep_pattern)
+            {
+              std::vector<std::vector<unsigned int>> neighbours(n_nodes);
+              for (unsigned int b = 0; b < mf.n_cell_batches(); ++b)
+                for (unsigned int l = 0; l < mf.n_active_entries_per_cell_batch(b); ++l)
+                  {
+                    if (!cell_dofs(b, l))
+                      return false;
+                    for (unsigned int i = 0; i < nodes_per_cell; ++i)
+                      for (unsigned int j = 0; j < nodes_per_cell; ++j)
+                        if (local[j] >= local[i]) // upper triangle, diagonal first
+                          neighbours[local[i] / dim].push_back(local[j] / dim);
+                  }
+              row_start.assign(n_nodes + 1, 0);
+              for (unsigned int r = 0; r < n_nodes; ++r)
+                {
+                  auto &v = neighbours[r];
+                  std::sort(v.begin(), v.end());
+                  v.erase(std::unique(v.begin(), v.end()), v.end());
+                  if (row_start[r] + v.size() >= std::numeric_limits<unsigned int>::max())
+                    {
+                      clear();
+                      return false;
+                    }
+                  row_start[r + 1] = row_start[r] + v.size();
+                }
+              columns.resize(row_start[n_nodes]);
+              for (unsigned int r = 0; r < n_nodes; ++r)
+                {
+                  std::copy(neighbours[r].begin(), neighbours[r].end(), columns.begin() + row_start[r]);
+                  std::vector<unsigned int>().swap(neighbours[r]);
+                }
+            }
+          values.assign(static_cast<std::size_t>(columns.size()) * block_size, Number(0));
+
+          // Values: the cell matrices of the operator's kernel, sigma = lambda tr(eps) I +
+          // 2 mu eps tested with eps(phi_i), from the gradients g_a of the scalar shape
+          // functions (phi = N_a e_c): block (a, b) = sum_q JxW (lambda g_a (x) g_b +
+          // mu g_b (x) g_a + mu (g_a . g_b) I). 4-5x cheaper than the kernel on unit vectors.
+          FEEval                         phi(mf);
+          const unsigned int             n_q = phi.n_q_points;
+          std::vector<Tensor<1, dim, VA>> grads(static_cast<std::size_t>(nodes_per_cell) * n_q);
+          std::vector<double>            cell_blocks(static_cast<std::size_t>(nodes_per_cell) * nodes_per_cell *
+                                          block_size);
+          for (unsigned int b = 0; b < mf.n_cell_batches(); ++b)
+            {
+              phi.reinit(b);
+              for (unsigned int a = 0; a < nodes_per_cell; ++a)
+                {
+                  for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                    phi.begin_dof_values()[i] = VA(i == a ? 1.0 : 0.0); // component 0 of node a
+                  phi.evaluate(EvaluationFlags::gradients);
+                  for (unsigned int q = 0; q < n_q; ++q)
+                    grads[static_cast<std::size_t>(a) * n_q + q] = phi.get_gradient(q)[0];
+                }
+              for (unsigned int l = 0; l < mf.n_active_entries_per_cell_batch(b); ++l)
+                {
+                  if (!cell_dofs(b, l)) // only if the constraints changed since the pattern
+                    {
+                      clear();
+                      return false;
+                    }
+                  std::fill(cell_blocks.begin(), cell_blocks.end(), 0.0);
+                  for (unsigned int q = 0; q < n_q; ++q)
+                    {
+                      const double w  = phi.JxW(q)[l];
+                      const double lw = op.lambda(b, q)[l] * w, mw = op.mu(b, q)[l] * w;
+                      for (unsigned int i = 0; i < nodes_per_cell; ++i)
+                        {
+                          double gi[dim];
+                          for (unsigned int c = 0; c < dim; ++c)
+                            gi[c] = grads[static_cast<std::size_t>(i) * n_q + q][c][l];
+                          for (unsigned int j = 0; j < nodes_per_cell; ++j)
+                            {
+                              double gj[dim], dot = 0;
+                              for (unsigned int c = 0; c < dim; ++c)
+                                {
+                                  gj[c] = grads[static_cast<std::size_t>(j) * n_q + q][c][l];
+                                  dot += gi[c] * gj[c];
+                                }
+                              double *B = cell_blocks.data() + (static_cast<std::size_t>(i) * nodes_per_cell + j) * block_size;
+                              for (unsigned int c = 0; c < dim; ++c)
+                                {
+                                  for (unsigned int d = 0; d < dim; ++d)
+                                    B[c * dim + d] += lw * gi[c] * gj[d] + mw * gj[c] * gi[d];
+                                  B[c * dim + c] += mw * dot;
+                                }
+                            }
+                        }
+                    }
+                  for (unsigned int i = 0; i < nodes_per_cell; ++i)
+                    {
+                      const unsigned int r     = local[i] / dim;
+                      const auto         begin = columns.begin() + row_start[r];
+                      const auto         end   = columns.begin() + row_start[r + 1];
+                      for (unsigned int j = 0; j < nodes_per_cell; ++j)
+                        {
+                          if (local[j] < local[i]) // the lower triangle is the transpose
+                            continue;
+                          Number *const B =
+                            values.data() +
+                            static_cast<std::size_t>(std::lower_bound(begin, end, local[j] / dim) - columns.begin()) *
+                              block_size;
+                          const double *const C =
+                            cell_blocks.data() + (static_cast<std::size_t>(i) * nodes_per_cell + j) * block_size;
+                          for (unsigned int c = 0; c < dim; ++c)
+                            if (free_dof[c * nodes_per_cell + i])
+                              for (unsigned int d = 0; d < dim; ++d)
+                                if (free_dof[d * nodes_per_cell + j])
+                                  B[c * dim + d] += static_cast<Number>(C[c * dim + d]);
+                        }
+                    }
+                }
+            }
+          return true;
+        }
+
+        bool empty() const { return row_start.empty(); }
+
+        /// d += the diagonal on the owned and ghost entries (compress(add) sends the ghosts).
+        void add_diagonal(VectorType &d) const
+        {
+          double            *y       = d.begin();
+          const unsigned int n_nodes = row_start.size() - 1;
+          for (unsigned int r = 0; r < n_nodes; ++r)
+            {
+              const unsigned int p = row_start[r]; // the diagonal block comes first
+              for (unsigned int a = 0; a < dim; ++a)
+                y[static_cast<std::size_t>(r) * dim + a] +=
+                  static_cast<double>(values[static_cast<std::size_t>(p) * block_size + a * dim + a]);
+            }
+        }
+
+        void clear()
+        {
+          std::vector<unsigned int>().swap(row_start);
+          std::vector<unsigned int>().swap(columns);
+          std::vector<Number>().swap(values);
+        }
+
+        /// dst += A src on the owned and ghost entries (the caller sends the ghost rows with
+        /// compress(add)); src's ghost entries must be current.
+        void apply_add(VectorType &dst, const VectorType &src) const
+        {
+          const double      *x = src.begin();
+          double            *y = dst.begin();
+          const unsigned int n_nodes = row_start.size() - 1;
+          for (unsigned int r = 0; r < n_nodes; ++r)
+            {
+              const double *xr = x + static_cast<std::size_t>(r) * dim;
+              double        s[dim] = {};
+              unsigned int  p      = row_start[r];
+              // The diagonal block (first in the row).
+              {
+                const Number *B = values.data() + static_cast<std::size_t>(p) * block_size;
+                for (unsigned int a = 0; a < dim; ++a)
+                  for (unsigned int c = 0; c < dim; ++c)
+                    s[a] += static_cast<double>(B[a * dim + c]) * xr[c];
+              }
+              // B (r, J) x_J into row r, B(r, J)^T x_r into row J.
+              for (++p; p < row_start[r + 1]; ++p)
+                {
+                  const Number *B  = values.data() + static_cast<std::size_t>(p) * block_size;
+                  const double *xc = x + static_cast<std::size_t>(columns[p]) * dim;
+                  double       *yc = y + static_cast<std::size_t>(columns[p]) * dim;
+                  for (unsigned int a = 0; a < dim; ++a)
+                    for (unsigned int c = 0; c < dim; ++c)
+                      {
+                        const double b = static_cast<double>(B[a * dim + c]);
+                        s[a] += b * xc[c];
+                        yc[c] += b * xr[a];
+                      }
+                }
+              for (unsigned int a = 0; a < dim; ++a)
+                y[static_cast<std::size_t>(r) * dim + a] += s[a];
+            }
+        }
+
+        std::size_t memory_consumption() const
+        {
+          return row_start.capacity() * sizeof(unsigned int) + columns.capacity() * sizeof(unsigned int) +
+                 values.capacity() * sizeof(Number);
+        }
+
+      private:
+        std::vector<unsigned int> row_start; ///< first block of each node row
+        std::vector<unsigned int> columns;   ///< node column >= row of each block (sorted per row)
+        std::vector<Number>       values;    ///< block_size values per block, row-major
+      };
+
       /// -div(lambda tr(eps) I + 2 mu eps) with the Lame pair per cell batch and point.
       template <int dim, int degree>
       class ElasticityOperator : public MatrixFreeOperators::Base<dim, VectorType>
@@ -46,12 +308,44 @@ namespace bmgfe
 
         Table<2, VA> lambda, mu; ///< [cell batch][q]
 
+        /// 'Operator = block-assembled': the operator's blocks, in double (the system operator)
+        /// or single precision (the multigrid levels); both empty: the cell loop.
+        NodeBlockMatrix<dim, double> blocks;
+        NodeBlockMatrix<dim, float>  float_blocks;
+
+        /// Assembles the blocks of the current Lame pair (single precision values if
+        /// `single`); keeps the cell loop where NodeBlockMatrix::build() says no.
+        void assemble_blocks(const AffineConstraints<double> &constraints, const bool single)
+        {
+          if (single)
+            {
+              blocks.clear();
+              float_blocks.template build<FEEval>(*this->data, constraints, *this);
+            }
+          else
+            {
+              float_blocks.clear();
+              blocks.template build<FEEval>(*this->data, constraints, *this);
+            }
+        }
+
+        bool has_blocks() const { return !blocks.empty() || !float_blocks.empty(); }
+
         void compute_diagonal() override
         {
           this->inverse_diagonal_entries.reset(new DiagonalMatrix<VectorType>());
           VectorType &d = this->inverse_diagonal_entries->get_vector();
           this->data->initialize_dof_vector(d);
-          MatrixFreeTools::compute_diagonal(*this->data, d, &ElasticityOperator::local_cell, this);
+          if (has_blocks()) // the same sums, without another pass of the cell kernel
+            {
+              if (!blocks.empty())
+                blocks.add_diagonal(d);
+              else
+                float_blocks.add_diagonal(d);
+              d.compress(VectorOperation::add);
+            }
+          else
+            MatrixFreeTools::compute_diagonal(*this->data, d, &ElasticityOperator::local_cell, this);
           this->set_constrained_entries_to_one(d);
           for (auto &v : d)
             v = std::abs(v) > 0 ? 1.0 / v : 1.0;
@@ -82,7 +376,24 @@ namespace bmgfe
       private:
         void apply_add(VectorType &dst, const VectorType &src) const override
         {
-          this->data->cell_loop(&ElasticityOperator::local_apply, this, dst, src);
+          if (!has_blocks())
+            {
+              this->data->cell_loop(&ElasticityOperator::local_apply, this, dst, src);
+              return;
+            }
+          // What cell_loop does around its cells: src's ghosts in, dst's ghost rows out.
+          const bool src_had_ghosts = src.has_ghost_elements();
+          if (!src_had_ghosts)
+            src.update_ghost_values();
+          if (dst.has_ghost_elements())
+            dst.zero_out_ghost_values();
+          if (!blocks.empty())
+            blocks.apply_add(dst, src);
+          else
+            float_blocks.apply_add(dst, src);
+          dst.compress(VectorOperation::add);
+          if (!src_had_ghosts)
+            src.zero_out_ghost_values();
         }
 
         void local_apply(const dealii::MatrixFree<dim, double> &data, VectorType &dst,
@@ -134,6 +445,9 @@ namespace bmgfe
       virtual const DistributedOperator &preconditioner() const = 0;
       virtual void initialize_dof_vector(Vector &v) const = 0;
       virtual unsigned int n_levels() const = 0;
+      virtual bool system_operator_assembled() const = 0;
+      virtual unsigned int n_assembled_levels() const = 0;
+      virtual std::size_t assembled_memory() const = 0;
     };
 
     namespace
@@ -148,6 +462,7 @@ namespace bmgfe
 
         const DoFHandler<dim> *dofs    = nullptr;
         const Mapping<dim>    *mapping = nullptr;
+        const AffineConstraints<double> *fine_constraints = nullptr;
         MultigridSettings      settings;
         Kinematics             kinematics = Kinematics::three_dimensional;
         MPI_Comm               comm;
@@ -191,6 +506,7 @@ namespace bmgfe
         {
           dofs       = &dof_handler;
           mapping    = &map;
+          fine_constraints = &constraints;
           settings   = s;
           kinematics = k;
           const auto &tria = dof_handler.get_triangulation();
@@ -347,6 +663,8 @@ namespace bmgfe
               for (unsigned int l = 0; l < VA::size(); ++l)
                 copy_points(mf.get_cell_iterator(b, std::min(l, mf.n_active_entries_per_cell_batch(b) - 1)),
                             lambda, mu, fine, b, l);
+            if (settings.assembled_blocks)
+              fine.assemble_blocks(*fine_constraints, false);
           }
           // Cell means, restricted to the levels.
           const unsigned int n = levels.max_level() + 1;
@@ -401,6 +719,11 @@ namespace bmgfe
                           }
                       }
                   }
+              // Level 0 is solved by ML on its own matrix: only the smoothed levels' products
+              // go through blocks (single precision: the smoother is a preconditioner), and
+              // their diagonals come from the blocks.
+              if (settings.assembled_blocks && level > 0)
+                op.assemble_blocks(level_constraints[level], true);
               op.compute_diagonal();
               smoother_data[level].smoothing_range     = settings.smoothing_range;
               smoother_data[level].degree              = settings.chebyshev_degree;
@@ -423,6 +746,21 @@ namespace bmgfe
         const DistributedOperator &preconditioner() const override { return *mg_adapter; }
         void initialize_dof_vector(VectorType &v) const override { fine.initialize_dof_vector(v); }
         unsigned int n_levels() const override { return levels.max_level() + 1; }
+        bool system_operator_assembled() const override { return fine.has_blocks(); }
+        unsigned int n_assembled_levels() const override
+        {
+          unsigned int n = 0;
+          for (unsigned int level = levels.min_level(); level <= levels.max_level(); ++level)
+            n += levels[level].has_blocks() ? 1 : 0;
+          return n;
+        }
+        std::size_t assembled_memory() const override
+        {
+          std::size_t bytes = fine.blocks.memory_consumption() + fine.float_blocks.memory_consumption();
+          for (unsigned int level = levels.min_level(); level <= levels.max_level(); ++level)
+            bytes += levels[level].blocks.memory_consumption() + levels[level].float_blocks.memory_consumption();
+          return bytes;
+        }
       };
     } // namespace
 
@@ -484,6 +822,24 @@ namespace bmgfe
     unsigned int MatrixFreeElasticity<dim>::n_levels() const
     {
       return impl->n_levels();
+    }
+
+    template <int dim>
+    bool MatrixFreeElasticity<dim>::system_operator_assembled() const
+    {
+      return impl->system_operator_assembled();
+    }
+
+    template <int dim>
+    unsigned int MatrixFreeElasticity<dim>::n_assembled_levels() const
+    {
+      return impl->n_assembled_levels();
+    }
+
+    template <int dim>
+    std::size_t MatrixFreeElasticity<dim>::assembled_memory() const
+    {
+      return impl->assembled_memory();
     }
 
     template class MatrixFreeElasticity<2>;

@@ -356,7 +356,8 @@ namespace bmgfe
     // s* = C : (eps_th(T) 1 + eps_inelastic) with C and alpha fixed in time: affine in T, and
     // T at a point is linear in the temperature DoFs. Pressure and body force may depend on
     // time, prescribed displacements add their lift, generalized plane strain its axial row.
-    return prm.thermal_load_matrix && !prm.matrix_free && !law.has_history() &&
+    // Not for 'Operator = matrix-free', whose point is no global matrix.
+    return prm.thermal_load_matrix && (!prm.matrix_free || prm.assembled_blocks) && !law.has_history() &&
            material.is_temperature_independent() &&
            kinematics != Kinematics::generalized_plane_strain && prm.body_force.empty() &&
            prm.pressure.empty() && !has_inhomogeneous_constraints;

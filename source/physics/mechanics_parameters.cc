@@ -253,8 +253,8 @@ namespace bmgfe
                       "the stiffness matrix) instead of a loop over the cells: ~20x cheaper per "
                       "step for ~12 bytes x 27 entries per displacement DoF of memory. false: "
                       "the cell loop in every step (same load to round-off). Ignored where the "
-                      "load is not affine in T.");
-    prm.declare_entry("Operator", "assembled", Selection("assembled|matrix-free"),
+                      "load is not affine in T, and by 'Operator = matrix-free'.");
+    prm.declare_entry("Operator", "assembled", Selection("assembled|matrix-free|block-assembled"),
                       "How the linear models ('Inelastic model = none|viscous') solve K u = f. "
                       "assembled: the sparse stiffness matrix and the AMG of 'Linear algebra' "
                       "(ML for Trilinos, GAMG for PETSc, both with the rigid-body near-null "
@@ -266,7 +266,23 @@ namespace bmgfe
                       "no global matrix, much less memory and set-up time. Only for 3D and plane "
                       "strain, with 'Fixed components', 'Point constraints', pressure and body "
                       "force (not with plastic models, axisymmetric or generalized plane strain, "
-                      "symmetry boundaries, prescribed displacements or a loading programme).");
+                      "symmetry boundaries, prescribed displacements or a loading programme). "
+                      "block-assembled: the multigrid of matrix-free with the same restrictions, "
+                      "but the fine operator (double) and the smoothed levels (single precision) "
+                      "assembled once per stiffness into dim x dim blocks per node pair from the "
+                      "same cell kernel (levels or meshes with hanging nodes keep the cell loop): "
+                      "a product reads less memory than a CSR matrix and does far less work than "
+                      "the cell loop; about half the memory and set-up of 'assembled' and the "
+                      "fastest per step on the 3D reference quench (benchmarks/README.md).");
+    prm.declare_entry("Multigrid smoother degree", "0", Integer(0, 20),
+                      "Degree of the Chebyshev smoother on the multigrid levels of 'Operator = "
+                      "matrix-free|block-assembled' (products per smoothing step, before and "
+                      "after the coarse correction). 0: 5 for matrix-free, 2 for block-assembled "
+                      "(the fewest seconds per solve on the 3D reference quench: CG iterations "
+                      "18/18/15/13 with 2 against 17/17/14/12 with 5 in its first steps). The "
+                      "smoother covers [lambda_max/15, lambda_max] of the Jacobi-scaled level "
+                      "operator (matrix-free) or [lambda_max/20, lambda_max] (block-assembled: "
+                      "iteration counts independent of the number of levels with degree 2).");
     prm.leave_subsection();
     LoadBalanceParameters::declare_parameters(prm); // Mechanics/Load balance
     prm.leave_subsection();
@@ -412,7 +428,13 @@ namespace bmgfe
     amg_smoother_sweeps       = prm.get_integer("AMG smoother sweeps");
     initial_guess_history     = prm.get_integer("Initial guess history");
     gamg_threshold            = prm.get_double("GAMG threshold");
-    matrix_free               = prm.get("Operator") == "matrix-free";
+    operator_name             = prm.get("Operator");
+    matrix_free               = operator_name != "assembled";
+    assembled_blocks          = operator_name == "block-assembled";
+    multigrid_smoother_degree = prm.get_integer("Multigrid smoother degree");
+    if (multigrid_smoother_degree == 0)
+      multigrid_smoother_degree = assembled_blocks ? 2 : 5;
+    multigrid_smoothing_range = assembled_blocks ? 20 : 15;
     thermal_load_matrix       = prm.get_bool("Thermal load matrix");
     prm.leave_subsection();
     load_balance.parse_parameters(prm);
@@ -424,17 +446,18 @@ namespace bmgfe
     if (matrix_free && enabled)
       {
         const std::string entry = "entry 'Mechanics/Solver/Operator'";
+        const std::string name  = "'" + operator_name + "'";
         require(!plastic, entry,
-                "'matrix-free' is for the linear models ('Inelastic model = none|viscous'); the "
+                name + " is for the linear models ('Inelastic model = none|viscous'); the "
                 "plastic models need the assembled tangent of their Newton iteration");
-        require(!axi, entry, "'matrix-free' is implemented for 3D and plane strain, not for axisymmetric models");
+        require(!axi, entry, name + " is implemented for 3D and plane strain, not for axisymmetric models");
         require(symmetry_ids.empty(), entry,
-                "'matrix-free' does not support 'Boundary conditions/Symmetry boundary ids' (use "
+                name + " does not support 'Boundary conditions/Symmetry boundary ids' (use "
                 "'Fixed components' on a plane normal to an axis)");
         require(prescribed.empty(), entry,
-                "'matrix-free' does not support 'Boundary conditions/Prescribed displacement' "
+                name + " does not support 'Boundary conditions/Prescribed displacement' "
                 "(homogeneous constraints only)");
-        require(!loading.enabled, entry, "'matrix-free' does not support a 'Loading programme'");
+        require(!loading.enabled, entry, name + " does not support a 'Loading programme'");
       }
   }
 } // namespace bmgfe

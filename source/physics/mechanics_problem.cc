@@ -149,8 +149,8 @@ namespace bmgfe
         // Known only here: the kinematics of the run.
         require(kinematics == Kinematics::three_dimensional || kinematics == Kinematics::plane_strain,
                 "entry 'Mechanics/Solver/Operator'",
-                "'matrix-free' is implemented for 3D and plane strain only, not for generalized "
-                "plane strain (its axial coupling needs the assembled column b)");
+                "'" + prm.operator_name + "' is implemented for 3D and plane strain only, not for "
+                "generalized plane strain (its axial coupling needs the assembled column b)");
         linear_algebra::LevelConstraints level_constraints;
         level_constraints.fixed_components = prm.fixed_components;
         for (const auto &pc : prm.point_constraints)
@@ -160,6 +160,9 @@ namespace bmgfe
         ms.coarse_amg.aggregation_threshold = prm.amg_aggregation_threshold;
         ms.coarse_amg.smoother_type         = prm.amg_smoother;
         ms.rotations                        = prm.rigid_body_modes;
+        ms.chebyshev_degree                 = prm.multigrid_smoother_degree;
+        ms.smoothing_range                  = prm.multigrid_smoothing_range;
+        ms.assembled_blocks                 = prm.assembled_blocks;
         matrix_free = std::make_unique<linear_algebra::MatrixFreeElasticity<dim>>();
         matrix_free->reinit(dofs, mapping, constraints, level_constraints, kinematics, ms);
         matrix_free->initialize_dof_vector(mf_rhs);
@@ -422,7 +425,8 @@ namespace bmgfe
     catch (const SolverControl::NoConvergence &e)
       {
         std::ostringstream what;
-        what << "the mechanics solver (CG + matrix-free multigrid) did not converge in "
+        what << "the mechanics solver (CG + geometric multigrid, '" << prm.operator_name
+             << "') did not converge in "
              << e.last_step << " iterations (residual " << e.last_residual << ", target "
              << control.tolerance()
              << "); raise 'Mechanics/Solver/Maximum linear iterations' or 'Linear solver "
@@ -504,8 +508,11 @@ namespace bmgfe
            << (prm.eisenstat_walker ? "Eisenstat-Walker" : "constant") << " forcing term";
     else
       {
-        line << "CG, " << (prm.matrix_free ? "matrix-free operator + geometric multigrid" :
-                                             "assembled matrix + " + amg)
+        line << "CG, "
+             << (prm.matrix_free ? (prm.assembled_blocks ? "block-assembled operator" : "matrix-free operator") +
+                                     std::string(" + geometric multigrid (Chebyshev degree ") +
+                                     std::to_string(prm.multigrid_smoother_degree) + ")" :
+                                   "assembled matrix + " + amg)
              << (prm.initial_guess_history > 1 ?
                    ", initial guess projected on the last " +
                      std::to_string(prm.initial_guess_history) + " solutions" :
@@ -536,10 +543,20 @@ namespace bmgfe
                              has_inhomogeneous_constraints || !frozen || !matrix_is_frozen_tangent;
     if (prm.matrix_free)
       {
-        // The same kernel records the Lame pair of every point instead of a matrix.
-        record_lame = with_matrix;
-        assemble(t, heat_dofs, temperature, false);
-        record_lame = false;
+        // The same kernel records the Lame pair of every point instead of a matrix; the load
+        // comes from the coupling matrix where it is affine in T (block-assembled only).
+        const bool affine_load = thermal_load_is_affine();
+        if (affine_load && thermal_load_ready && !with_matrix)
+          apply_thermal_load(heat_dofs, temperature);
+        else
+          {
+            record_lame = with_matrix;
+            assemble(t, heat_dofs, temperature, false);
+            record_lame        = false;
+            thermal_load_ready = false;
+            if (with_matrix && affine_load)
+              assemble_thermal_load(heat_dofs, temperature); // sets thermal_load_ready
+          }
         if (with_matrix)
           {
             TimerOutput::Scope scope(timer, "mechanics: multigrid setup");

@@ -5,6 +5,12 @@
 //  * action on a random vector (zero at constrained DoFs): equal to 1e-12 relative;
 //  * CG with the multigrid preconditioner gives the solution of CG + ML on the matrix (both to
 //    1e-12) to 1e-8 relative.
+// The same for 'Operator = block-assembled' (MultigridSettings::assembled_blocks) on the
+// cylinder without the extra half refinement (no hanging nodes, so that the fine operator and
+// every smoothed level are in blocks, which the test checks): action to 1e-12, solution to
+// 1e-8, and its multigrid iterations within one of the cell loop's with the same smoother
+// (the single-precision levels must precondition as well as the exact ones). With hanging
+// nodes the fine operator keeps the cell loop and the levels are in blocks.
 // Own main(): MPI is initialised (runs on 1 rank and, in ctest, on 2).
 #include <bmgfe/linear_algebra/elasticity_multigrid.h>
 #include <bmgfe/linear_algebra/projected_cg.h>
@@ -54,9 +60,12 @@ namespace
   {
     double action = 0, solution = 0;
     unsigned int mg_iterations = 0, amg_iterations = 0;
+    bool         fine_in_blocks = false;
+    unsigned int levels = 0, levels_in_blocks = 0;
   };
 
-  Result compare(const unsigned int degree)
+  Result compare(const unsigned int degree, const bool blocks = false, const bool hanging_nodes = true,
+                 const unsigned int chebyshev_degree = 5)
   {
     const MPI_Comm comm = MPI_COMM_WORLD;
     parallel::distributed::Triangulation<dim> tria(
@@ -64,10 +73,15 @@ namespace
       parallel::distributed::Triangulation<dim>::construct_multigrid_hierarchy);
     GridGenerator::cylinder(tria, 1e-3, 1e-3); // along x, ids: 0 mantle, 1 x = -1e-3, 2 x = 1e-3
     tria.refine_global(1);
-    for (const auto &cell : tria.active_cell_iterators())
-      if (cell->is_locally_owned() && cell->center()[0] > 0)
-        cell->set_refine_flag();
-    tria.execute_coarsening_and_refinement();
+    if (hanging_nodes)
+      {
+        for (const auto &cell : tria.active_cell_iterators())
+          if (cell->is_locally_owned() && cell->center()[0] > 0)
+            cell->set_refine_flag();
+        tria.execute_coarsening_and_refinement();
+      }
+    else
+      tria.refine_global(1);
 
     const MappingQ<dim>  mapping(2);
     const FESystem<dim>  fe(FE_Q<dim>(degree), dim);
@@ -133,8 +147,14 @@ namespace
     lc.fixed_components[1] = {0, 1, 2};
     la::MultigridSettings settings;
     settings.coarse_amg.aggregation_threshold = 1e-3;
+    settings.assembled_blocks                 = blocks;
+    settings.chebyshev_degree                 = chebyshev_degree;
     mf.reinit(dofs, mapping, constraints, lc, bmgfe::Kinematics::three_dimensional, settings);
     mf.set_coefficients(lambda, mu);
+    Result r;
+    r.fine_in_blocks   = mf.system_operator_assembled();
+    r.levels           = mf.n_levels();
+    r.levels_in_blocks = mf.n_assembled_levels();
 
     // Action on a random vector, zero where constrained.
     TrilinosWrappers::MPI::Vector x(owned, comm), y(owned, comm);
@@ -158,7 +178,6 @@ namespace
         diff  = std::max(diff, std::abs(y[i] - ym(i)));
         scale = std::max(scale, std::abs(y[i]));
       }
-    Result r;
     r.action = Utilities::MPI::max(diff, comm) / Utilities::MPI::max(scale, comm);
 
     // Solutions: CG + ML on the matrix, CG + multigrid matrix-free.
@@ -193,10 +212,13 @@ namespace
       }
     r.solution = Utilities::MPI::max(diff, comm) / Utilities::MPI::max(scale, comm);
     if (Utilities::MPI::this_mpi_process(comm) == 0)
-      std::cout << "Q" << degree << ": " << dofs.n_dofs() << " DoFs, " << tria.n_global_levels()
+      std::cout << "Q" << degree << (blocks ? " block-assembled" : "")
+                << (hanging_nodes ? ", hanging nodes" : "") << ", Chebyshev degree " << chebyshev_degree
+                << ": " << dofs.n_dofs() << " DoFs, " << tria.n_global_levels()
                 << " levels; action difference " << r.action << ", solution difference "
                 << r.solution << "; CG iterations: multigrid " << r.mg_iterations << ", ML "
-                << r.amg_iterations << std::endl;
+                << r.amg_iterations << "; fine operator in blocks " << r.fine_in_blocks << ", levels in blocks "
+                << r.levels_in_blocks << std::endl;
     dofs.clear();
     return r;
   }
@@ -216,6 +238,39 @@ TEST(MatrixFreeOperator, ActionAndSolutionQ2)
   EXPECT_LT(r.action, 1e-12);
   EXPECT_LT(r.solution, 1e-8);
   EXPECT_GT(r.mg_iterations, 0u);
+}
+
+// Block-assembled, conforming mesh: everything in blocks, the same operator and solution, and
+// as good a smoother as the cell loop's.
+void check_blocks(const unsigned int degree)
+{
+  const Result cell_loop = compare(degree, false, false, 2);
+  const Result blocks    = compare(degree, true, false, 2);
+  EXPECT_TRUE(blocks.fine_in_blocks);
+  EXPECT_EQ(blocks.levels_in_blocks, blocks.levels - 1); // level 0: ML on its own matrix
+  EXPECT_GE(blocks.levels, 3u);
+  EXPECT_LT(blocks.action, 1e-12);
+  EXPECT_LT(blocks.solution, 1e-8);
+  EXPECT_LT(cell_loop.solution, 1e-8);
+  EXPECT_FALSE(cell_loop.fine_in_blocks);
+  EXPECT_EQ(cell_loop.levels_in_blocks, 0u);
+  EXPECT_LE(blocks.mg_iterations, cell_loop.mg_iterations + 1);
+  EXPECT_GE(blocks.mg_iterations + 1, cell_loop.mg_iterations);
+}
+
+TEST(MatrixFreeOperator, BlockAssembledQ1) { check_blocks(1); }
+
+TEST(MatrixFreeOperator, BlockAssembledQ2) { check_blocks(2); }
+
+// With hanging nodes the fine operator keeps the cell loop (its constraints have entries), the
+// levels (conforming) are in blocks.
+TEST(MatrixFreeOperator, BlockAssembledWithHangingNodes)
+{
+  const Result r = compare(1, true, true, 2);
+  EXPECT_FALSE(r.fine_in_blocks);
+  EXPECT_EQ(r.levels_in_blocks, r.levels - 1);
+  EXPECT_LT(r.action, 1e-12);
+  EXPECT_LT(r.solution, 1e-8);
 }
 
 int main(int argc, char **argv)

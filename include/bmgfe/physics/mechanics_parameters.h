@@ -104,9 +104,19 @@ namespace bmgfe
     unsigned int amg_smoother_sweeps       = 2;
     unsigned int initial_guess_history     = 12; ///< earlier solutions spanning CG's start
     double       gamg_threshold            = 0.01;
-    /// 'Solver/Operator = matrix-free': the linear models' K u = f by CG with a matrix-free
-    /// operator and geometric multigrid (linear_algebra/elasticity_multigrid.h).
+    /// 'Solver/Operator' as written (assembled | matrix-free | block-assembled).
+    std::string  operator_name             = "assembled";
+    /// 'Solver/Operator = matrix-free|block-assembled': the linear models' K u = f by CG with
+    /// geometric multigrid and no global sparse matrix (linear_algebra/elasticity_multigrid.h).
     bool         matrix_free               = false;
+    /// 'Solver/Operator = block-assembled': that path with its operators in node blocks.
+    bool         assembled_blocks          = false;
+    /// 'Solver/Multigrid smoother degree' (0 resolved: 5 matrix-free, 2 block-assembled).
+    unsigned int multigrid_smoother_degree = 5;
+    /// Chebyshev range of the multigrid smoother: 15 (matrix-free), 20 (block-assembled, whose
+    /// degree-2 smoother needed 10/11/12/13 CG iterations on Global refinement 1-4 of the
+    /// test rod with 15 and 12/12/12 on 1-3 with 20; the reference quench: the same counts).
+    double       multigrid_smoothing_range = 15;
     /// 'Solver/Thermal load matrix': the thermo-elastic load f(T) = f(T_ref) + G (T - T_ref)
     /// through an assembled coupling matrix G where f is affine in T (physics/mechanics_problem.h).
     bool         thermal_load_matrix       = true;
