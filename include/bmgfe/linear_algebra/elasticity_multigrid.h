@@ -117,11 +117,9 @@ namespace bmgfe
       /// A vector with the fine operator's layout (owned + ghosts of the MatrixFree).
       void initialize_dof_vector(Vector &v) const;
       unsigned int n_levels() const;
-      /// 'assembled_blocks': whether the fine operator and how many levels use blocks, and
-      /// their memory [bytes] on this rank.
+      /// 'assembled_blocks': whether the fine operator and how many levels use blocks.
       bool         system_operator_assembled() const;
       unsigned int n_assembled_levels() const;
-      std::size_t  assembled_memory() const;
 
       struct Implementation;
 
