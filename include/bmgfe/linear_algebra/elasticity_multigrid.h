@@ -22,9 +22,9 @@
 //
 // 'Operator = block-assembled' (MultigridSettings::assembled_blocks) keeps all of this but
 // assembles the fine operator (double) and the smoothed levels (single precision) once per
-// set of coefficients, from the same cell kernel, into dim x dim blocks per pair of nodes:
-// without SIMD in Debian's deal.II a product of the Q1 cell loop costs ~2x a CSR product,
-// a block product ~0.4x (single) to 0.6x (double) of one.
+// set of coefficients, from the same Lame pairs, into dim x dim blocks per pair of nodes
+// (upper triangle): without SIMD in Debian's deal.II a product of the Q1 cell loop costs ~2x
+// a CSR product, a block product 0.34x (single) to 0.49x (double) of one (benchmarks/README.md).
 //
 // The heavy matrix-free headers stay in elasticity_multigrid.cc (pimpl).
 #include <bmgfe/base/kinematics.h>
