@@ -541,22 +541,27 @@ namespace bmgfe
     const bool frozen      = !prm.viscous || max_lambda <= frozen_lambda;
     const bool with_matrix = !matrix_assembled || !material.is_temperature_independent() ||
                              has_inhomogeneous_constraints || !frozen || !matrix_is_frozen_tangent;
+    // The thermo-elastic load from its coupling matrix where it is affine in T (assembled
+    // with every stiffness: the state, mesh and material it depends on are fixed in between),
+    // else from the cell loop, which also assembles the matrix if `assemble_matrix`.
+    const bool affine_load = thermal_load_is_affine();
+    const auto assemble_load = [&](const bool assemble_matrix) {
+      if (affine_load && thermal_load_ready && !with_matrix)
+        apply_thermal_load(heat_dofs, temperature);
+      else
+        {
+          assemble(t, heat_dofs, temperature, assemble_matrix);
+          thermal_load_ready = false;
+          if (with_matrix && affine_load)
+            assemble_thermal_load(heat_dofs, temperature); // sets thermal_load_ready
+        }
+    };
     if (prm.matrix_free)
       {
-        // The same kernel records the Lame pair of every point instead of a matrix; the load
-        // comes from the coupling matrix where it is affine in T (block-assembled only).
-        const bool affine_load = thermal_load_is_affine();
-        if (affine_load && thermal_load_ready && !with_matrix)
-          apply_thermal_load(heat_dofs, temperature);
-        else
-          {
-            record_lame = with_matrix;
-            assemble(t, heat_dofs, temperature, false);
-            record_lame        = false;
-            thermal_load_ready = false;
-            if (with_matrix && affine_load)
-              assemble_thermal_load(heat_dofs, temperature); // sets thermal_load_ready
-          }
+        // The same kernel records the Lame pair of every point instead of a matrix.
+        record_lame = with_matrix;
+        assemble_load(false);
+        record_lame = false;
         if (with_matrix)
           {
             TimerOutput::Scope scope(timer, "mechanics: multigrid setup");
@@ -576,19 +581,7 @@ namespace bmgfe
           }
         return report;
       }
-    // The thermo-elastic load from its coupling matrix where it is affine in T (assembled
-    // with every stiffness matrix: the state, mesh and material it depends on are fixed
-    // in between).
-    const bool affine_load = thermal_load_is_affine();
-    if (affine_load && thermal_load_ready && !with_matrix)
-      apply_thermal_load(heat_dofs, temperature);
-    else
-      {
-        assemble(t, heat_dofs, temperature, with_matrix);
-        thermal_load_ready = false;
-        if (with_matrix && affine_load)
-          assemble_thermal_load(heat_dofs, temperature); // sets thermal_load_ready
-      }
+    assemble_load(with_matrix);
     if (with_matrix)
       matrix_is_frozen_tangent = frozen;
     report.matrix_rebuilt = with_matrix;
